@@ -1,0 +1,44 @@
+//! Reads API documentation pages written in the PlugChat markdown format into a [`Spec`].
+//!
+//! The format (front matter, a method line, attribute tables, examples and responses per
+//! status) is described in `ARCHITECTURE.md`. Parsing never panics and never stops at the
+//! first problem: every entry point returns what it could read plus a list of
+//! [`Diagnostic`]s, each pointing at `path:line:col`.
+//!
+//! Nothing here knows about PlugChat itself: hosts, base paths and languages of headings
+//! come from the pages or from [`ParseOptions`].
+
+#![deny(missing_docs)]
+
+mod diagnostic;
+mod frontmatter;
+mod markdown;
+mod model;
+mod page;
+mod tree;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use model::{
+    Attribute, Header, Location, Method, Operation, Page, RequestExample, Response, Spec,
+    SPEC_FORMAT_VERSION,
+};
+pub use page::parse_page;
+pub use tree::{parse_tree, Manifest, MANIFEST_FILE};
+
+/// Settings a docs tree needs but no page states.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// The API's base URL (e.g. `https://api.example.com/api`). Operation paths are stored
+    /// relative to its path; the host of a page's URL is never used.
+    pub base_url: Option<String>,
+}
+
+impl ParseOptions {
+    /// The path part of [`ParseOptions::base_url`] without a trailing slash (`/api`), or `""`.
+    pub fn base_path(&self) -> &str {
+        let Some(url) = self.base_url.as_deref() else { return "" };
+        let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+        let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+        path.trim_end_matches('/')
+    }
+}

@@ -1,0 +1,195 @@
+//! The spec model: what the pages say, with where each part was written.
+//!
+//! It is what `cargo xtask regen` writes for the macro to read, so every type is
+//! serialisable and [`SPEC_FORMAT_VERSION`] changes whenever its shape does.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the serialised [`Spec`]. Bump it when the model's shape changes, so a spec
+/// file written by an older `cargo xtask regen` is reported as stale instead of misread.
+pub const SPEC_FORMAT_VERSION: u32 = 1;
+
+/// A position in a docs page: 1-based line and column (in characters).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Location {
+    /// The page's path as given to the parser.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, counted in characters.
+    pub column: u32,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// Everything read from one docs tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Spec {
+    /// [`SPEC_FORMAT_VERSION`] of the code that wrote this spec.
+    pub format_version: u32,
+    /// The API's default base URL, from the tree's manifest.
+    pub base_url: Option<String>,
+    /// Every page, sorted by file path.
+    pub pages: Vec<Page>,
+}
+
+impl Spec {
+    /// The pages that define an operation, with it.
+    pub fn operations(&self) -> impl Iterator<Item = (&Page, &Operation)> {
+        self.pages.iter().filter_map(|page| page.operation.as_ref().map(|op| (page, op)))
+    }
+}
+
+/// One markdown page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Page {
+    /// Path of the page relative to the docs root, with `/` separators.
+    pub file: String,
+    /// The front matter's `id` (the file name when the front matter has none).
+    pub id: String,
+    /// The front matter's `title`.
+    pub title: String,
+    /// The first directory of [`Page::file`] (`contacts` for `contacts/x.md`), or `""`.
+    pub section: String,
+    /// The endpoint the page defines; prose pages have none.
+    pub operation: Option<Operation>,
+}
+
+/// HTTP methods the pages use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+#[allow(missing_docs)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    /// The method named exactly by `token` (upper case, as the pages write it).
+    pub fn from_token(token: &str) -> Option<Method> {
+        Some(match token {
+            "GET" => Method::Get,
+            "POST" => Method::Post,
+            "PUT" => Method::Put,
+            "PATCH" => Method::Patch,
+            "DELETE" => Method::Delete,
+            _ => return None,
+        })
+    }
+
+    /// The upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Whether the request carries its attributes in a JSON body rather than the query.
+    pub fn has_body(self) -> bool {
+        matches!(self, Method::Post | Method::Put | Method::Patch)
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The endpoint a page defines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Operation {
+    /// The HTTP method.
+    pub method: Method,
+    /// The URL exactly as the method line writes it.
+    pub url: String,
+    /// The URL's path relative to the base URL's path, without the query (`/whatsapp/profile-picture`).
+    pub path: String,
+    /// The page's concept prose, as markdown.
+    pub description: String,
+    /// Headers of the header table (the authorization header included).
+    pub headers: Vec<Header>,
+    /// Attributes the caller must send.
+    pub required: Vec<Attribute>,
+    /// Attributes the caller may send.
+    pub optional: Vec<Attribute>,
+    /// The request example, if the page has one.
+    pub request_example: Option<RequestExample>,
+    /// Documented answers, in page order.
+    pub responses: Vec<Response>,
+    /// Where the method line is.
+    pub location: Location,
+}
+
+/// A row of the header table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Header {
+    /// Header name, without the trailing colon the pages write.
+    pub name: String,
+    /// The example value the page shows.
+    pub example: String,
+    /// Where the row is.
+    pub location: Location,
+}
+
+/// A row of an attribute table (request attributes and response fields alike).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attribute {
+    /// Name as written (`phone`).
+    pub name: String,
+    /// The Tipo column as written (`string`, `array string`, `buttonList`, ...).
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// The description column, as markdown.
+    pub description: String,
+    /// Where the row is.
+    pub location: Location,
+}
+
+/// How a page shows a request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RequestExample {
+    /// An example URL (query-string requests).
+    Url {
+        /// The URL as written.
+        url: String,
+        /// Where it is.
+        location: Location,
+    },
+    /// An example JSON body.
+    Json {
+        /// The parsed body.
+        body: serde_json::Value,
+        /// Where the fence starts.
+        location: Location,
+    },
+}
+
+/// A documented answer for one status code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    /// The status code (`200`).
+    pub status: u16,
+    /// What the page says about it: the heading's suffix and the prose under it, as markdown.
+    pub description: String,
+    /// Rows of the response table.
+    pub fields: Vec<Attribute>,
+    /// The parsed JSON example.
+    pub example: Option<serde_json::Value>,
+    /// Where the status heading is.
+    pub location: Location,
+}

@@ -1,0 +1,372 @@
+//! One page: front matter, then the markdown blocks walked section by section.
+//!
+//! Sections are recognised by the words of their headings (Portuguese or English, accents
+//! and case ignored), not by heading levels, because pages disagree on levels.
+
+use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::frontmatter;
+use crate::markdown::{self, Block, Row};
+use crate::model::{Attribute, Header, Location, Method, Operation, Page, RequestExample, Response};
+use crate::ParseOptions;
+
+/// The part of a page a block belongs to, from the last section heading above it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Preamble,
+    Method,
+    Header,
+    Concept,
+    Attributes,
+    Request,
+    Response,
+    Other,
+}
+
+/// Which attribute table a table under the attributes section fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AttributeGroup {
+    Unnamed,
+    Required,
+    Optional,
+    SubTable,
+}
+
+/// Lower case, accents folded, trailing colons dropped: `Obrigatórios:` → `obrigatorios`.
+fn normalize(heading: &str) -> String {
+    let folded: String = heading
+        .chars()
+        .map(|c| match c {
+            'á' | 'à' | 'â' | 'ã' | 'Á' | 'À' | 'Â' | 'Ã' => 'a',
+            'é' | 'ê' | 'É' | 'Ê' => 'e',
+            'í' | 'Í' => 'i',
+            'ó' | 'ô' | 'õ' | 'Ó' | 'Ô' | 'Õ' => 'o',
+            'ú' | 'Ú' => 'u',
+            'ç' | 'Ç' => 'c',
+            c => c.to_ascii_lowercase(),
+        })
+        .filter(|c| *c != '`' && *c != '*')
+        .collect();
+    folded.trim().trim_end_matches(':').trim().to_owned()
+}
+
+fn section_of(heading: &str) -> Option<Section> {
+    const SECTIONS: &[(&[&str], Section)] = &[
+        (&["metodo", "method", "endpoint"], Section::Method),
+        (&["header"], Section::Header),
+        (&["conceituacao", "conceito", "concept", "overview"], Section::Concept),
+        (&["atributos", "parametros", "attributes", "parameters"], Section::Attributes),
+        (&["request", "exemplo de requisicao", "requisicao", "example request"], Section::Request),
+        (&["response", "resposta", "retorno"], Section::Response),
+        (&["code", "codigo"], Section::Other),
+    ];
+    let name = normalize(heading);
+    SECTIONS
+        .iter()
+        .find(|(words, _)| words.iter().any(|w| name == *w || name.starts_with(&format!("{w} ")) || name.starts_with(&format!("{w}s"))))
+        .map(|(_, section)| *section)
+}
+
+fn attribute_group_of(heading: &str) -> AttributeGroup {
+    let name = normalize(heading);
+    let starts = |words: &[&str]| words.iter().any(|w| name.starts_with(w));
+    if starts(&["obrigatori", "required"]) {
+        AttributeGroup::Required
+    } else if starts(&["opcio", "optional"]) {
+        AttributeGroup::Optional
+    } else {
+        AttributeGroup::SubTable
+    }
+}
+
+/// `200`, `200 - Sucesso` or `415:` → the status and what follows it.
+fn status_of(heading: &str) -> Option<(u16, String)> {
+    let digits: String = heading.chars().take_while(char::is_ascii_digit).collect();
+    if digits.len() != 3 {
+        return None;
+    }
+    let status = digits.parse().ok()?;
+    let rest = heading[3..].trim_start_matches([' ', '-', ':', '–']).trim();
+    Some((status, rest.to_owned()))
+}
+
+/// A method line: an HTTP method followed by a URL, in whatever markup the page wraps them.
+pub(crate) fn method_line(text: &str) -> Option<(Method, String)> {
+    let clean = |t: &str| t.trim_matches(|c| matches!(c, '`' | '<' | '>' | '*')).replace('\\', "");
+    let mut tokens = text.split_whitespace().map(clean).filter(|t| !t.is_empty());
+    let method = Method::from_token(&tokens.next()?)?;
+    let mut url = tokens.next()?;
+    if !(url.contains("://") || url.starts_with('/')) {
+        return None;
+    }
+    // `.../send-document/ **{extension}**`: a placeholder set apart from the URL.
+    for token in tokens {
+        if url.ends_with('/') && token.starts_with('{') {
+            url.push_str(&token);
+        } else {
+            break;
+        }
+    }
+    Some((method, url))
+}
+
+/// The path of `url` (host and query dropped) relative to `base_path`.
+fn url_path<'u>(url: &'u str, base_path: &str) -> (&'u str, bool) {
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+        None => url,
+    };
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    if base_path.is_empty() {
+        return (path, true);
+    }
+    match path.strip_prefix(base_path) {
+        Some(rest) if rest.starts_with('/') => (rest, true),
+        _ => (path, false),
+    }
+}
+
+fn clean_cell(cell: &str) -> String {
+    cell.trim().trim_matches(|c| matches!(c, '`' | '*')).trim().to_owned()
+}
+
+fn column(header: &Row, words: &[&str], fallback: usize) -> usize {
+    header
+        .cells
+        .iter()
+        .position(|cell| {
+            let name = normalize(cell);
+            words.iter().any(|w| name.starts_with(w))
+        })
+        .unwrap_or(fallback)
+}
+
+/// The rows of an attribute table; empty rows and "no attributes" rows stand for nothing.
+fn attributes(rows: &[Row], index: &LineIndex<'_>) -> Vec<Attribute> {
+    let Some((header, body)) = rows.split_first() else { return Vec::new() };
+    let name_col = column(header, &["atribut", "nome", "name", "campo", "attribute", "parametro", "parameter", "key"], 0);
+    let type_col = column(header, &["tipo", "type"], 1);
+    let description_col = column(header, &["descri"], 2);
+    let cell = |row: &Row, i: usize| row.cells.get(i).map(String::as_str).unwrap_or("").trim().to_owned();
+    body.iter()
+        .filter(|row| row.cells.iter().any(|c| !c.trim().is_empty()))
+        .filter(|row| !matches!(normalize(&cell(row, name_col)).as_str(), "sem atributos" | "no attributes"))
+        .map(|row| Attribute {
+            name: clean_cell(&cell(row, name_col)),
+            ty: clean_cell(&cell(row, type_col)),
+            description: cell(row, description_col),
+            location: index.location(row.start),
+        })
+        .collect()
+}
+
+fn headers(rows: &[Row], index: &LineIndex<'_>) -> Vec<Header> {
+    rows.iter()
+        .skip(1)
+        .filter_map(|row| {
+            let name = clean_cell(row.cells.first()?).trim_end_matches(':').trim().to_owned();
+            let example = clean_cell(row.cells.get(1).map(String::as_str).unwrap_or(""));
+            (!name.is_empty()).then(|| Header { name, example, location: index.location(row.start) })
+        })
+        .collect()
+}
+
+fn is_json(lang: &str, text: &str) -> bool {
+    lang.eq_ignore_ascii_case("json") || (lang.is_empty() && text.trim_start().starts_with(['{', '[']))
+}
+
+/// Parses a JSON example, reporting where it breaks.
+fn json_example(text: &str, content_start: usize, index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<serde_json::Value> {
+    match serde_json::from_str(text) {
+        Ok(value) => Some(value),
+        Err(error) => {
+            diagnostics.push(Diagnostic::warning(
+                index.relative(content_start, error.line(), error.column()),
+                format!("JSON example does not parse: {error}"),
+            ));
+            None
+        }
+    }
+}
+
+/// Everything gathered while walking the blocks.
+#[derive(Default)]
+struct Walk {
+    method_line: Option<(Method, String, Location)>,
+    method_heading: Option<Location>,
+    description: Vec<String>,
+    headers: Vec<Header>,
+    required: Vec<Attribute>,
+    optional: Vec<Attribute>,
+    request_example: Option<RequestExample>,
+    responses: Vec<Response>,
+}
+
+/// Reads one page. `file` is the path printed in locations and diagnostics.
+///
+/// Always returns a page (its id falls back to the file name); the page has an operation
+/// when a method line was found.
+pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<Diagnostic>) {
+    let index = LineIndex::new(file, text);
+    let mut diagnostics = Vec::new();
+    let front = frontmatter::read(text, &index, &mut diagnostics);
+    let blocks = markdown::blocks(text, front.body_start, &index, &mut diagnostics);
+    let walk = walk(&blocks, &index, &mut diagnostics);
+
+    let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".md").to_owned();
+    let id = match front.id {
+        Some(id) => id,
+        None => {
+            if front.body_start > 0 {
+                diagnostics.push(Diagnostic::error(index.location(0), format!("front matter has no `id`; using the file name `{stem}`")));
+            }
+            stem
+        }
+    };
+    let section = file.split_once('/').map_or("", |(dir, _)| dir).to_owned();
+    let has_endpoint_tables = !walk.required.is_empty() || !walk.optional.is_empty() || !walk.responses.is_empty();
+
+    let operation = match walk.method_line {
+        Some((method, url, location)) => {
+            let (path, under_base) = url_path(&url, options.base_path());
+            if !under_base {
+                diagnostics.push(Diagnostic::warning(
+                    location.clone(),
+                    format!("URL path `{path}` is not under the base path `{}`", options.base_path()),
+                ));
+            }
+            Some(Operation {
+                method,
+                path: path.to_owned(),
+                url,
+                description: walk.description.join("\n\n"),
+                headers: walk.headers,
+                required: walk.required,
+                optional: walk.optional,
+                request_example: walk.request_example,
+                responses: walk.responses,
+                location,
+            })
+        }
+        None => {
+            if has_endpoint_tables || walk.method_heading.is_some() {
+                let at = walk.method_heading.unwrap_or_else(|| index.location(front.body_start));
+                diagnostics.push(Diagnostic::error(
+                    at,
+                    "no method line: expected an HTTP method and a URL such as `GET` https://host/path",
+                ));
+            }
+            None
+        }
+    };
+    let page = Page { file: file.to_owned(), id, title: front.title.unwrap_or_default(), section, operation };
+    (page, diagnostics)
+}
+
+fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnostic>) -> Walk {
+    let mut walk = Walk::default();
+    let mut section = Section::Preamble;
+    let mut group = AttributeGroup::Unnamed;
+    for block in blocks {
+        match block {
+            Block::Heading { level, text, start } => {
+                if let Some(next) = section_of(text) {
+                    section = next;
+                    group = AttributeGroup::Unnamed;
+                    if next == Section::Method && walk.method_heading.is_none() {
+                        walk.method_heading = Some(index.location(*start));
+                    }
+                } else if section == Section::Attributes {
+                    group = attribute_group_of(text);
+                } else if section == Section::Response {
+                    if let Some((status, description)) = status_of(text) {
+                        walk.responses.push(Response {
+                            status,
+                            description,
+                            fields: Vec::new(),
+                            example: None,
+                            location: index.location(*start),
+                        });
+                    }
+                } else if *level <= 2 {
+                    section = Section::Other;
+                }
+            }
+            Block::Paragraph { text, start, source_starts_with_pipe } => {
+                if *source_starts_with_pipe {
+                    diagnostics.push(Diagnostic::error(
+                        index.location(*start),
+                        "malformed table: no delimiter row (`| --- | --- |`) under its header, so its rows are read as text",
+                    ));
+                    continue;
+                }
+                let found = method_line(text);
+                match (section, found) {
+                    (Section::Request, Some((_, url))) => {
+                        walk.request_example.get_or_insert(RequestExample::Url { url, location: index.location(*start) });
+                    }
+                    (Section::Response, _) => {
+                        if let Some(response) = walk.responses.last_mut() {
+                            if !matches!(normalize(text).as_str(), "exemplo" | "example") {
+                                if !response.description.is_empty() {
+                                    response.description.push_str("\n\n");
+                                }
+                                response.description.push_str(text);
+                            }
+                        }
+                    }
+                    (_, Some((method, url))) if walk.method_line.is_none() => {
+                        walk.method_line = Some((method, url, index.location(*start)));
+                    }
+                    (Section::Concept, None) => {
+                        let prose: Vec<&str> = text.lines().filter(|l| !l.trim_start().starts_with(":::")).collect();
+                        if !prose.is_empty() {
+                            walk.description.push(prose.join("\n"));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Block::Table { rows, start } => match section {
+                Section::Header | Section::Method => walk.headers.extend(headers(rows, index)),
+                Section::Attributes => match group {
+                    AttributeGroup::Required => walk.required.extend(attributes(rows, index)),
+                    AttributeGroup::Optional => walk.optional.extend(attributes(rows, index)),
+                    AttributeGroup::Unnamed => {
+                        diagnostics.push(Diagnostic::warning(
+                            index.location(*start),
+                            "attribute table under no required/optional heading: read as required",
+                        ));
+                        walk.required.extend(attributes(rows, index));
+                    }
+                    AttributeGroup::SubTable => {}
+                },
+                Section::Response => {
+                    if let Some(response) = walk.responses.last_mut() {
+                        response.fields.extend(attributes(rows, index));
+                    }
+                }
+                _ => {}
+            },
+            Block::Code { lang, text, start, content_start } => {
+                if !is_json(lang, text) {
+                    continue;
+                }
+                match section {
+                    Section::Request if walk.request_example.is_none() => {
+                        if let Some(body) = json_example(text, *content_start, index, diagnostics) {
+                            walk.request_example = Some(RequestExample::Json { body, location: index.location(*start) });
+                        }
+                    }
+                    Section::Response => {
+                        let example = json_example(text, *content_start, index, diagnostics);
+                        if let Some(response) = walk.responses.last_mut() {
+                            response.example = response.example.take().or(example);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    walk
+}
