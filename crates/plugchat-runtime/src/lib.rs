@@ -1,0 +1,33 @@
+//! The runtime under the generated PlugChat client.
+//!
+//! It sends one described request ([`Operation`] + [`RequestParts`]) with authorization,
+//! timeouts, retries and a bounded body, and decodes the answer into the generated type.
+//! It knows nothing about markdown or about which endpoints exist: that is generated code's
+//! business (see `plugchat-api`).
+
+#![deny(missing_docs)]
+
+mod client;
+mod error;
+mod operation;
+mod response;
+mod retry;
+mod secret;
+
+pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
+pub use error::{ApiError, Error};
+pub use operation::{Operation, RequestOptions, RequestParts};
+pub use response::{OneOrMany, Response};
+pub use retry::RetryPolicy;
+
+/// Re-exports of `http` types that appear in this crate's API.
+pub use http::{HeaderMap, Method, StatusCode};
+
+/// Items the generated code refers to; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use bon;
+    pub use serde;
+    pub use serde_json;
+    pub use crate::operation::encode_path_segment;
+}
