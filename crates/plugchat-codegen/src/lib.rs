@@ -1,0 +1,112 @@
+//! Turns a [`plugchat_spec::Spec`] into the Rust code of a typed client.
+//!
+//! A plain library: the proc-macro (`plugchat-macros`), `cargo xtask` and the snapshot tests
+//! all call [`generate`]. The code it produces refers to everything by absolute path
+//! (`::plugchat_runtime::...`), so it compiles in any crate that depends on
+//! `plugchat-runtime`, and it is deterministic: the same spec gives the same tokens.
+
+#![deny(missing_docs)]
+
+mod names;
+mod operation;
+mod types;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+use plugchat_spec::{Spec, SPEC_FORMAT_VERSION};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub use operation::generate_operation;
+
+/// Why a spec cannot be turned into code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    /// One line per problem.
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.problems.join("\n"))
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The whole client: `DEFAULT_BASE_URL`, `Client`, `ClientBuilder`, and one module per docs
+/// section holding each operation's types and its `Client` method.
+pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
+    let mut problems = Vec::new();
+    if spec.format_version != SPEC_FORMAT_VERSION {
+        problems.push(format!(
+            "spec format version {} differs from the generator's {SPEC_FORMAT_VERSION}",
+            spec.format_version
+        ));
+    }
+    let base_url = spec.base_url.clone().unwrap_or_else(|| {
+        problems.push("the spec has no base URL: set `base_url` in the docs tree's api.yml".to_owned());
+        String::new()
+    });
+    let mut methods: HashMap<String, &str> = HashMap::new();
+    let mut sections: BTreeMap<&str, Vec<TokenStream>> = BTreeMap::new();
+    for (page, operation) in spec.operations() {
+        let method = names::snake(&page.id).to_string();
+        if let Some(other) = methods.insert(method.clone(), &page.file) {
+            problems.push(format!("{}: method `{method}` is also generated for {other}: give the pages different ids", page.file));
+            continue;
+        }
+        sections.entry(page.section.as_str()).or_default().push(generate_operation(page, operation));
+    }
+    if !problems.is_empty() {
+        return Err(Error { problems });
+    }
+    let modules = sections.into_iter().map(|(section, items)| {
+        let name = names::snake(if section.is_empty() { "general" } else { section });
+        let doc = format!(" Operations documented under `{section}/` in the docs.");
+        quote! {
+            #[doc = #doc]
+            pub mod #name {
+                #(#items)*
+            }
+        }
+    });
+    Ok(quote! {
+        /// The API's default base URL (from the docs' `api.yml`).
+        pub const DEFAULT_BASE_URL: &str = #base_url;
+
+        /// A client of the API. Build one with [`Client::builder`]; clones share connections.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            runtime: ::plugchat_runtime::Client,
+        }
+
+        /// Configures a [`Client`]: token, base URL, timeouts, retries.
+        pub type ClientBuilder = ::plugchat_runtime::ClientBuilder<Client>;
+
+        impl Client {
+            /// A builder with [`DEFAULT_BASE_URL`]; `.token(..)` is required before `.build()`.
+            pub fn builder() -> ClientBuilder {
+                ::plugchat_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
+            }
+        }
+
+        impl ::core::convert::From<::plugchat_runtime::Client> for Client {
+            fn from(runtime: ::plugchat_runtime::Client) -> Self {
+                Client { runtime }
+            }
+        }
+
+        #(#modules)*
+    })
+}
+
+/// `tokens` formatted by prettyplease, for snapshots and pre-expanded code. Tokens that are
+/// not a valid file come back unformatted, so a generator bug shows in the snapshot diff.
+pub fn pretty(tokens: TokenStream) -> String {
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(error) => format!("// does not parse: {error}\n{tokens}\n"),
+    }
+}

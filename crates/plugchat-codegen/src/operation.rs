@@ -1,0 +1,340 @@
+//! One operation: its response types, and the `Client` method with its typestate builder.
+//!
+//! The builder comes from `bon` (re-exported by the runtime): required attributes are
+//! required members, so leaving one out does not compile; optional ones are `Option`s.
+
+use plugchat_spec::{Attribute, Operation, Page, RequestExample, Response};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::names;
+use crate::types;
+
+/// Where a parameter goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Path,
+    Query,
+    Body,
+    Header,
+}
+
+struct Param {
+    ident: Ident,
+    wire_name: String,
+    ty: TokenStream,
+    is_vec: bool,
+    required: bool,
+    doc: String,
+    place: Place,
+}
+
+/// `#[doc = " line"]` for each line of `text`.
+fn doc_lines(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = format!(" {line}");
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// A path template split into literal text and placeholders: `{phone}`, `{{id-do-produto}}`.
+fn path_pieces(path: &str) -> Vec<(bool, String)> {
+    let mut pieces = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        pieces.push((false, rest[..open].to_owned()));
+        let name = rest[open..open + close].trim_matches(['{', '}', ' ', '*']).to_owned();
+        pieces.push((true, name));
+        rest = rest[open + close..].trim_start_matches('}');
+    }
+    pieces.push((false, rest.to_owned()));
+    pieces
+}
+
+fn params(operation: &Operation) -> Vec<Param> {
+    let placeholders: Vec<String> = path_pieces(&operation.path).into_iter().filter(|(is, _)| *is).map(|(_, n)| n).collect();
+    let body_place = if operation.method.has_body() { Place::Body } else { Place::Query };
+    let mut params: Vec<Param> = Vec::new();
+    let mut push = |attribute: &Attribute, required: bool| {
+        let is_placeholder = placeholders.iter().any(|p| names::key(p) == names::key(&attribute.name));
+        let ty = types::rust_type_or_value(&attribute.ty);
+        params.push(Param {
+            ident: names::snake(&attribute.name),
+            wire_name: attribute.name.clone(),
+            is_vec: ty.to_string().contains("Vec"),
+            ty,
+            required: required || is_placeholder,
+            doc: attribute.description.clone(),
+            place: if is_placeholder { Place::Path } else { body_place },
+        });
+    };
+    for attribute in &operation.required {
+        push(attribute, true);
+    }
+    for attribute in &operation.optional {
+        push(attribute, false);
+    }
+    for placeholder in &placeholders {
+        if !params.iter().any(|p| p.place == Place::Path && names::key(&p.wire_name) == names::key(placeholder)) {
+            params.push(Param {
+                ident: names::snake(placeholder),
+                wire_name: placeholder.clone(),
+                ty: quote!(::std::string::String),
+                is_vec: false,
+                required: true,
+                doc: format!("The `{placeholder}` part of the path."),
+                place: Place::Path,
+            });
+        }
+    }
+    for header in operation.headers.iter().filter(|h| !h.name.eq_ignore_ascii_case("authorization")) {
+        params.push(Param {
+            ident: names::snake(&header.name),
+            wire_name: header.name.clone(),
+            ty: quote!(::std::string::String),
+            is_vec: false,
+            required: true,
+            doc: format!("Sent as the `{}` header (example: `{}`).", header.name, header.example),
+            place: Place::Header,
+        });
+    }
+    params
+}
+
+/// The Rust type of a JSON example value.
+fn example_type(value: &Value) -> TokenStream {
+    match value {
+        Value::String(_) => quote!(::std::string::String),
+        Value::Bool(_) => quote!(bool),
+        Value::Number(n) if n.is_i64() || n.is_u64() => quote!(i64),
+        Value::Number(_) => quote!(f64),
+        Value::Array(items) => match items.first() {
+            Some(Value::String(_)) => quote!(::std::vec::Vec<::std::string::String>),
+            _ => quote!(::std::vec::Vec<::plugchat_runtime::__private::serde_json::Value>),
+        },
+        _ => quote!(::plugchat_runtime::__private::serde_json::Value),
+    }
+}
+
+/// The success response's type: its definition (if a struct is needed) and how to decode it.
+struct ResponseType {
+    definition: TokenStream,
+    /// What `send()` returns inside `Response<..>`.
+    returned: TokenStream,
+    /// What the runtime decodes (differs from `returned` for one-or-many lists).
+    decoded: TokenStream,
+    is_list: bool,
+}
+
+fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) -> ResponseType {
+    let value = quote!(::plugchat_runtime::__private::serde_json::Value);
+    let untyped = ResponseType { definition: quote!(), returned: value.clone(), decoded: value.clone(), is_list: false };
+    let Some(response) = response else { return untyped };
+    let (is_list, sample) = match &response.example {
+        Some(Value::Array(items)) => (true, items.first().and_then(Value::as_object)),
+        Some(Value::Object(object)) => (false, Some(object)),
+        _ => (false, None),
+    };
+    let mut fields: Vec<(String, TokenStream, bool, String)> = response
+        .fields
+        .iter()
+        .map(|f| {
+            let in_example = sample.is_none_or(|s| s.contains_key(&f.name));
+            let ty = types::rust_type(&f.ty)
+                .or_else(|| sample.and_then(|s| s.get(&f.name)).map(example_type))
+                .unwrap_or_else(|| value.clone());
+            (f.name.clone(), ty, in_example, f.description.clone())
+        })
+        .collect();
+    if let Some(sample) = sample {
+        for (key, example) in sample {
+            if !fields.iter().any(|(name, ..)| name == key) {
+                fields.push((key.clone(), example_type(example), false, "Shown in the docs' example; not in its table.".to_owned()));
+            }
+        }
+    }
+    if fields.is_empty() {
+        return untyped;
+    }
+    let name = if is_list { format_ident!("{prefix}Item") } else { format_ident!("{prefix}Response") };
+    let field_tokens = fields.iter().map(|(wire, ty, required, doc)| {
+        let ident = names::snake(wire);
+        let rename = (ident.to_string().trim_start_matches("r#") != wire).then(|| quote!(#[serde(rename = #wire)]));
+        let docs = doc_lines(doc);
+        let ty = if *required { ty.clone() } else { quote!(::core::option::Option<#ty>) };
+        quote! { #docs #rename pub #ident: #ty, }
+    });
+    let mut doc = format!(
+        "{} of [`Client::{method}`](crate::Client::{method}) (status {}).",
+        if is_list { "One item of the answer" } else { "The answer" },
+        response.status
+    );
+    doc.push_str("\n\nFields the service adds later are ignored; fields that are only in the docs' table are optional.");
+    if let Some(example) = &response.example {
+        doc.push_str("\n\nExample from the docs:\n```json\n");
+        doc.push_str(&serde_json::to_string_pretty(example).unwrap_or_default());
+        doc.push_str("\n```");
+    }
+    let docs = doc_lines(&doc);
+    let definition = quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, ::plugchat_runtime::__private::serde::Serialize, ::plugchat_runtime::__private::serde::Deserialize)]
+        #[serde(crate = "::plugchat_runtime::__private::serde")]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#field_tokens)*
+        }
+    };
+    if is_list {
+        ResponseType {
+            definition,
+            returned: quote!(::std::vec::Vec<#name>),
+            decoded: quote!(::plugchat_runtime::OneOrMany<#name>),
+            is_list,
+        }
+    } else {
+        ResponseType { definition, returned: quote!(#name), decoded: quote!(#name), is_list }
+    }
+}
+
+fn method_doc(page: &Page, operation: &Operation) -> String {
+    let mut doc = format!("{}.", page.title.trim_end_matches('.'));
+    if !operation.description.is_empty() {
+        doc.push_str("\n\n");
+        doc.push_str(&operation.description);
+    }
+    doc.push_str(&format!("\n\n`{} {}`, documented in `{}`.", operation.method, operation.path, page.file));
+    match &operation.request_example {
+        Some(RequestExample::Url { url, .. }) => {
+            doc.push_str(&format!("\n\n# Example request\n```text\n{} {url}\n```", operation.method));
+        }
+        Some(RequestExample::Json { body, .. }) => {
+            doc.push_str(&format!(
+                "\n\n# Example request\n```json\n{}\n```",
+                serde_json::to_string_pretty(body).unwrap_or_default()
+            ));
+        }
+        None => {}
+    }
+    let errors: Vec<String> = operation
+        .responses
+        .iter()
+        .filter(|r| r.status >= 300)
+        .map(|r| format!("- {}: {}", r.status, r.description.replace('\n', " ")))
+        .collect();
+    if !errors.is_empty() {
+        doc.push_str("\n\n# Errors\n[`Error::Api`](::plugchat_runtime::Error::Api) for any status outside 2xx; the docs describe:\n");
+        doc.push_str(&errors.join("\n"));
+    }
+    doc
+}
+
+/// The items of one operation: response types and an `impl crate::Client` block with its method.
+pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
+    let method = names::snake(&page.id);
+    let prefix = names::camel(&page.id);
+    let success = operation.responses.iter().find(|r| (200..300).contains(&r.status));
+    let response = response_type(&prefix, &method, success);
+    let params = params(operation);
+
+    let signature = params.iter().map(|p| {
+        let (ident, ty, docs) = (&p.ident, &p.ty, doc_lines(&p.doc));
+        if p.required {
+            quote!(#docs #ident: #ty)
+        } else {
+            quote!(#docs #ident: ::core::option::Option<#ty>)
+        }
+    });
+    let statements = params.iter().filter(|p| p.place != Place::Path).map(|p| {
+        let (ident, wire) = (&p.ident, &p.wire_name);
+        let add = match p.place {
+            Place::Query if p.is_vec => quote!(for item in &value { parts.query.push((#wire, item.to_string())); }),
+            Place::Query => quote!(parts.query.push((#wire, value.to_string()));),
+            Place::Header => quote!(parts.headers.push((#wire, value));),
+            Place::Body => quote!(body.insert(#wire.to_owned(), ::plugchat_runtime::__private::serde_json::Value::from(value));),
+            Place::Path => unreachable!("path parameters are filtered out above"),
+        };
+        if p.required {
+            quote!({ let value = #ident; #add })
+        } else {
+            quote!(if let ::core::option::Option::Some(value) = #ident { #add })
+        }
+    });
+    let has_body = params.iter().any(|p| p.place == Place::Body);
+    let (body_start, body_end) = if has_body {
+        (
+            quote!(let mut body = ::plugchat_runtime::__private::serde_json::Map::new();),
+            quote!(parts.body = ::core::option::Option::Some(::plugchat_runtime::__private::serde_json::Value::Object(body));),
+        )
+    } else {
+        (quote!(), quote!())
+    };
+
+    let mut format = String::new();
+    let mut format_args = Vec::new();
+    for (is_placeholder, text) in path_pieces(&operation.path) {
+        if is_placeholder {
+            format.push_str("{}");
+            let ident = params
+                .iter()
+                .find(|p| p.place == Place::Path && names::key(&p.wire_name) == names::key(&text))
+                .map(|p| p.ident.clone())
+                .unwrap_or_else(|| names::snake(&text));
+            format_args.push(quote!(::plugchat_runtime::__private::encode_path_segment(&#ident.to_string())));
+        } else {
+            format.push_str(&text.replace('{', "{{").replace('}', "}}"));
+        }
+    }
+    let path = if format_args.is_empty() { quote!(#format.to_owned()) } else { quote!(::std::format!(#format, #(#format_args),*)) };
+
+    let id = &page.id;
+    let http_method = format_ident!("{}", operation.method.as_str());
+    let template = &operation.path;
+    let statuses = operation.responses.iter().filter(|r| r.status >= 300).map(|r| {
+        let (status, text) = (r.status, r.description.as_str());
+        quote!((#status, #text))
+    });
+    let (returned, decoded) = (&response.returned, &response.decoded);
+    let finish = if response.is_list { quote!(.map(|response| response.map(::std::vec::Vec::from))) } else { quote!() };
+    let into_strings = params
+        .iter()
+        .any(|p| p.ty.to_string() == quote!(::std::string::String).to_string())
+        .then(|| quote!(, on(::std::string::String, into)));
+    let docs = doc_lines(&method_doc(page, operation));
+    let definition = &response.definition;
+
+    quote! {
+        #definition
+
+        #[::plugchat_runtime::__private::bon::bon(crate = ::plugchat_runtime::__private::bon)]
+        impl crate::Client {
+            #docs
+            #[builder(finish_fn = send #into_strings)]
+            pub async fn #method(
+                &self,
+                #(#signature,)*
+                /// Overrides of the client's timeout and retries for this call.
+                request_options: ::core::option::Option<::plugchat_runtime::RequestOptions>,
+            ) -> ::core::result::Result<::plugchat_runtime::Response<#returned>, ::plugchat_runtime::Error> {
+                const OPERATION: ::plugchat_runtime::Operation = ::plugchat_runtime::Operation {
+                    id: #id,
+                    method: ::plugchat_runtime::Method::#http_method,
+                    path: #template,
+                    documented_statuses: &[#(#statuses),*],
+                };
+                let mut parts = ::plugchat_runtime::RequestParts {
+                    path: #path,
+                    options: request_options.unwrap_or_default(),
+                    ..::core::default::Default::default()
+                };
+                #body_start
+                #(#statements)*
+                #body_end
+                self.runtime.execute::<#decoded>(&OPERATION, parts).await #finish
+            }
+        }
+    }
+}

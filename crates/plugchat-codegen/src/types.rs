@@ -1,0 +1,41 @@
+//! The Rust type for a Tipo column value.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The Rust type of a documented `Tipo`, or `None` when the docs name nothing we know
+/// (the caller then uses `serde_json::Value`, which accepts anything).
+pub(crate) fn rust_type(documented: &str) -> Option<TokenStream> {
+    let ty = documented.trim().to_lowercase();
+    let scalar = |name: &str| -> Option<TokenStream> {
+        Some(match name {
+            "string" | "str" | "texto" | "text" | "url" => quote!(::std::string::String),
+            "boolean" | "bool" => quote!(bool),
+            "integer" | "int" | "timestamp" | "timetamp" | "long" => quote!(i64),
+            "number" | "float" | "double" => quote!(f64),
+            _ => return None,
+        })
+    };
+    if let Some(scalar) = scalar(&ty) {
+        return Some(scalar);
+    }
+    // `array string`, `array de string`, `string[]`, `array<string>`
+    let element = ty
+        .strip_prefix("array de ")
+        .or_else(|| ty.strip_prefix("array of "))
+        .or_else(|| ty.strip_prefix("array "))
+        .or_else(|| ty.strip_suffix("[]"))
+        .map(|e| e.trim_matches(['<', '>', ' ']));
+    match element {
+        Some(element) => {
+            let element = scalar(element).unwrap_or_else(|| quote!(::plugchat_runtime::__private::serde_json::Value));
+            Some(quote!(::std::vec::Vec<#element>))
+        }
+        None => None,
+    }
+}
+
+/// [`rust_type`], falling back to `serde_json::Value`.
+pub(crate) fn rust_type_or_value(documented: &str) -> TokenStream {
+    rust_type(documented).unwrap_or_else(|| quote!(::plugchat_runtime::__private::serde_json::Value))
+}
