@@ -1,0 +1,28 @@
+//! A typed client of the PlugChat WhatsApp API, generated from its documentation.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), plugchat_api::Error> {
+//! let client = plugchat_api::Client::builder().token("my-token").build()?;
+//! let pictures = client.get_profile_picture().phone("5511999999999").send().await?;
+//! for picture in &pictures {
+//!     println!("{}", picture.link);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Every operation is a method of [`Client`] returning a builder: required attributes must
+//! be set (leaving one out does not compile), optional ones may be, and `.send().await`
+//! performs the call. Types live in one module per docs section ([`contacts`], ...).
+//!
+//! The code comes from `spec.json` beside this crate's `Cargo.toml`, which
+//! `cargo xtask regen` writes from the markdown pages in `docs-spec/`.
+
+#![deny(missing_docs)]
+
+plugchat_macros::include_api!("spec.json");
+
+pub use plugchat_runtime::{
+    ApiError, Error, HeaderMap, RequestOptions, Response, RetryPolicy, StatusCode, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+};

@@ -1,0 +1,81 @@
+//! Malformed pages: each gives exact `path:line:col` diagnostics, no panic, and parsing
+//! goes on after the problem.
+
+use plugchat_spec::{parse_page, Page, ParseOptions};
+
+fn parse(name: &str) -> (Page, Vec<String>) {
+    let path = format!("{}/tests/malformed/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let options = ParseOptions { base_url: Some("https://api.example.com/api".into()) };
+    let (page, diagnostics) = parse_page(&format!("malformed/{name}"), &text, &options);
+    (page, diagnostics.iter().map(ToString::to_string).collect())
+}
+
+#[test]
+fn page_without_a_method_line_has_no_operation_and_says_where() {
+    let (page, diagnostics) = parse("no-method-line.md");
+    assert_eq!(
+        diagnostics,
+        ["malformed/no-method-line.md:6:1: error: no method line: expected an HTTP method and a URL such as `GET` https://host/path"]
+    );
+    assert!(page.operation.is_none());
+    assert_eq!(page.id, "no-method-line");
+}
+
+#[test]
+fn table_without_delimiter_row_is_reported() {
+    let (page, diagnostics) = parse("broken-table.md");
+    assert_eq!(
+        diagnostics,
+        ["malformed/broken-table.md:14:1: error: malformed table: no delimiter row (`| --- | --- |`) under its header, so its rows are read as text"]
+    );
+    let operation = page.operation.expect("the method line still counts");
+    assert_eq!(operation.path, "/send-text");
+    assert!(operation.required.is_empty());
+}
+
+#[test]
+fn unclosed_fence_is_reported_and_the_sections_after_it_survive() {
+    let (page, diagnostics) = parse("unclosed-fence.md");
+    assert_eq!(
+        diagnostics,
+        ["malformed/unclosed-fence.md:14:1: error: code fence is never closed: it swallows the rest of the page; close it with a line of backticks"]
+    );
+    let operation = page.operation.expect("operation");
+    let statuses: Vec<u16> = operation.responses.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [200, 405]);
+    assert_eq!(operation.responses[0].example, Some(serde_json::json!([{ "phone": "5511999999999" }])));
+    assert_eq!(operation.responses[1].description, "Wrong method.");
+}
+
+#[test]
+fn invalid_front_matter_is_reported_and_the_page_still_parses() {
+    let (page, diagnostics) = parse("invalid-front-matter.md");
+    assert_eq!(
+        diagnostics,
+        [
+            "malformed/invalid-front-matter.md:3:6: error: invalid front matter: illegal placement of ':' indicator",
+            "malformed/invalid-front-matter.md:1:1: error: front matter has no `id`; using the file name `invalid-front-matter`",
+        ]
+    );
+    assert_eq!(page.id, "invalid-front-matter");
+    assert_eq!(page.operation.expect("operation").path, "/chats");
+}
+
+#[test]
+fn json_that_does_not_parse_points_inside_the_fence() {
+    let (page, diagnostics) = parse("bad-json.md");
+    assert_eq!(
+        diagnostics,
+        ["malformed/bad-json.md:16:17: warning: JSON example does not parse: expected `,` or `}` at line 2 column 17"]
+    );
+    assert_eq!(page.operation.expect("operation").responses[0].example, None);
+}
+
+#[test]
+fn arbitrary_bytes_never_panic() {
+    let options = ParseOptions::default();
+    for text in ["", "---", "---\n", "```", "|", "## Método\n`GET`", "# \u{0}\n| a |\n|---|\n| \u{FFFD} |", "---\nid: x\n---\n```json\n{"] {
+        let _ = parse_page("x.md", text, &options);
+    }
+}

@@ -1,0 +1,48 @@
+//! `cargo xtask <command>`: the maintainer's commands (see `cargo xtask --help`).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod check;
+mod regen;
+
+#[derive(Parser)]
+#[command(about = "Maintainer commands of plugchat-rs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse docs-spec/, write crates/plugchat-api/spec.json and refresh the snapshots.
+    Regen {
+        /// Write nothing; fail if anything checked in is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Lint a docs tree: one line per diagnostic, then a summary.
+    Check {
+        /// The docs tree to read.
+        #[arg(long, default_value = "docs-spec")]
+        docs: std::path::PathBuf,
+        /// Exit 0 even when there are errors.
+        #[arg(long)]
+        allow_errors: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Regen { check } => regen::run(check),
+        Command::Check { docs, allow_errors } => check::run(&docs, allow_errors),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
