@@ -12,8 +12,17 @@
 //! ```
 //!
 //! Every operation is a method of [`Client`] returning a builder: required attributes must
-//! be set (leaving one out does not compile), optional ones may be, and `.send().await`
-//! performs the call. Types live in one module per docs section ([`contacts`], ...).
+//! be set, optional ones may be, and `.send().await` performs the call. Leaving out a
+//! required attribute does not compile:
+//!
+//! ```compile_fail
+//! # async fn run(client: plugchat_api::Client) -> Result<(), plugchat_api::Error> {
+//! let pictures = client.get_profile_picture().send().await?; // no `.phone(..)`
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Types live in one module per docs section ([`contacts`], ...).
 //!
 //! The code comes from `spec.json` beside this crate's `Cargo.toml`, which
 //! `cargo xtask regen` writes from the markdown pages in `docs-spec/`.

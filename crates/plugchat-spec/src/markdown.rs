@@ -85,7 +85,7 @@ fn is_closed(source: &str, range: &Range<usize>) -> bool {
     let last_line = last_line.trim();
     !opening.is_empty()
         && last_line.len() >= opening.len()
-        && last_line.chars().all(|c| Some(c) == opening.chars().next())
+        && last_line.chars().all(|c| opening.starts_with(c))
 }
 
 #[derive(Default)]
@@ -118,14 +118,12 @@ fn collect(source: &str, to_original: &dyn Fn(usize) -> usize) -> (Vec<Block>, O
                 text: inline.take(),
                 start: to_original(range.start),
             }),
-            Event::End(TagEnd::Paragraph) => {
-                if table.is_none() {
-                    blocks.push(Block::Paragraph {
-                        text: inline.take(),
-                        start: to_original(range.start),
-                        source_starts_with_pipe: source[range.clone()].trim_start().starts_with('|'),
-                    });
-                }
+            Event::End(TagEnd::Paragraph) if table.is_none() => {
+                blocks.push(Block::Paragraph {
+                    text: inline.take(),
+                    start: to_original(range.start),
+                    source_starts_with_pipe: source[range.clone()].trim_start().starts_with('|'),
+                });
             }
             Event::Start(Tag::Item) => inline.text.clear(),
             Event::End(TagEnd::Item) => {

@@ -305,13 +305,12 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                         walk.request_example.get_or_insert(RequestExample::Url { url, location: index.location(*start) });
                     }
                     (Section::Response, _) => {
-                        if let Some(response) = walk.responses.last_mut() {
-                            if !matches!(normalize(text).as_str(), "exemplo" | "example") {
-                                if !response.description.is_empty() {
-                                    response.description.push_str("\n\n");
-                                }
-                                response.description.push_str(text);
+                        let is_example_label = matches!(normalize(text).as_str(), "exemplo" | "example");
+                        if let Some(response) = walk.responses.last_mut().filter(|_| !is_example_label) {
+                            if !response.description.is_empty() {
+                                response.description.push_str("\n\n");
                             }
+                            response.description.push_str(text);
                         }
                     }
                     (_, Some((method, url))) if walk.method_line.is_none() => {

@@ -1,0 +1,99 @@
+//! Servers on 127.0.0.1 for end-to-end tests: [`RecordingServer`] (axum) answers with a
+//! scripted status and body and records every request it receives.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::IntoResponse;
+
+/// A request as it reached the server.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// The method.
+    pub method: Method,
+    /// The path, without the query.
+    pub path: String,
+    /// The raw query string (`phone=5511999999999`), if any.
+    pub query: Option<String>,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body, parsed as JSON when it is JSON.
+    pub body: Option<serde_json::Value>,
+}
+
+/// One scripted answer.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// The status.
+    pub status: StatusCode,
+    /// The body.
+    pub body: String,
+}
+
+impl Reply {
+    /// A 200 with `json` as body.
+    pub fn json(json: serde_json::Value) -> Self {
+        Reply { status: StatusCode::OK, body: json.to_string() }
+    }
+
+    /// A `status` with `body` as is.
+    pub fn status(status: u16, body: &str) -> Self {
+        Reply { status: StatusCode::from_u16(status).expect("status"), body: body.to_owned() }
+    }
+}
+
+#[derive(Default)]
+struct Shared {
+    replies: VecDeque<Reply>,
+    requests: Vec<Recorded>,
+}
+
+/// An axum server on an ephemeral port of 127.0.0.1 that answers with queued replies (the
+/// last one repeats) and records requests.
+#[derive(Clone)]
+pub struct RecordingServer {
+    addr: SocketAddr,
+    shared: Arc<Mutex<Shared>>,
+}
+
+async fn handle(State(shared): State<Arc<Mutex<Shared>>>, request: Request) -> impl IntoResponse {
+    let (parts, body) = request.into_parts();
+    let bytes: Bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let mut shared = shared.lock().expect("lock");
+    shared.requests.push(Recorded {
+        method: parts.method,
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers: parts.headers,
+        body: serde_json::from_slice(&bytes).ok(),
+    });
+    let reply = if shared.replies.len() > 1 { shared.replies.pop_front() } else { shared.replies.front().cloned() };
+    let reply = reply.unwrap_or_else(|| Reply::status(404, "no reply scripted"));
+    (reply.status, [("content-type", "application/json")], reply.body)
+}
+
+impl RecordingServer {
+    /// Starts the server; it lives until the test's runtime ends.
+    pub async fn start(replies: impl IntoIterator<Item = Reply>) -> Self {
+        let shared = Arc::new(Mutex::new(Shared { replies: replies.into_iter().collect(), requests: Vec::new() }));
+        let app = axum::Router::new().fallback(handle).with_state(shared.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("address");
+        tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+        RecordingServer { addr, shared }
+    }
+
+    /// The base URL a client should use: `http://127.0.0.1:PORT/api`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/api", self.addr)
+    }
+
+    /// Every request received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.lock().expect("lock").requests.clone()
+    }
+}
