@@ -1,5 +1,10 @@
 //! Servers on 127.0.0.1 for end-to-end tests: [`RecordingServer`] (axum) answers with a
-//! scripted status and body and records every request it receives.
+//! scripted status and body and records every request it receives; [`FaultServer`] injects
+//! transport faults.
+
+mod fault;
+
+pub use fault::{Fault, FaultServer};
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;

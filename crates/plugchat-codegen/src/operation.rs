@@ -110,7 +110,7 @@ fn example_type(value: &Value) -> TokenStream {
         Value::String(_) => quote!(::std::string::String),
         Value::Bool(_) => quote!(bool),
         Value::Number(n) if n.is_i64() || n.is_u64() => quote!(i64),
-        Value::Number(_) => quote!(f64),
+        Value::Number(_) => quote!(::plugchat_runtime::__private::serde_json::Number),
         Value::Array(items) => match items.first() {
             Some(Value::String(_)) => quote!(::std::vec::Vec<::std::string::String>),
             _ => quote!(::std::vec::Vec<::plugchat_runtime::__private::serde_json::Value>),
@@ -299,10 +299,12 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
     });
     let (returned, decoded) = (&response.returned, &response.decoded);
     let finish = if response.is_list { quote!(.map(|response| response.map(::std::vec::Vec::from))) } else { quote!() };
-    let into_strings = params
-        .iter()
-        .any(|p| p.ty.to_string() == quote!(::std::string::String).to_string())
-        .then(|| quote!(, on(::std::string::String, into)));
+    // Setters take `impl Into<..>` for strings (`&str`) and numbers (`5`, `2.5`); bon refuses
+    // an `on(..)` clause that matches no member, so emit only those that match.
+    let into = [quote!(::std::string::String), quote!(::plugchat_runtime::__private::serde_json::Number)]
+        .into_iter()
+        .filter(|ty| params.iter().any(|p| p.ty.to_string() == ty.to_string()))
+        .map(|ty| quote!(, on(#ty, into)));
     let docs = doc_lines(&method_doc(page, operation));
     let definition = &response.definition;
 
@@ -312,7 +314,7 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
         #[::plugchat_runtime::__private::bon::bon(crate = ::plugchat_runtime::__private::bon)]
         impl crate::Client {
             #docs
-            #[builder(finish_fn = send #into_strings)]
+            #[builder(finish_fn = send #(#into)*)]
             pub async fn #method(
                 &self,
                 #(#signature,)*

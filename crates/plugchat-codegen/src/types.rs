@@ -12,7 +12,7 @@ pub(crate) fn rust_type(documented: &str) -> Option<TokenStream> {
             "string" | "str" | "texto" | "text" | "url" => quote!(::std::string::String),
             "boolean" | "bool" => quote!(bool),
             "integer" | "int" | "timestamp" | "timetamp" | "long" => quote!(i64),
-            "number" | "float" | "double" => quote!(f64),
+            "number" | "float" | "double" | "decimal" => quote!(::plugchat_runtime::__private::serde_json::Number),
             _ => return None,
         })
     };

@@ -314,9 +314,23 @@ fn too_large(operation: &Operation, limit: usize) -> Error {
     Error::BodyTooLarge { operation: operation.id, limit }
 }
 
-/// Classifies a reqwest error: only a failed connect proves the request never left.
+/// Whether hyper handed the request back unsent: its `Canceled` error means the connection
+/// closed before the request was written.
+fn never_sent(error: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = source {
+        if current.downcast_ref::<hyper::Error>().is_some_and(hyper::Error::is_canceled) {
+            return true;
+        }
+        source = current.source();
+    }
+    false
+}
+
+/// Classifies a reqwest error: only a failed connect, or a request hyper reports as never
+/// written, proves the request never left.
 fn transport(operation: &Operation, error: reqwest::Error) -> Failure {
-    let (error, outcome) = if error.is_connect() {
+    let (error, outcome) = if error.is_connect() || never_sent(&error) {
         (Error::Connect { operation: operation.id, source: error.without_url() }, Outcome::NotSent)
     } else {
         (Error::Transport { operation: operation.id, source: error.without_url() }, Outcome::MaybeDelivered)

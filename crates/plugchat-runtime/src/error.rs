@@ -25,8 +25,9 @@ pub enum Error {
         message: String,
     },
 
-    /// No connection could be made (refused, DNS, TLS): the request never left.
-    #[error("{operation}: could not connect: {source}")]
+    /// The request never left: no connection could be made (refused, DNS, TLS), or the
+    /// connection closed before the request was written.
+    #[error("{operation}: request not sent: {source}")]
     Connect {
         /// The operation's page id.
         operation: &'static str,
