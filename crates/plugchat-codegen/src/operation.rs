@@ -122,6 +122,8 @@ fn example_type(value: &Value) -> TokenStream {
 /// The success response's type: its definition (if a struct is needed) and how to decode it.
 struct ResponseType {
     definition: TokenStream,
+    /// The element type, for lists.
+    item: TokenStream,
     /// What `send()` returns inside `Response<..>`.
     returned: TokenStream,
     /// What the runtime decodes (differs from `returned` for one-or-many lists).
@@ -131,22 +133,23 @@ struct ResponseType {
 
 fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) -> ResponseType {
     let value = quote!(::plugchat_runtime::__private::serde_json::Value);
-    let untyped = ResponseType { definition: quote!(), returned: value.clone(), decoded: value.clone(), is_list: false };
+    let untyped =
+        ResponseType { definition: quote!(), item: value.clone(), returned: value.clone(), decoded: value.clone(), is_list: false };
     let Some(response) = response else { return untyped };
     let (is_list, sample) = match &response.example {
         Some(Value::Array(items)) => (true, items.first().and_then(Value::as_object)),
         Some(Value::Object(object)) => (false, Some(object)),
         _ => (false, None),
     };
+    let present = |name: &str| sample.is_none_or(|s| s.get(name).is_some_and(|v| !v.is_null()));
     let mut fields: Vec<(String, TokenStream, bool, String)> = response
         .fields
         .iter()
         .map(|f| {
-            let in_example = sample.is_none_or(|s| s.contains_key(&f.name));
             let ty = types::rust_type(&f.ty)
                 .or_else(|| sample.and_then(|s| s.get(&f.name)).map(example_type))
                 .unwrap_or_else(|| value.clone());
-            (f.name.clone(), ty, in_example, f.description.clone())
+            (f.name.clone(), ty, present(&f.name), f.description.clone())
         })
         .collect();
     if let Some(sample) = sample {
@@ -164,8 +167,19 @@ fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) ->
         let ident = names::snake(wire);
         let rename = (ident.to_string().trim_start_matches("r#") != wire).then(|| quote!(#[serde(rename = #wire)]));
         let docs = doc_lines(doc);
+        let decode = match (types::lenient_decoder(ty), required) {
+            (Some(decoder), true) => {
+                let path = format!("::plugchat_runtime::__private::lenient::{decoder}");
+                quote!(#[serde(deserialize_with = #path)])
+            }
+            (Some(decoder), false) => {
+                let path = format!("::plugchat_runtime::__private::lenient::option_{decoder}");
+                quote!(#[serde(default, deserialize_with = #path)])
+            }
+            (None, _) => quote!(),
+        };
         let ty = if *required { ty.clone() } else { quote!(::core::option::Option<#ty>) };
-        quote! { #docs #rename pub #ident: #ty, }
+        quote! { #docs #rename #decode pub #ident: #ty, }
     });
     let mut doc = format!(
         "{} of [`Client::{method}`](crate::Client::{method}) (status {}).",
@@ -191,12 +205,42 @@ fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) ->
     if is_list {
         ResponseType {
             definition,
+            item: quote!(#name),
             returned: quote!(::std::vec::Vec<#name>),
             decoded: quote!(::plugchat_runtime::OneOrMany<#name>),
             is_list,
         }
     } else {
-        ResponseType { definition, returned: quote!(#name), decoded: quote!(#name), is_list }
+        ResponseType { definition, item: quote!(#name), returned: quote!(#name), decoded: quote!(#name), is_list }
+    }
+}
+
+/// For a list operation whose only required inputs are `page` and `pageSize` query
+/// parameters: a `<method>_stream(page_size)` method streaming every item, page after page.
+fn pagination(method: &Ident, params: &[Param], response: &ResponseType) -> TokenStream {
+    let find = |key: &str| params.iter().find(|p| p.place == Place::Query && names::key(&p.wire_name) == key);
+    let (Some(page), Some(size)) = (find("page"), find("pagesize")) else { return quote!() };
+    let others_required = params.iter().any(|p| p.required && p.wire_name != page.wire_name && p.wire_name != size.wire_name);
+    if !response.is_list || others_required {
+        return quote!();
+    }
+    let (page_setter, size_setter) = (&page.ident, &size.ident);
+    let stream = format_ident!("{method}_stream");
+    let item = &response.item;
+    let doc = format!(
+        " Every item of [`Client::{method}`](crate::Client::{method}), fetched page after page from page 1.\n\n \
+         The stream ends after a page shorter than `page_size`, or after an error (which it yields)."
+    );
+    quote! {
+        impl crate::Client {
+            #[doc = #doc]
+            pub fn #stream(&self, page_size: i64) -> ::plugchat_runtime::Pages<'_, #item> {
+                ::plugchat_runtime::paginate(page_size, move |page| {
+                    let request = self.#method().#page_setter(page).#size_setter(page_size);
+                    async move { request.send().await.map(::plugchat_runtime::Response::into_inner) }
+                })
+            }
+        }
     }
 }
 
@@ -307,6 +351,7 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
         .map(|ty| quote!(, on(#ty, into)));
     let docs = doc_lines(&method_doc(page, operation));
     let definition = &response.definition;
+    let stream = pagination(&method, &params, &response);
 
     quote! {
         #definition
@@ -338,5 +383,7 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
                 self.runtime.execute::<#decoded>(&OPERATION, parts).await #finish
             }
         }
+
+        #stream
     }
 }

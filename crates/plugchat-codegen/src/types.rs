@@ -39,3 +39,17 @@ pub(crate) fn rust_type(documented: &str) -> Option<TokenStream> {
 pub(crate) fn rust_type_or_value(documented: &str) -> TokenStream {
     rust_type(documented).unwrap_or_else(|| quote!(::plugchat_runtime::__private::serde_json::Value))
 }
+
+/// The `plugchat_runtime::__private::lenient` decoder for a scalar type, if `ty` is one.
+pub(crate) fn lenient_decoder(ty: &TokenStream) -> Option<&'static str> {
+    let ty = ty.to_string();
+    [
+        (quote!(::std::string::String), "string"),
+        (quote!(bool), "bool"),
+        (quote!(i64), "i64"),
+        (quote!(::plugchat_runtime::__private::serde_json::Number), "number"),
+    ]
+    .into_iter()
+    .find(|(scalar, _)| scalar.to_string() == ty)
+    .map(|(_, decoder)| decoder)
+}

@@ -9,6 +9,9 @@
 
 mod client;
 mod error;
+#[doc(hidden)]
+pub mod lenient;
+mod paginate;
 mod operation;
 mod response;
 mod retry;
@@ -17,6 +20,7 @@ mod secret;
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 pub use error::{ApiError, Error};
 pub use operation::{Operation, RequestOptions, RequestParts};
+pub use paginate::{paginate, Pages};
 pub use response::{OneOrMany, Response};
 pub use retry::RetryPolicy;
 
@@ -30,4 +34,6 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
     pub use crate::operation::encode_path_segment;
+    pub use crate::lenient;
+    pub use futures_util::Stream;
 }

@@ -1,0 +1,85 @@
+//! send_text and get_chats end to end: JSON bodies, query parameters, lenient decoding of
+//! what the service sends, and the page-by-page stream.
+
+use futures_util::StreamExt;
+use plugchat_api::Client;
+use plugchat_tests::{RecordingServer, Reply};
+use serde_json::json;
+
+fn client(server: &RecordingServer) -> Client {
+    Client::builder().token("my-token").base_url(server.base_url()).build().expect("client")
+}
+
+#[tokio::test]
+async fn send_text_posts_a_json_body_and_decodes_the_ids() {
+    let server = RecordingServer::start([Reply::json(json!({"zaapId": "3999", "messageId": "D241"}))]).await;
+    let sent = client(&server)
+        .send_text()
+        .phone("5511999999999")
+        .message("Olá, *Plug Chat*")
+        .delay_message(5)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!((sent.zaap_id.as_str(), sent.message_id.as_str()), ("3999", "D241"));
+
+    let request = &server.requests()[0];
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.path, "/api/whatsapp/send-text");
+    assert_eq!(request.query, None);
+    assert_eq!(request.headers.get("content-type").expect("content type"), "application/json");
+    assert_eq!(request.body, Some(json!({"phone": "5511999999999", "message": "Olá, *Plug Chat*", "delayMessage": 5})));
+}
+
+#[tokio::test]
+async fn get_chats_decodes_values_as_the_service_spells_them() {
+    // The upstream example sends `isMarkedSpam` as the string "false" and a null thumbnail.
+    let server = RecordingServer::start([Reply::json(json!([
+        {"name": "Plug", "phone": "5511", "unread": 0, "lastMessageTime": "1622991687", "isMuted": "0",
+         "isMarkedSpam": "false", "profileThumbnail": null, "messagesUnread": "0", "future": {"x": 1}}
+    ]))])
+    .await;
+    let chats = client(&server).get_chats().page(1).page_size(50).send().await.expect("chats");
+    assert_eq!(chats.len(), 1);
+    assert!(!chats[0].is_marked_spam);
+    assert_eq!(chats[0].unread, "0");
+    assert_eq!(chats[0].profile_thumbnail, None);
+    assert_eq!(server.requests()[0].query.as_deref(), Some("page=1&pageSize=50"));
+}
+
+fn chat(name: &str) -> serde_json::Value {
+    json!({"name": name, "phone": "1", "unread": "0", "lastMessageTime": "1", "isMuted": "0", "isMarkedSpam": false, "messagesUnread": 0})
+}
+
+#[tokio::test]
+async fn get_chats_stream_walks_every_page_and_stops_after_the_last() {
+    let server = RecordingServer::start([
+        Reply::json(json!([chat("a"), chat("b")])),
+        Reply::json(json!([chat("c")])),
+        Reply::json(json!([chat("never requested")])),
+    ])
+    .await;
+    let client = client(&server);
+    let names: Vec<String> = client.get_chats_stream(2).map(|chat| chat.expect("chat").name).collect().await;
+    assert_eq!(names, ["a", "b", "c"]);
+    let queries: Vec<_> = server.requests().into_iter().map(|r| r.query.unwrap_or_default()).collect();
+    assert_eq!(queries, ["page=1&pageSize=2", "page=2&pageSize=2"]);
+}
+
+#[tokio::test]
+async fn get_chats_stream_ends_when_the_server_ignores_the_page_number() {
+    let server = RecordingServer::start([Reply::json(json!([chat("a"), chat("b")]))]).await;
+    let client = client(&server);
+    let names: Vec<String> = client.get_chats_stream(2).map(|chat| chat.expect("chat").name).collect().await;
+    assert_eq!(names, ["a", "b"]);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn get_chats_stream_yields_an_error_and_ends() {
+    let server = RecordingServer::start([Reply::json(json!([chat("a"), chat("b")])), Reply::status(401, "{}")]).await;
+    let client = client(&server);
+    let results: Vec<_> = client.get_chats_stream(2).collect().await;
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[2].as_ref().expect_err("401").status().map(|s| s.as_u16()), Some(401));
+}
