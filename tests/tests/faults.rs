@@ -214,9 +214,11 @@ fn scenarios() -> Vec<Scenario> {
         },
         Scenario {
             name: "wrong JSON types",
-            read_script: vec![Fault::json(200, r#"[{"link":true}]"#)],
+            // Scalars are decoded leniently ("7" and 7 both fit a string), so "wrong" means a
+            // structure where a scalar belongs.
+            read_script: vec![Fault::json(200, r#"[{"link":{"url":"x"}}]"#)],
             read_expected: vec![Ended::Decode("[0].link".into())],
-            send_script: vec![Fault::json(200, r#"{"zaapId":7,"messageId":"m1"}"#)],
+            send_script: vec![Fault::json(200, r#"{"zaapId":[7],"messageId":"m1"}"#)],
             send_expected: vec![Ended::Decode("zaapId".into())],
             send_processed: 1,
         },

@@ -57,12 +57,14 @@ async fn documented_error_statuses_are_recognisable() {
 
 #[tokio::test]
 async fn a_body_of_the_wrong_shape_names_the_json_path() {
-    let server = RecordingServer::start([Reply::json(serde_json::json!([{ "link": "ok" }, { "link": 42 }]))]).await;
+    // A number where a string belongs is accepted (the service is documented to mix them);
+    // an object is not.
+    let server = RecordingServer::start([Reply::json(serde_json::json!([{ "link": 42 }, { "link": { "url": "x" } }]))]).await;
     let error = client(&server).get_profile_picture().phone("1").send().await.expect_err("decode error");
     let Error::Decode { path, status, snippet, .. } = &error else { panic!("expected Error::Decode, got {error:?}") };
     assert_eq!(path, "[1].link");
     assert_eq!(*status, StatusCode::OK);
-    assert!(snippet.contains("42"));
+    assert!(snippet.contains("\"url\""));
     assert!(error.to_string().contains("[1].link"), "{error}");
 }
 

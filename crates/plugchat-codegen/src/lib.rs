@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 mod names;
+mod objects;
 mod operation;
 mod types;
 

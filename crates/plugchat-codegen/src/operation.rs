@@ -9,6 +9,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use crate::names;
+use crate::objects::TypeResolver;
 use crate::types;
 
 /// Where a parameter goes on the wire.
@@ -28,10 +29,12 @@ struct Param {
     required: bool,
     doc: String,
     place: Place,
+    /// The one value the page always sends: no setter, the method sends it.
+    fixed: Option<String>,
 }
 
 /// `#[doc = " line"]` for each line of `text`.
-fn doc_lines(text: &str) -> TokenStream {
+pub(crate) fn doc_lines(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| {
         let line = format!(" {line}");
         quote!(#[doc = #line])
@@ -54,21 +57,28 @@ fn path_pieces(path: &str) -> Vec<(bool, String)> {
     pieces
 }
 
-fn params(operation: &Operation) -> Vec<Param> {
+fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Param> {
     let placeholders: Vec<String> = path_pieces(&operation.path).into_iter().filter(|(is, _)| *is).map(|(_, n)| n).collect();
-    let body_place = if operation.method.has_body() { Place::Body } else { Place::Query };
+    // The page's example decides where attributes go; the method decides when it has none.
+    let body_place = match &operation.request_example {
+        Some(RequestExample::Json { .. }) => Place::Body,
+        Some(RequestExample::Url { .. }) => Place::Query,
+        None if operation.method.has_body() => Place::Body,
+        None => Place::Query,
+    };
     let mut params: Vec<Param> = Vec::new();
     let mut push = |attribute: &Attribute, required: bool| {
         let is_placeholder = placeholders.iter().any(|p| names::key(p) == names::key(&attribute.name));
-        let ty = types::rust_type_or_value(&attribute.ty);
+        let ty = types.attribute_type(attribute);
         params.push(Param {
             ident: names::snake(&attribute.name),
             wire_name: attribute.name.clone(),
-            is_vec: ty.to_string().contains("Vec"),
+            is_vec: ty.to_string().starts_with(":: std :: vec :: Vec"),
             ty,
             required: required || is_placeholder,
             doc: attribute.description.clone(),
             place: if is_placeholder { Place::Path } else { body_place },
+            fixed: attribute.fixed_value().map(str::to_owned),
         });
     };
     for attribute in &operation.required {
@@ -87,6 +97,7 @@ fn params(operation: &Operation) -> Vec<Param> {
                 required: true,
                 doc: format!("The `{placeholder}` part of the path."),
                 place: Place::Path,
+                fixed: None,
             });
         }
     }
@@ -99,9 +110,25 @@ fn params(operation: &Operation) -> Vec<Param> {
             required: true,
             doc: format!("Sent as the `{}` header (example: `{}`).", header.name, header.example),
             place: Place::Header,
+            fixed: None,
         });
     }
     params
+}
+
+/// The value a fixed attribute always sends, as a literal of its type.
+fn fixed_literal(value: &str, ty: &TokenStream) -> TokenStream {
+    match ty.to_string().as_str() {
+        "bool" => match value.parse::<bool>() {
+            Ok(b) => quote!(#b),
+            Err(_) => quote!(#value),
+        },
+        "i64" => match value.parse::<i64>() {
+            Ok(i) => quote!(#i),
+            Err(_) => quote!(#value),
+        },
+        _ => quote!(#value),
+    }
 }
 
 /// The Rust type of a JSON example value.
@@ -146,9 +173,14 @@ fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) ->
         .fields
         .iter()
         .map(|f| {
-            let ty = types::rust_type(&f.ty)
-                .or_else(|| sample.and_then(|s| s.get(&f.name)).map(example_type))
-                .unwrap_or_else(|| value.clone());
+            let shown = sample.and_then(|s| s.get(&f.name)).filter(|v| !v.is_null());
+            // A table that says scalar where the example shows an array or object (or the
+            // reverse) cannot both be right: the type follows the example.
+            let declared = types::rust_type(&f.ty).filter(|ty| {
+                let scalar = types::lenient_decoder(ty).is_some();
+                shown.is_none_or(|v| scalar != (v.is_array() || v.is_object()))
+            });
+            let ty = declared.or_else(|| shown.map(example_type)).unwrap_or_else(|| value.clone());
             (f.name.clone(), ty, present(&f.name), f.description.clone())
         })
         .collect();
@@ -282,9 +314,11 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
     let prefix = names::camel(&page.id);
     let success = operation.responses.iter().find(|r| (200..300).contains(&r.status));
     let response = response_type(&prefix, &method, success);
-    let params = params(operation);
+    let resolver = TypeResolver::new(&prefix, operation);
+    let params = params(operation, &resolver);
+    let request_types = resolver.definitions();
 
-    let signature = params.iter().map(|p| {
+    let signature = params.iter().filter(|p| p.fixed.is_none()).map(|p| {
         let (ident, ty, docs) = (&p.ident, &p.ty, doc_lines(&p.doc));
         if p.required {
             quote!(#docs #ident: #ty)
@@ -297,11 +331,14 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
         let add = match p.place {
             Place::Query if p.is_vec => quote!(for item in &value { parts.query.push((#wire, item.to_string())); }),
             Place::Query => quote!(parts.query.push((#wire, value.to_string()));),
-            Place::Header => quote!(parts.headers.push((#wire, value));),
-            Place::Body => quote!(body.insert(#wire.to_owned(), ::plugchat_runtime::__private::serde_json::Value::from(value));),
+            Place::Header => quote!(parts.headers.push((#wire, value.to_string()));),
+            Place::Body => quote!(body.insert(#wire.to_owned(), ::plugchat_runtime::__private::to_json(&value));),
             Place::Path => unreachable!("path parameters are filtered out above"),
         };
-        if p.required {
+        if let Some(fixed) = &p.fixed {
+            let literal = fixed_literal(fixed, &p.ty);
+            quote!({ let value = #literal; #add })
+        } else if p.required {
             quote!({ let value = #ident; #add })
         } else {
             quote!(if let ::core::option::Option::Some(value) = #ident { #add })
@@ -347,13 +384,14 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
     // an `on(..)` clause that matches no member, so emit only those that match.
     let into = [quote!(::std::string::String), quote!(::plugchat_runtime::__private::serde_json::Number)]
         .into_iter()
-        .filter(|ty| params.iter().any(|p| p.ty.to_string() == ty.to_string()))
+        .filter(|ty| params.iter().any(|p| p.fixed.is_none() && p.ty.to_string() == ty.to_string()))
         .map(|ty| quote!(, on(#ty, into)));
     let docs = doc_lines(&method_doc(page, operation));
     let definition = &response.definition;
     let stream = pagination(&method, &params, &response);
 
     quote! {
+        #request_types
         #definition
 
         #[::plugchat_runtime::__private::bon::bon(crate = ::plugchat_runtime::__private::bon)]

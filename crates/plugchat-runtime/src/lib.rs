@@ -34,6 +34,12 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
     pub use crate::operation::encode_path_segment;
+
+    /// A request value as JSON. The generated types serialise to plain JSON objects, arrays
+    /// and scalars, which cannot fail; `null` stands in should a hand-written type fail.
+    pub fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {
+        serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+    }
     pub use crate::lenient;
     pub use futures_util::Stream;
 }

@@ -57,7 +57,7 @@ pub(crate) fn read(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diag
                 index.relative(yaml_start, marker.line(), marker.col() + 1),
                 format!("invalid front matter: {}", error.info()),
             ));
-            return front;
+            return salvage(text, yaml_start, yaml_end, index, diagnostics).unwrap_or(front);
         }
     };
     let Some(Yaml::Hash(map)) = docs.into_iter().next() else {
@@ -78,8 +78,48 @@ pub(crate) fn read(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diag
         match key.as_str() {
             "id" => front.id = Some(value),
             "title" => front.title = Some(value),
+            // `id:id: x` reads as the key `id:id`: a doubled `id:`.
+            "id:id" => {
+                diagnostics.push(Diagnostic::warning(
+                    index.location(yaml_start),
+                    format!("front matter key `id:id` is a doubled `id:`; using `{value}` as the id"),
+                ));
+                front.id.get_or_insert(value);
+            }
             _ => {}
         }
     }
     front
+}
+
+/// Reads `id:` and `title:` lines from front matter that is not YAML. When the block runs
+/// into the page (a section heading before its closing `---`), the body starts at that heading.
+fn salvage(text: &str, yaml_start: usize, yaml_end: usize, index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<FrontMatter> {
+    let mut front = FrontMatter::default();
+    let mut offset = yaml_start;
+    for line in text[yaml_start..yaml_end].split_inclusive('\n') {
+        let bare = line.trim().trim_start_matches('#').trim();
+        if line.trim_start().starts_with('#') && crate::page::is_section_heading(bare) {
+            diagnostics.push(Diagnostic::warning(
+                index.location(offset),
+                "front matter runs into the page: the page starts at this heading",
+            ));
+            front.body_start = offset;
+            break;
+        }
+        if let Some((key, value)) = bare.split_once(':') {
+            let value = value.trim().trim_matches(['"', '\'']).to_owned();
+            let plain = !value.is_empty() && !value.starts_with(['[', '{']);
+            match key.trim() {
+                "id" if plain => front.id = Some(value),
+                "title" if plain => front.title = Some(value),
+                _ => {}
+            }
+        }
+        offset += line.len();
+    }
+    if front.body_start == 0 {
+        front.body_start = text[yaml_end..].find('\n').map_or(text.len(), |i| yaml_end + i + 1);
+    }
+    (front.id.is_some() || front.title.is_some() || front.body_start < yaml_end).then_some(front)
 }

@@ -10,16 +10,19 @@
 
 #![deny(missing_docs)]
 
+mod crosscheck;
 mod diagnostic;
 mod frontmatter;
 mod markdown;
 mod model;
+mod json;
 mod page;
+mod reconcile;
 mod tree;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{
-    Attribute, Header, Location, Method, Operation, Page, RequestExample, Response, Spec,
+    Attribute, Header, Location, Method, ObjectType, Operation, Page, RequestExample, Response, Spec,
     SPEC_FORMAT_VERSION,
 };
 pub use page::parse_page;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the serialised [`Spec`]. Bump it when the model's shape changes, so a spec
 /// file written by an older `cargo xtask regen` is reported as stale instead of misread.
-pub const SPEC_FORMAT_VERSION: u32 = 1;
+pub const SPEC_FORMAT_VERSION: u32 = 2;
 
 /// A position in a docs page: 1-based line and column (in characters).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -126,6 +126,8 @@ pub struct Operation {
     pub required: Vec<Attribute>,
     /// Attributes the caller may send.
     pub optional: Vec<Attribute>,
+    /// Objects that attributes name in their Tipo (`buttonList` → the `Button List` sub-table).
+    pub objects: Vec<ObjectType>,
     /// The request example, if the page has one.
     pub request_example: Option<RequestExample>,
     /// Documented answers, in page order.
@@ -155,8 +157,46 @@ pub struct Attribute {
     pub ty: String,
     /// The description column, as markdown.
     pub description: String,
+    /// Values the description allows (`Valores: \`archive\`, \`unarchive\``); one value
+    /// means the page always sends it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_values: Vec<String>,
     /// Where the row is.
     pub location: Location,
+}
+
+impl Attribute {
+    /// The one value the page always sends, if the attribute allows exactly one.
+    pub fn fixed_value(&self) -> Option<&str> {
+        match self.allowed_values.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        }
+    }
+}
+
+/// A sub-table: the fields of an object some attribute's Tipo names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ObjectType {
+    /// The sub-table's heading (`Button List`).
+    pub name: String,
+    /// Fields the object must have.
+    pub required: Vec<Attribute>,
+    /// Fields the object may have (`### Opcionais Button`).
+    pub optional: Vec<Attribute>,
+    /// Where the sub-table's heading is.
+    pub location: Location,
+}
+
+impl ObjectType {
+    /// Whether a Tipo value names this object: `buttonList`, `button[]`, `Operators[]` (case,
+    /// spaces and a trailing `[]` ignored).
+    pub fn is_named_by(&self, ty: &str) -> bool {
+        let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+        let ty = ty.trim().trim_end_matches("[]");
+        let ty = ty.strip_prefix("array de ").or_else(|| ty.strip_prefix("array ")).unwrap_or(ty);
+        !ty.is_empty() && key(ty) == key(&self.name)
+    }
 }
 
 /// How a page shows a request.

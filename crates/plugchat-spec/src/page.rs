@@ -6,7 +6,9 @@
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::frontmatter;
 use crate::markdown::{self, Block, Row};
-use crate::model::{Attribute, Header, Location, Method, Operation, Page, RequestExample, Response};
+use crate::json::{self, Example};
+use crate::model::{Attribute, Header, Location, Method, ObjectType, Operation, Page, RequestExample, Response};
+use crate::reconcile::reconcile;
 use crate::ParseOptions;
 
 /// The part of a page a block belongs to, from the last section heading above it.
@@ -23,12 +25,13 @@ enum Section {
 }
 
 /// Which attribute table a table under the attributes section fills.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum AttributeGroup {
     Unnamed,
     Required,
     Optional,
-    SubTable,
+    /// The fields of an object (`### Button`), or its optional ones (`### Opcionais Button`).
+    SubTable { name: String, optional: bool },
 }
 
 /// Lower case, accents folded, trailing colons dropped: `Obrigatórios:` → `obrigatorios`.
@@ -47,6 +50,10 @@ fn normalize(heading: &str) -> String {
         .filter(|c| *c != '`' && *c != '*')
         .collect();
     folded.trim().trim_end_matches(':').trim().to_owned()
+}
+
+pub(crate) fn is_section_heading(heading: &str) -> bool {
+    section_of(heading).is_some()
 }
 
 fn section_of(heading: &str) -> Option<Section> {
@@ -68,13 +75,17 @@ fn section_of(heading: &str) -> Option<Section> {
 
 fn attribute_group_of(heading: &str) -> AttributeGroup {
     let name = normalize(heading);
-    let starts = |words: &[&str]| words.iter().any(|w| name.starts_with(w));
-    if starts(&["obrigatori", "required"]) {
-        AttributeGroup::Required
-    } else if starts(&["opcio", "optional"]) {
-        AttributeGroup::Optional
+    let (first, rest) = name.split_once(' ').unwrap_or((&name, ""));
+    let rest = rest.trim();
+    // `Obrigatórios (Query String)` qualifies the group; `Opcionais Button` names an object.
+    let names_object = !rest.is_empty() && !rest.starts_with('(');
+    let object = || heading.trim().split_once(' ').map_or("", |(_, r)| r).trim().to_owned();
+    if ["obrigatori", "required"].iter().any(|w| first.starts_with(w)) {
+        if names_object { AttributeGroup::SubTable { name: object(), optional: false } } else { AttributeGroup::Required }
+    } else if ["opcio", "optional"].iter().any(|w| first.starts_with(w)) {
+        if names_object { AttributeGroup::SubTable { name: object(), optional: true } } else { AttributeGroup::Optional }
     } else {
-        AttributeGroup::SubTable
+        AttributeGroup::SubTable { name: heading.trim().trim_end_matches(':').to_owned(), optional: false }
     }
 }
 
@@ -89,9 +100,27 @@ fn status_of(heading: &str) -> Option<(u16, String)> {
     Some((status, rest.to_owned()))
 }
 
+/// `text` without bold markers and without whitespace inside braces, so that
+/// `{ **URL** **DO** **CONVITE**}` reads as one token.
+fn join_placeholders(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.replace("**", "").chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            c if c.is_whitespace() && depth > 0 => continue,
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A method line: an HTTP method followed by a URL, in whatever markup the page wraps them.
 pub(crate) fn method_line(text: &str) -> Option<(Method, String)> {
     let clean = |t: &str| t.trim_matches(|c| matches!(c, '`' | '<' | '>' | '*')).replace('\\', "");
+    let text = join_placeholders(text);
     let mut tokens = text.split_whitespace().map(clean).filter(|t| !t.is_empty());
     let method = Method::from_token(&tokens.next()?)?;
     let mut url = tokens.next()?;
@@ -109,20 +138,56 @@ pub(crate) fn method_line(text: &str) -> Option<(Method, String)> {
     Some((method, url))
 }
 
-/// The path of `url` (host and query dropped) relative to `base_path`.
-fn url_path<'u>(url: &'u str, base_path: &str) -> (&'u str, bool) {
+/// A heading that is a method line without a URL: `` `PUT` update-webhooks ``.
+fn method_heading(text: &str) -> Option<(Method, String)> {
+    let mut tokens = text.split_whitespace().map(|t| t.trim_matches('`'));
+    let method = Method::from_token(tokens.next()?)?;
+    let name = tokens.next()?;
+    (tokens.next().is_none() && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '/')))
+        .then(|| (method, format!("/{}", name.trim_start_matches('/'))))
+}
+
+/// One path segment with its placeholder, if any, spelled `{name}`: `{{id-do-produto}}`,
+/// `[ACCOUNT_ID]` and upper-case tokens such as `SUA_ID_AQUI` are placeholders too.
+fn canonical_segment(segment: &str) -> String {
+    if segment.contains('{') {
+        let name: String = segment.chars().filter(|c| !matches!(c, '{' | '}' | ' ' | '*')).collect();
+        return format!("{{{name}}}");
+    }
+    if let Some(name) = segment.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+        return format!("{{{name}}}");
+    }
+    let shouts = segment.len() >= 3
+        && segment.contains('_')
+        && segment.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    if shouts { format!("{{{segment}}}") } else { segment.to_owned() }
+}
+
+/// The path of `url` (host and query dropped, placeholders spelled `{name}`) relative to
+/// `base_path`, and whether it was under it.
+fn url_path(url: &str, base_path: &str) -> (String, bool) {
     let path = match url.split_once("://") {
         Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => url,
     };
     let path = path.split(['?', '#']).next().unwrap_or(path);
+    let path: String = path.split('/').map(canonical_segment).collect::<Vec<_>>().join("/");
     if base_path.is_empty() {
         return (path, true);
     }
     match path.strip_prefix(base_path) {
-        Some(rest) if rest.starts_with('/') => (rest, true),
+        Some(rest) if rest.starts_with('/') => (rest.to_owned(), true),
         _ => (path, false),
     }
+}
+
+/// `Valores: \`a\`, \`b\`` at the end of a description: the values it allows.
+fn allowed_values(description: &str) -> Vec<String> {
+    let lower = description.to_lowercase();
+    let Some(at) = ["valores:", "values:", "allowed values:", "valores aceitos:"].iter().filter_map(|m| lower.rfind(m)).max() else {
+        return Vec::new();
+    };
+    description[at..].split('`').skip(1).step_by(2).map(str::to_owned).filter(|v| !v.is_empty()).collect()
 }
 
 fn clean_cell(cell: &str) -> String {
@@ -150,11 +215,15 @@ fn attributes(rows: &[Row], index: &LineIndex<'_>) -> Vec<Attribute> {
     body.iter()
         .filter(|row| row.cells.iter().any(|c| !c.trim().is_empty()))
         .filter(|row| !matches!(normalize(&cell(row, name_col)).as_str(), "sem atributos" | "no attributes"))
-        .map(|row| Attribute {
-            name: clean_cell(&cell(row, name_col)),
-            ty: clean_cell(&cell(row, type_col)),
-            description: cell(row, description_col),
-            location: index.location(row.start),
+        .map(|row| {
+            let description = cell(row, description_col);
+            Attribute {
+                name: clean_cell(&cell(row, name_col)),
+                ty: clean_cell(&cell(row, type_col)),
+                allowed_values: allowed_values(&description),
+                description,
+                location: index.location(row.start),
+            }
         })
         .collect()
 }
@@ -174,14 +243,21 @@ fn is_json(lang: &str, text: &str) -> bool {
     lang.eq_ignore_ascii_case("json") || (lang.is_empty() && text.trim_start().starts_with(['{', '[']))
 }
 
-/// Parses a JSON example, reporting where it breaks.
+/// Parses a JSON example, repairing what it can and reporting where it breaks.
 fn json_example(text: &str, content_start: usize, index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<serde_json::Value> {
-    match serde_json::from_str(text) {
-        Ok(value) => Some(value),
-        Err(error) => {
+    match json::read(text) {
+        Example::Parsed(value) => Some(value),
+        Example::Repaired(value, repairs) => {
+            diagnostics.push(Diagnostic::warning(
+                index.location(content_start),
+                format!("JSON example repaired: {}", repairs.join(", ")),
+            ));
+            Some(value)
+        }
+        Example::Broken(error) => {
             diagnostics.push(Diagnostic::warning(
                 index.relative(content_start, error.line(), error.column()),
-                format!("JSON example does not parse: {error}"),
+                format!("JSON example does not parse and was dropped: {error}"),
             ));
             None
         }
@@ -193,6 +269,11 @@ fn json_example(text: &str, content_start: usize, index: &LineIndex<'_>, diagnos
 struct Walk {
     method_line: Option<(Method, String, Location)>,
     method_heading: Option<Location>,
+    /// A method line without URL, used when the page has no real one.
+    method_without_url: Option<(Method, String, Location)>,
+    /// `#### /profile-picture` under the method heading.
+    path_heading: Option<(String, Location)>,
+    objects: Vec<ObjectType>,
     description: Vec<String>,
     headers: Vec<Header>,
     required: Vec<Attribute>,
@@ -210,7 +291,7 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
     let mut diagnostics = Vec::new();
     let front = frontmatter::read(text, &index, &mut diagnostics);
     let blocks = markdown::blocks(text, front.body_start, &index, &mut diagnostics);
-    let walk = walk(&blocks, &index, &mut diagnostics);
+    let mut walk = walk(&blocks, &index, &mut diagnostics);
 
     let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".md").to_owned();
     let id = match front.id {
@@ -225,6 +306,10 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
     let section = file.split_once('/').map_or("", |(dir, _)| dir).to_owned();
     let has_endpoint_tables = !walk.required.is_empty() || !walk.optional.is_empty() || !walk.responses.is_empty();
 
+    if let (None, Some((method, path, location))) = (&walk.method_line, walk.method_without_url.take()) {
+        diagnostics.push(Diagnostic::warning(location.clone(), format!("method line has no URL: took `{path}` as the path")));
+        walk.method_line = Some((method, path, location));
+    }
     let operation = match walk.method_line {
         Some((method, url, location)) => {
             let (path, under_base) = url_path(&url, options.base_path());
@@ -234,18 +319,21 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
                     format!("URL path `{path}` is not under the base path `{}`", options.base_path()),
                 ));
             }
-            Some(Operation {
+            let operation = Operation {
                 method,
-                path: path.to_owned(),
+                path,
                 url,
                 description: walk.description.join("\n\n"),
                 headers: walk.headers,
                 required: walk.required,
                 optional: walk.optional,
+                objects: walk.objects,
                 request_example: walk.request_example,
                 responses: walk.responses,
                 location,
-            })
+            };
+            reconcile(&operation, walk.path_heading.as_ref(), &mut diagnostics);
+            Some(operation)
         }
         None => {
             if has_endpoint_tables || walk.method_heading.is_some() {
@@ -262,6 +350,36 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
     (page, diagnostics)
 }
 
+/// The fields of the object named `name`, created on first use.
+fn object<'w>(objects: &'w mut Vec<ObjectType>, name: &str, location: Location) -> &'w mut ObjectType {
+    let position = objects.iter().position(|o| o.name.eq_ignore_ascii_case(name));
+    let position = position.unwrap_or_else(|| {
+        objects.push(ObjectType { name: name.to_owned(), required: Vec::new(), optional: Vec::new(), location });
+        objects.len() - 1
+    });
+    &mut objects[position]
+}
+
+/// Lines of an ```` ```http ```` fence: a request line and `Name: value` headers.
+fn http_fence(text: &str, start: usize, index: &LineIndex<'_>, walk: &mut Walk, section: Section) {
+    for line in text.lines() {
+        if let Some((method, url)) = method_line(line) {
+            match section {
+                Section::Request => {
+                    walk.request_example.get_or_insert(RequestExample::Url { url, location: index.location(start) });
+                }
+                _ if walk.method_line.is_none() => walk.method_line = Some((method, url, index.location(start))),
+                _ => {}
+            }
+        } else if let Some((name, value)) = line.split_once(':') {
+            let name = name.trim();
+            if section == Section::Header && !name.is_empty() && !name.contains(' ') && !walk.headers.iter().any(|h| h.name == name) {
+                walk.headers.push(Header { name: name.to_owned(), example: value.trim().to_owned(), location: index.location(start) });
+            }
+        }
+    }
+}
+
 fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnostic>) -> Walk {
     let mut walk = Walk::default();
     let mut section = Section::Preamble;
@@ -275,8 +393,15 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                     if next == Section::Method && walk.method_heading.is_none() {
                         walk.method_heading = Some(index.location(*start));
                     }
+                } else if let Some((method, path)) = method_heading(text) {
+                    walk.method_without_url.get_or_insert((method, path, index.location(*start)));
+                } else if section == Section::Method && text.trim().starts_with('/') {
+                    walk.path_heading.get_or_insert((text.trim().to_owned(), index.location(*start)));
                 } else if section == Section::Attributes {
                     group = attribute_group_of(text);
+                    if let AttributeGroup::SubTable { name, .. } = &group {
+                        object(&mut walk.objects, name, index.location(*start));
+                    }
                 } else if section == Section::Response {
                     if let Some((status, description)) = status_of(text) {
                         walk.responses.push(Response {
@@ -317,7 +442,10 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                         walk.method_line = Some((method, url, index.location(*start)));
                     }
                     (Section::Concept, None) => {
-                        let prose: Vec<&str> = text.lines().filter(|l| !l.trim_start().starts_with(":::")).collect();
+                        let prose: Vec<&str> = text
+                            .lines()
+                            .filter(|l| !l.trim_start().trim_start_matches('\\').starts_with(":::"))
+                            .collect();
                         if !prose.is_empty() {
                             walk.description.push(prose.join("\n"));
                         }
@@ -327,7 +455,7 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
             }
             Block::Table { rows, start } => match section {
                 Section::Header | Section::Method => walk.headers.extend(headers(rows, index)),
-                Section::Attributes => match group {
+                Section::Attributes => match &group {
                     AttributeGroup::Required => walk.required.extend(attributes(rows, index)),
                     AttributeGroup::Optional => walk.optional.extend(attributes(rows, index)),
                     AttributeGroup::Unnamed => {
@@ -337,7 +465,11 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                         ));
                         walk.required.extend(attributes(rows, index));
                     }
-                    AttributeGroup::SubTable => {}
+                    AttributeGroup::SubTable { name, optional } => {
+                        let fields = attributes(rows, index);
+                        let object = object(&mut walk.objects, name, index.location(*start));
+                        if *optional { object.optional.extend(fields) } else { object.required.extend(fields) }
+                    }
                 },
                 Section::Response => {
                     if let Some(response) = walk.responses.last_mut() {
@@ -347,6 +479,10 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                 _ => {}
             },
             Block::Code { lang, text, start, content_start } => {
+                if lang.eq_ignore_ascii_case("http") || lang.eq_ignore_ascii_case("https") {
+                    http_fence(text, *start, index, &mut walk, section);
+                    continue;
+                }
                 if !is_json(lang, text) {
                     continue;
                 }
@@ -367,5 +503,7 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
             }
         }
     }
+    // Sub-table headings that hold no table (a heading for prose) are not objects.
+    walk.objects.retain(|o| !o.required.is_empty() || !o.optional.is_empty());
     walk
 }

@@ -37,15 +37,24 @@ fn read_manifest(root: &Path, display: &str, diagnostics: &mut Vec<Diagnostic>) 
     }
 }
 
-fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// `README.md`, `CORRECTIONS.md`, ...: files about the tree, not pages of the API. Their
+/// names are upper case by the usual convention; page names are not.
+fn is_tree_document(path: &Path) -> bool {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    stem.chars().any(|c| c.is_ascii_alphabetic()) && !stem.chars().any(|c| c.is_ascii_lowercase())
+}
+
+fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>, skipped: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
         if entry.file_type()?.is_dir() {
-            markdown_files(&path, out)?;
-        } else if path.extension().is_some_and(|ext| ext == "md") {
+            markdown_files(&path, out, skipped)?;
+        } else if path.extension().is_some_and(|ext| ext == "md") && !is_tree_document(&path) {
             out.push(path);
+        } else if path.extension().is_none() && fs::read(&path).is_ok_and(|bytes| bytes.starts_with(b"---")) {
+            skipped.push(path);
         }
     }
     Ok(())
@@ -61,11 +70,17 @@ pub fn parse_tree(root: &Path) -> (Spec, Vec<Diagnostic>) {
     let manifest = read_manifest(root, &display, &mut diagnostics);
     let options = ParseOptions { base_url: manifest.base_url.clone() };
 
-    let mut files = Vec::new();
-    if let Err(error) = markdown_files(root, &mut files) {
+    let (mut files, mut skipped) = (Vec::new(), Vec::new());
+    if let Err(error) = markdown_files(root, &mut files, &mut skipped) {
         diagnostics.push(Diagnostic::error(
             Location { file: display.clone(), line: 1, column: 1 },
             format!("cannot read the docs tree: {error}"),
+        ));
+    }
+    for path in skipped {
+        diagnostics.push(Diagnostic::warning(
+            Location { file: path.display().to_string(), line: 1, column: 1 },
+            "file looks like a page (it starts with front matter) but has no `.md` extension: not read",
         ));
     }
     let mut pages = Vec::new();
@@ -96,6 +111,10 @@ pub fn parse_tree(root: &Path) -> (Spec, Vec<Diagnostic>) {
         }));
         pages.push(page);
     }
+    diagnostics.extend(crate::crosscheck::cross_check(&pages).into_iter().map(|mut d| {
+        d.location.file = format!("{display}/{}", d.location.file);
+        d
+    }));
     let spec = Spec { format_version: SPEC_FORMAT_VERSION, base_url: manifest.base_url, pages };
     (spec, diagnostics)
 }

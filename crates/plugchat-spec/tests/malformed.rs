@@ -63,11 +63,18 @@ fn invalid_front_matter_is_reported_and_the_page_still_parses() {
 }
 
 #[test]
-fn json_that_does_not_parse_points_inside_the_fence() {
+fn json_with_a_comment_is_repaired_and_reported() {
     let (page, diagnostics) = parse("bad-json.md");
+    assert_eq!(diagnostics, ["malformed/bad-json.md:15:1: warning: JSON example repaired: removed comments"]);
+    assert_eq!(page.operation.expect("operation").responses[0].example, Some(serde_json::json!({"value": true})));
+}
+
+#[test]
+fn json_no_repair_saves_is_dropped_and_points_inside_the_fence() {
+    let (page, diagnostics) = parse("broken-json.md");
     assert_eq!(
         diagnostics,
-        ["malformed/bad-json.md:16:17: warning: JSON example does not parse: expected `,` or `}` at line 2 column 17"]
+        ["malformed/broken-json.md:16:12: warning: JSON example does not parse and was dropped: expected value at line 2 column 12"]
     );
     assert_eq!(page.operation.expect("operation").responses[0].example, None);
 }

@@ -1,0 +1,137 @@
+//! Request types beyond scalars: enums for attributes with allowed values, and structs for
+//! the objects that sub-tables describe (`buttonList` → `### Button List`).
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use plugchat_spec::{Attribute, ObjectType, Operation};
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::names;
+use crate::operation::doc_lines;
+use crate::types;
+
+/// Resolves attribute types of one operation, collecting the definitions they need.
+pub(crate) struct TypeResolver<'a> {
+    prefix: &'a Ident,
+    operation: &'a Operation,
+    /// Definitions by type name, so each is emitted once.
+    definitions: RefCell<BTreeMap<String, TokenStream>>,
+}
+
+fn is_array(ty: &str) -> bool {
+    let ty = ty.trim().to_lowercase();
+    ty.ends_with("[]") || ty.starts_with("array ")
+}
+
+impl<'a> TypeResolver<'a> {
+    pub(crate) fn new(prefix: &'a Ident, operation: &'a Operation) -> Self {
+        TypeResolver { prefix, operation, definitions: RefCell::default() }
+    }
+
+    /// The definitions collected so far.
+    pub(crate) fn definitions(&self) -> TokenStream {
+        let definitions = self.definitions.borrow();
+        let items = definitions.values();
+        quote!(#(#items)*)
+    }
+
+    /// The Rust type of `attribute`: an enum when it lists allowed values, the struct of the
+    /// object its Tipo names, or a scalar.
+    pub(crate) fn attribute_type(&self, attribute: &Attribute) -> TokenStream {
+        if attribute.allowed_values.len() >= 2 {
+            let name = format_ident!("{}{}", self.prefix, names::camel(&attribute.name));
+            self.define_enum(&name, attribute);
+            return quote!(#name);
+        }
+        if let Some(object) = self.operation.objects.iter().find(|o| o.is_named_by(&attribute.ty)) {
+            let name = format_ident!("{}{}", self.prefix, names::camel(&object.name));
+            self.define_struct(&name, object);
+            return if is_array(&attribute.ty) { quote!(::std::vec::Vec<#name>) } else { quote!(#name) };
+        }
+        types::rust_type_or_value(&attribute.ty)
+    }
+
+    fn define_enum(&self, name: &Ident, attribute: &Attribute) {
+        if self.definitions.borrow().contains_key(&name.to_string()) {
+            return;
+        }
+        let mut seen = Vec::new();
+        let variants: Vec<(Ident, &String)> = attribute
+            .allowed_values
+            .iter()
+            .map(|value| {
+                let mut ident = names::camel(value);
+                if seen.contains(&ident.to_string()) {
+                    ident = format_ident!("{}{}", ident, seen.len());
+                }
+                seen.push(ident.to_string());
+                (ident, value)
+            })
+            .collect();
+        let declared = variants.iter().map(|(ident, value)| {
+            let doc = format!(" `{value}`");
+            quote!(#[doc = #doc] #[serde(rename = #value)] #ident,)
+        });
+        let arms = variants.iter().map(|(ident, value)| quote!(#name::#ident => #value,));
+        let doc = doc_lines(&format!("Values of `{}`: {}", attribute.name, attribute.description));
+        let definition = quote! {
+            #doc
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::plugchat_runtime::__private::serde::Serialize, ::plugchat_runtime::__private::serde::Deserialize)]
+            #[serde(crate = "::plugchat_runtime::__private::serde")]
+            pub enum #name {
+                #(#declared)*
+            }
+
+            impl #name {
+                /// The value as sent on the wire.
+                pub fn as_str(&self) -> &'static str {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+
+            impl ::core::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+        };
+        self.definitions.borrow_mut().insert(name.to_string(), definition);
+    }
+
+    fn define_struct(&self, name: &Ident, object: &ObjectType) {
+        if self.definitions.borrow().contains_key(&name.to_string()) {
+            return;
+        }
+        // Reserve the name first: an object may (wrongly) name itself in a field.
+        self.definitions.borrow_mut().insert(name.to_string(), TokenStream::new());
+        let fields = object.required.iter().map(|f| (f, true)).chain(object.optional.iter().map(|f| (f, false))).map(|(field, required)| {
+            let ident = names::snake(&field.name);
+            let wire = &field.name;
+            let ty = self.attribute_type(field);
+            let docs = doc_lines(&field.description);
+            if required {
+                quote!(#docs #[serde(rename = #wire)] pub #ident: #ty,)
+            } else {
+                quote! {
+                    #docs
+                    #[serde(rename = #wire, default, skip_serializing_if = "::core::option::Option::is_none")]
+                    pub #ident: ::core::option::Option<#ty>,
+                }
+            }
+        });
+        let doc = doc_lines(&format!("The object `{}` of the docs (a sub-table of the attributes).", object.name));
+        let definition = quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, ::plugchat_runtime::__private::serde::Serialize, ::plugchat_runtime::__private::serde::Deserialize)]
+            #[serde(crate = "::plugchat_runtime::__private::serde")]
+            pub struct #name {
+                #(#fields)*
+            }
+        };
+        self.definitions.borrow_mut().insert(name.to_string(), definition);
+    }
+}

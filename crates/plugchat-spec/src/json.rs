@@ -1,0 +1,196 @@
+//! JSON examples as humans write them: parsed strictly first, then repaired step by step.
+//!
+//! Each repair is one defect seen in real pages: `//` comments, trailing commas,
+//! alternatives written `"archive" ou "unarchive"`, missing commas between lines, prose lines
+//! inside the fence, several values one after another. A repaired example is kept and the
+//! repairs are reported; an example no repair saves is dropped and reported.
+
+use serde_json::Value;
+
+/// The outcome of reading a JSON example.
+pub(crate) enum Example {
+    Parsed(Value),
+    /// Parsed after these repairs.
+    Repaired(Value, Vec<&'static str>),
+    /// Not JSON even after every repair: the strict parser's error.
+    Broken(serde_json::Error),
+}
+
+/// A named repair: what it did, and the function doing it.
+type Repair = (&'static str, fn(&str) -> String);
+
+pub(crate) fn read(text: &str) -> Example {
+    let strict = match serde_json::from_str::<Value>(text) {
+        Ok(value) => return Example::Parsed(value),
+        Err(error) => error,
+    };
+    let repairs: [Repair; 5] = [
+        ("removed comments", strip_comments),
+        ("kept the first of alternatives written with `ou`", drop_alternatives),
+        ("removed prose lines", drop_prose_lines),
+        ("added missing commas", add_missing_commas),
+        ("removed trailing commas", strip_trailing_commas),
+    ];
+    let mut current = text.to_owned();
+    let mut applied = Vec::new();
+    for (name, repair) in repairs {
+        let next = repair(&current);
+        if next != current {
+            applied.push(name);
+            current = next;
+            if let Ok(value) = serde_json::from_str::<Value>(&current) {
+                return Example::Repaired(value, applied);
+            }
+        }
+    }
+    // Several values one after another: keep the first.
+    let mut stream = serde_json::Deserializer::from_str(&current).into_iter::<Value>();
+    if let (Some(Ok(first)), Some(_)) = (stream.next(), stream.next()) {
+        applied.push("kept the first of several values");
+        return Example::Repaired(first, applied);
+    }
+    Example::Broken(strict)
+}
+
+/// Calls `visit(byte_index, in_string)` for each byte, tracking JSON string boundaries.
+fn string_mask(text: &str) -> Vec<bool> {
+    let mut mask = Vec::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for byte in text.bytes() {
+        mask.push(in_string);
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if byte == b'\\' {
+                escaped = true;
+            } else if byte == b'"' {
+                in_string = false;
+            }
+        } else if byte == b'"' {
+            in_string = true;
+        }
+    }
+    mask
+}
+
+fn strip_comments(text: &str) -> String {
+    let mask = string_mask(text);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if !mask[i] && bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'/') {
+            while i < bytes.len() && bytes[i] != b'\n' {
+                i += 1;
+            }
+        } else if !mask[i] && bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
+            i += 2;
+            while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                i += 1;
+            }
+            i += 2;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn strip_trailing_commas(text: &str) -> String {
+    let mask = string_mask(text);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    for (i, &byte) in bytes.iter().enumerate() {
+        if byte == b',' && !mask[i] {
+            let next = bytes[i + 1..].iter().find(|b| !b.is_ascii_whitespace());
+            if matches!(next, Some(b'}') | Some(b']')) {
+                continue;
+            }
+        }
+        out.push(byte);
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `"archive" ou "unarchive"` → `"archive"`; `true ou false` → `true`.
+fn drop_alternatives(text: &str) -> String {
+    let mask = string_mask(text);
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        if !mask[i] && (rest.starts_with(" ou ") || rest.starts_with(" or ")) {
+            // Skip the connective and the alternative value after it.
+            let after = &rest[4..];
+            let skip = if let Some(stripped) = after.strip_prefix('"') {
+                stripped.find('"').map_or(after.len(), |end| end + 2)
+            } else {
+                after.find([',', '\n', '}', ']']).unwrap_or(after.len())
+            };
+            i += 4 + skip;
+            continue;
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// Lines that are prose (start with a letter, hold no quote and no bracket) cannot be JSON.
+fn drop_prose_lines(text: &str) -> String {
+    text.lines()
+        .filter(|line| {
+            let t = line.trim();
+            !(t.starts_with(|c: char| c.is_alphabetic())
+                && !t.contains(['"', '{', '}', '[', ']'])
+                && !matches!(t.trim_end_matches(','), "true" | "false" | "null"))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A line ending in a value followed by a line starting a key or value gets a comma.
+fn add_missing_commas(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::with_capacity(lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_end();
+        let next = lines[i + 1..].iter().map(|l| l.trim()).find(|l| !l.is_empty());
+        let ends_value = t.ends_with(['"', '}', ']']) || t.ends_with(|c: char| c.is_ascii_digit()) || t.ends_with("true") || t.ends_with("false") || t.ends_with("null");
+        let opens_entry = next.is_some_and(|n| n.starts_with(['"', '{', '[']));
+        let is_opener = t.trim().len() == 1 && t.trim().starts_with(['{', '[']);
+        if ends_value && opens_entry && !is_opener && !t.ends_with(',') {
+            out.push(format!("{t},"));
+        } else {
+            out.push((*line).to_owned());
+        }
+    }
+    out.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repaired(text: &str) -> (Value, Vec<&'static str>) {
+        match read(text) {
+            Example::Repaired(value, repairs) => (value, repairs),
+            Example::Parsed(_) => panic!("parsed without repair"),
+            Example::Broken(error) => panic!("not repaired: {error}"),
+        }
+    }
+
+    #[test]
+    fn each_defect_of_the_real_pages_is_repaired() {
+        assert_eq!(repaired("{\n \"a\": 1, // one\n \"b\": 2,\n}").0, serde_json::json!({"a": 1, "b": 2}));
+        assert_eq!(repaired("{\"phone\": \"1\", \"action\": \"archive\" ou \"unarchive\"}").0["action"], "archive");
+        assert_eq!(repaired("{\"value\": true ou false}").0["value"], true);
+        assert_eq!(repaired("{\n \"a\": \"x\"\n \"b\": 2\n}").0, serde_json::json!({"a": "x", "b": 2}));
+        assert_eq!(repaired("Forma antiga\n{\"a\": 1}").0, serde_json::json!({"a": 1}));
+        assert_eq!(repaired("{\"a\": 1}\n{\"b\": 2}").0, serde_json::json!({"a": 1}));
+        assert!(matches!(read("{\"url\": \"http://x//y\"}"), Example::Parsed(_)));
+        assert!(matches!(read("{ not json at all"), Example::Broken(_)));
+    }
+}
