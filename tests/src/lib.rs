@@ -2,6 +2,7 @@
 //! scripted status and body and records every request it receives; [`FaultServer`] injects
 //! transport faults.
 
+pub mod examples;
 mod fault;
 
 pub use fault::{Fault, FaultServer};

@@ -52,6 +52,7 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
     });
     let mut methods: HashMap<String, &str> = HashMap::new();
     let mut sections: BTreeMap<&str, Vec<TokenStream>> = BTreeMap::new();
+    let mut arms = Vec::new();
     for (page, operation) in spec.operations() {
         let method = names::snake(&page.id).to_string();
         if let Some(other) = methods.insert(method.clone(), &page.file) {
@@ -59,6 +60,7 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
             continue;
         }
         sections.entry(page.section.as_str()).or_default().push(generate_operation(page, operation));
+        arms.push(operation::dispatch_arm(page, operation));
     }
     if !problems.is_empty() {
         return Err(Error { problems });
@@ -100,6 +102,28 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
         }
 
         #(#modules)*
+
+        /// Drives any operation by page id from JSON arguments, for end-to-end tests that
+        /// replay the docs' examples. Compiled only with the `testing` feature.
+        #[cfg(feature = "testing")]
+        #[doc(hidden)]
+        pub mod __testing {
+            /// Calls operation `id` with `args` (attributes by their documented names) and
+            /// returns the decoded answer re-encoded as JSON.
+            pub async fn dispatch(
+                client: &crate::Client,
+                id: &str,
+                args: ::plugchat_runtime::__private::serde_json::Map<::std::string::String, ::plugchat_runtime::__private::serde_json::Value>,
+            ) -> ::core::result::Result<::plugchat_runtime::Response<::plugchat_runtime::__private::serde_json::Value>, ::plugchat_runtime::Error> {
+                match id {
+                    #(#arms)*
+                    other => ::core::result::Result::Err(::plugchat_runtime::Error::InvalidRequest {
+                        operation: "dispatch",
+                        message: ::std::format!("no operation has the id `{other}`"),
+                    }),
+                }
+            }
+        }
     })
 }
 

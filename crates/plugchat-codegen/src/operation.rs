@@ -344,10 +344,11 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
             quote!(if let ::core::option::Option::Some(value) = #ident { #add })
         }
     });
-    let has_body = params.iter().any(|p| p.place == Place::Body);
+    // A page whose example shows a JSON body (even `{}`) gets one; the service may insist.
+    let has_body = params.iter().any(|p| p.place == Place::Body) || matches!(operation.request_example, Some(RequestExample::Json { .. }));
     let (body_start, body_end) = if has_body {
         (
-            quote!(let mut body = ::plugchat_runtime::__private::serde_json::Map::new();),
+            quote!(#[allow(unused_mut)] let mut body = ::plugchat_runtime::__private::serde_json::Map::new();),
             quote!(parts.body = ::core::option::Option::Some(::plugchat_runtime::__private::serde_json::Value::Object(body));),
         )
     } else {
@@ -423,5 +424,56 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
         }
 
         #stream
+    }
+}
+
+/// One arm of the test dispatcher (`plugchat_api::__testing::dispatch`): decodes `args` (the
+/// attributes by their documented names, as a page's example or a HAR file shows them) into
+/// the operation's typed parameters and calls its builder, so tests drive every operation
+/// through the same typed path users take.
+pub(crate) fn dispatch_arm(page: &Page, operation: &Operation) -> TokenStream {
+    let method = names::snake(&page.id);
+    let prefix = names::camel(&page.id);
+    let section = names::snake(if page.section.is_empty() { "general" } else { &page.section });
+    let resolver = TypeResolver::new(&prefix, operation);
+    let params: Vec<Param> = params(operation, &resolver).into_iter().filter(|p| p.fixed.is_none()).collect();
+    let fields = params.iter().map(|p| {
+        let (ident, wire, ty) = (&p.ident, &p.wire_name, &p.ty);
+        let decoder = types::lenient_decoder(ty);
+        match (p.required, decoder) {
+            (true, Some(decoder)) => {
+                let path = format!("::plugchat_runtime::__private::lenient::{decoder}");
+                quote!(#[serde(rename = #wire, deserialize_with = #path)] #ident: #ty,)
+            }
+            (true, None) => quote!(#[serde(rename = #wire)] #ident: #ty,),
+            (false, Some(decoder)) => {
+                let path = format!("::plugchat_runtime::__private::lenient::option_{decoder}");
+                quote!(#[serde(rename = #wire, default, deserialize_with = #path)] #ident: ::core::option::Option<#ty>,)
+            }
+            (false, None) => quote!(#[serde(rename = #wire, default)] #ident: ::core::option::Option<#ty>,),
+        }
+    });
+    let setters = params.iter().map(|p| {
+        let ident = &p.ident;
+        if p.required {
+            quote!(.#ident(args.#ident))
+        } else {
+            let maybe = format_ident!("maybe_{}", ident.to_string().trim_start_matches("r#"));
+            quote!(.#maybe(args.#ident))
+        }
+    });
+    let id = &page.id;
+    quote! {
+        #id => {
+            #[allow(unused_imports)]
+            use crate::#section::*;
+            #[derive(::plugchat_runtime::__private::serde::Deserialize)]
+            #[serde(crate = "::plugchat_runtime::__private::serde")]
+            struct Args { #(#fields)* }
+            let args: Args = ::plugchat_runtime::__private::serde_json::from_value(::plugchat_runtime::__private::serde_json::Value::Object(args))
+                .map_err(|e| ::plugchat_runtime::Error::InvalidRequest { operation: #id, message: e.to_string() })?;
+            let response = client.#method() #(#setters)* .send().await?;
+            ::core::result::Result::Ok(response.map(|body| ::plugchat_runtime::__private::to_json(&body)))
+        }
     }
 }
