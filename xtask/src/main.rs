@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod conformance;
 mod regen;
 
 #[derive(Parser)]
@@ -31,12 +32,22 @@ enum Command {
         #[arg(long)]
         allow_errors: bool,
     },
+    /// Match HAR request examples to the operations of a docs tree and list disagreements.
+    Conformance {
+        /// The docs tree.
+        #[arg(long, default_value = "docs-spec")]
+        docs: std::path::PathBuf,
+        /// The directory of HAR `.json` files.
+        #[arg(long)]
+        examples: std::path::PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Regen { check } => regen::run(check),
         Command::Check { docs, allow_errors } => check::run(&docs, allow_errors),
+        Command::Conformance { docs, examples } => conformance::run(&docs, &examples),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

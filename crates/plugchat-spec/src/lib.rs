@@ -13,6 +13,7 @@
 mod crosscheck;
 mod diagnostic;
 mod frontmatter;
+mod har;
 mod markdown;
 mod model;
 mod json;
@@ -25,6 +26,7 @@ pub use model::{
     Attribute, Header, Location, Method, ObjectType, Operation, Page, RequestExample, Response, Spec,
     SPEC_FORMAT_VERSION,
 };
+pub use har::{check_examples, read_har, Finding, HarRequest};
 pub use page::parse_page;
 pub use tree::{parse_tree, Manifest, MANIFEST_FILE};
 

@@ -1,0 +1,187 @@
+//! Request examples in HAR form, matched against a spec: which operation each example
+//! calls, and where the example and the operation's attributes disagree.
+//!
+//! A HAR example is evidence, not truth (upstream's are sometimes right where the pages are
+//! wrong), so the report names disagreements; it decides nothing.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::model::{Attribute, Method, Operation, Page, Spec};
+
+/// One request of a HAR file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HarRequest {
+    /// The file's name (`send-text.json`).
+    pub file: String,
+    /// The method as written.
+    pub method: String,
+    /// The URL as written.
+    pub url: String,
+    /// Query parameters, from `queryString` and the URL.
+    pub query: Vec<(String, String)>,
+    /// The body's text, when it has one.
+    pub body_text: Option<String>,
+}
+
+impl HarRequest {
+    /// The URL's path (host and query dropped).
+    pub fn path(&self) -> &str {
+        let rest = self.url.split_once("://").map_or(self.url.as_str(), |(_, rest)| rest);
+        let path = rest.find('/').map_or("/", |i| &rest[i..]);
+        path.split(['?', '#']).next().unwrap_or(path)
+    }
+
+    /// The body parsed as JSON: `None` without a body, `Err` when it is not JSON.
+    pub fn body(&self) -> Option<Result<Value, serde_json::Error>> {
+        self.body_text.as_deref().filter(|t| !t.trim().is_empty()).map(serde_json::from_str)
+    }
+}
+
+/// Reads one HAR request file (a bare request object, or a full HAR log's first entry).
+pub fn read_har(path: &Path) -> Result<HarRequest, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read: {e}"))?;
+    let json: Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
+    let request = json.pointer("/log/entries/0/request").unwrap_or(&json);
+    let field = |name: &str| request.get(name).and_then(Value::as_str).map(str::to_owned);
+    let url = field("url").ok_or("no `url`")?;
+    let method = field("method").ok_or("no `method`")?;
+    let mut query: Vec<(String, String)> = request
+        .get("queryString")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|q| Some((q.get("name")?.as_str()?.to_owned(), q.get("value")?.as_str().unwrap_or("").to_owned())))
+        .collect();
+    if let Some((_, q)) = url.split_once('?') {
+        for (k, v) in q.split('&').filter_map(|kv| kv.split_once('=')) {
+            if !query.iter().any(|(name, _)| name == k) {
+                query.push((k.to_owned(), v.to_owned()));
+            }
+        }
+    }
+    let body_text = request.pointer("/postData/text").and_then(Value::as_str).map(str::to_owned);
+    let file = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(HarRequest { file, method, url, query, body_text })
+}
+
+/// What the conformance check found for one example.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// The example's file name.
+    pub example: String,
+    /// The matched operation's page id, if any.
+    pub operation: Option<String>,
+    /// Each disagreement, in one line.
+    pub disagreements: Vec<String>,
+}
+
+/// Whether `path` fits `template`, a placeholder (`{x}`) fitting any one segment.
+fn fits_template(template: &str, path: &str) -> bool {
+    let (t, p): (Vec<&str>, Vec<&str>) = (template.trim_end_matches('/').split('/').collect(), path.trim_end_matches('/').split('/').collect());
+    t.len() == p.len() && t.iter().zip(&p).all(|(t, p)| t.starts_with('{') || t.eq_ignore_ascii_case(p))
+}
+
+fn stem(name: &str) -> String {
+    name.trim_end_matches(".json").trim_end_matches(".md").to_lowercase()
+}
+
+/// Whether a query or body value fits a documented type (query values are text).
+fn value_fits(ty: &str, value: &Value) -> bool {
+    let text = value.as_str();
+    match ty.trim().to_lowercase().as_str() {
+        "string" | "str" | "texto" | "url" => value.is_string() || value.is_null(),
+        "boolean" | "bool" => value.is_boolean() || matches!(text, Some("true" | "false")),
+        "integer" | "int" | "timestamp" => value.is_i64() || value.is_u64() || text.is_some_and(|t| t.parse::<i64>().is_ok()),
+        "number" => value.is_number() || text.is_some_and(|t| t.parse::<f64>().is_ok()),
+        t if t.starts_with("array") || t.ends_with("[]") => value.is_array(),
+        _ => true,
+    }
+}
+
+/// Disagreements between one example and one operation.
+fn disagreements(example: &HarRequest, operation: &Operation, base_path: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    if !example.method.eq_ignore_ascii_case(operation.method.as_str()) {
+        found.push(format!("method {} but the operation is {}", example.method, operation.method));
+    }
+    let path = example.path().strip_prefix(base_path).unwrap_or(example.path());
+    if !fits_template(&operation.path, path) {
+        found.push(format!("path {path} but the operation's is {}", operation.path));
+    }
+    let placeholders: Vec<String> = operation.path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}').map(str::to_lowercase)).collect();
+    let attributes: Vec<(&Attribute, bool)> = operation.required.iter().map(|a| (a, true)).chain(operation.optional.iter().map(|a| (a, false))).collect();
+
+    let mut sent: Vec<(String, Value)> = example.query.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+    match example.body() {
+        Some(Ok(Value::Object(body))) => {
+            if !Method::from_token(&example.method.to_uppercase()).is_some_and(Method::has_body) {
+                found.push(format!("a {} request with a JSON body", example.method));
+            }
+            sent.extend(body);
+        }
+        Some(Ok(other)) => found.push(format!("body is JSON but not an object: {other}")),
+        Some(Err(error)) => found.push(format!("body is not valid JSON ({error})")),
+        None => {}
+    }
+    for (name, value) in &sent {
+        match attributes.iter().find(|(a, _)| &a.name == name) {
+            None => found.push(format!("`{name}` is not an attribute of the operation")),
+            Some((attribute, _)) if !value_fits(&attribute.ty, value) => {
+                found.push(format!("`{name}` is documented `{}` but the example sends {value}", attribute.ty))
+            }
+            Some(_) => {}
+        }
+    }
+    for (attribute, required) in &attributes {
+        let in_path = placeholders.contains(&attribute.name.to_lowercase());
+        if *required && !in_path && !sent.iter().any(|(name, _)| name == &attribute.name) {
+            found.push(format!("required `{}` is missing", attribute.name));
+        }
+    }
+    found
+}
+
+/// Matches every example to an operation (method and path, host ignored, a placeholder
+/// fitting any segment; among several, the one it disagrees with least, then the one named
+/// like the file; failing that, the path alone) and lists the disagreements. Examples no method and path fit are matched
+/// by name when a page is named like the file, so a wrong path is reported rather than lost.
+pub fn check_examples(spec: &Spec, examples: &[HarRequest]) -> Vec<Finding> {
+    let base_path = spec.base_url.as_deref().map_or(String::new(), |url| {
+        crate::ParseOptions { base_url: Some(url.to_owned()) }.base_path().to_owned()
+    });
+    let operations: Vec<(&Page, &Operation)> = spec.operations().collect();
+    examples
+        .iter()
+        .map(|example| {
+            let path = example.path().strip_prefix(base_path.as_str()).unwrap_or(example.path());
+            let named = |page: &Page| {
+                let file = stem(page.file.rsplit('/').next().unwrap_or(&page.file));
+                u8::from(file != stem(&example.file) && stem(&page.id) != stem(&example.file))
+            };
+            let by_route = operations
+                .iter()
+                .filter(|(_, o)| example.method.eq_ignore_ascii_case(o.method.as_str()) && fits_template(&o.path, path))
+                .map(|(p, o)| (disagreements(example, o, &base_path), named(p), *p))
+                .min_by_key(|(d, n, _)| (d.len(), *n));
+            let by_path = || {
+                operations
+                    .iter()
+                    .filter(|(_, o)| fits_template(&o.path, path))
+                    .map(|(p, o)| (disagreements(example, o, &base_path), named(p), *p))
+                    .min_by_key(|(d, n, _)| (d.len(), *n))
+            };
+            let by_name = || {
+                operations
+                    .iter()
+                    .find(|(p, _)| named(p) == 0)
+                    .map(|(p, o)| (disagreements(example, o, &base_path), 0, *p))
+            };
+            match by_route.or_else(by_path).or_else(by_name) {
+                Some((disagreements, _, page)) => Finding { example: example.file.clone(), operation: Some(page.id.clone()), disagreements },
+                None => Finding { example: example.file.clone(), operation: None, disagreements: vec!["no operation has this method and path".into()] },
+            }
+        })
+        .collect()
+}

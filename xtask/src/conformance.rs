@@ -1,0 +1,71 @@
+//! `cargo xtask conformance`: HAR request examples against a docs tree's operations.
+
+use std::path::Path;
+
+use plugchat_spec::{check_examples, read_har, Finding};
+
+/// The report: a line per example, then `examples: N, matched: M, consistent: K`.
+pub(crate) fn report(findings: &[Finding]) -> Vec<String> {
+    let mut lines: Vec<String> = findings
+        .iter()
+        .map(|f| {
+            let operation = f.operation.as_deref().unwrap_or("-");
+            let verdict = if f.disagreements.is_empty() { "consistent".to_owned() } else { f.disagreements.join("; ") };
+            format!("{} -> {operation}: {verdict}", f.example)
+        })
+        .collect();
+    let matched = findings.iter().filter(|f| f.operation.is_some()).count();
+    let consistent = findings.iter().filter(|f| f.operation.is_some() && f.disagreements.is_empty()).count();
+    lines.push(format!("examples: {}, matched: {matched}, consistent: {consistent}", findings.len()));
+    lines
+}
+
+pub(crate) fn run(docs: &Path, examples: &Path) -> Result<(), String> {
+    let (spec, _) = plugchat_spec::parse_tree(docs);
+    let mut files: Vec<_> = std::fs::read_dir(examples)
+        .map_err(|e| format!("cannot read `{}`: {e}", examples.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let mut requests = Vec::new();
+    for file in files {
+        match read_har(&file) {
+            Ok(request) => requests.push(request),
+            Err(error) => println!("{}: not a HAR request: {error}", file.display()),
+        }
+    }
+    for line in report(&check_examples(&spec, &requests)) {
+        println!("{line}");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The figures the README quotes; a change in docs-spec or the matcher shows up here.
+    #[test]
+    fn conformance_figures_match_the_readme() {
+        let root = crate::regen::workspace_root();
+        let examples = root.join("../shared/corpus/plugchat-docs/json-examples");
+        if !examples.is_dir() {
+            eprintln!("skipping: {} is absent", examples.display());
+            return;
+        }
+        let summary = |docs: &Path| {
+            let (spec, _) = plugchat_spec::parse_tree(docs);
+            let mut files: Vec<_> = std::fs::read_dir(&examples).unwrap().map(|e| e.unwrap().path()).collect();
+            files.sort();
+            let requests: Vec<_> = files.iter().filter_map(|f| plugchat_spec::read_har(f).ok()).collect();
+            super::report(&plugchat_spec::check_examples(&spec, &requests)).pop().unwrap()
+        };
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        for (docs, name) in [(root.join("../shared/corpus/plugchat-docs/docs"), "upstream"), (root.join("docs-spec"), "docs-spec")] {
+            let line = summary(&docs);
+            assert!(readme.contains(&format!("| {name} | `{line}` |")), "README lacks `| {name} | `{line}` |`");
+        }
+    }
+}
