@@ -1,0 +1,47 @@
+//! The README's code, compiled by `cargo test` so the README cannot drift from the API.
+//! Run it against a server of your own: `PLUGCHAT_TOKEN=... cargo run --example readme`.
+
+use futures_util::StreamExt;
+use plugchat_api::chats::ArchiveChatAction;
+use plugchat_api::message::{SendButtonListButton, SendButtonListButtonList};
+use plugchat_api::{Client, Error, StatusCode};
+
+async fn picture_link(client: &Client, phone: &str) -> Result<Option<String>, Error> {
+    match client.get_profile_picture().phone(phone).send().await {
+        Ok(pictures) => Ok(pictures.into_inner().into_iter().next().map(|p| p.link)),
+        Err(Error::Api(api)) if api.status == StatusCode::METHOD_NOT_ALLOWED => {
+            eprintln!("405, the docs say: {}", api.documented.unwrap_or("nothing"));
+            Ok(None)
+        }
+        Err(Error::Decode { path, .. }) => panic!("the service changed the shape at {path}"),
+        Err(error) if error.is_retryable() => Err(error), // retried already; try later
+        Err(error) => Err(error),
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    let client = plugchat_api::Client::builder()
+        .token(std::env::var("PLUGCHAT_TOKEN").unwrap_or_else(|_| "my-token".into()))
+        .base_url("http://127.0.0.1:8080/api") // default: https://app.plugchat.com.br/api
+        .build()?;
+    let pictures = client.get_profile_picture().phone("5511999999999").send().await?;
+    for picture in &pictures {
+        println!("{}", picture.link);
+    }
+
+    client.send_text().phone("5511999999999").message("Olá!").delay_message(3).send().await?;
+    client.archive_chat().phone("5511999999999").action(ArchiveChatAction::Archive).send().await?;
+    client.delete_chat().phone("5511999999999").send().await?; // sends "action": "delete" itself
+    let buttons = SendButtonListButtonList {
+        buttons: vec![SendButtonListButton { id: Some("1".into()), label: "Sim".into() }],
+    };
+    client.send_button_list().phone("5511999999999").message("Tudo bem?").button_list(buttons).send().await?;
+
+    let mut chats = client.get_chats_stream(50);
+    while let Some(chat) = chats.next().await {
+        println!("{}", chat?.name);
+    }
+    println!("{:?}", picture_link(&client, "5511999999999").await?);
+    Ok(())
+}
