@@ -83,3 +83,28 @@ async fn get_chats_stream_yields_an_error_and_ends() {
     assert_eq!(results.len(), 3);
     assert_eq!(results[2].as_ref().expect_err("401").status().map(|s| s.as_u16()), Some(401));
 }
+
+#[tokio::test]
+async fn webhook_urls_must_be_https_and_are_refused_before_sending() {
+    use plugchat_api::webhooks::UpdateWebhookReceivedWebhooks;
+    let server = RecordingServer::start([Reply::json(json!({"value": true}))]).await;
+    let client = client(&server);
+    let webhooks = |url: &str| UpdateWebhookReceivedWebhooks {
+        receive_message: url.into(),
+        finish_attendance: None,
+        start_attendance: None,
+        sending_message: None,
+        message_delivery_error: None,
+        message_status: None,
+        when_disconnecting: Some("https://example.com/disconnected".into()),
+    };
+    let error = client.update_webhook_received().value(webhooks("http://example.com/in")).send().await.expect_err("http");
+    assert!(error.to_string().contains("`value.receiveMessage` must be an https:// URL"), "{error}");
+    assert!(server.requests().is_empty(), "nothing was sent");
+
+    client.update_webhook_received().value(webhooks("https://example.com/in")).send().await.expect("https is accepted");
+    assert_eq!(
+        server.requests()[0].body,
+        Some(json!({"value": {"receiveMessage": "https://example.com/in", "whenDisconnecting": "https://example.com/disconnected"}}))
+    );
+}

@@ -11,6 +11,7 @@ mod names;
 mod objects;
 mod operation;
 mod types;
+mod webhooks;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -64,6 +65,10 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
     }
     if !problems.is_empty() {
         return Err(Error { problems });
+    }
+    let callbacks: Vec<&plugchat_spec::Page> = spec.pages.iter().filter(|p| p.callback.is_some()).collect();
+    if let Some(first) = callbacks.first() {
+        sections.entry(first.section.as_str()).or_default().push(webhooks::generate_webhooks(&callbacks));
     }
     let modules = sections.into_iter().map(|(section, items)| {
         let name = names::snake(if section.is_empty() { "general" } else { section });

@@ -116,6 +116,25 @@ fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Param> {
     params
 }
 
+/// Dotted paths of the body values documented as `https` (webhook URLs), through objects.
+fn https_paths(operation: &Operation) -> Vec<String> {
+    fn walk(operation: &Operation, prefix: &str, attributes: &[&Attribute], depth: usize, out: &mut Vec<String>) {
+        for attribute in attributes {
+            let path = format!("{prefix}{}", attribute.name);
+            if attribute.ty.trim().eq_ignore_ascii_case("https") {
+                out.push(path);
+            } else if let Some(object) = operation.objects.iter().find(|o| o.is_named_by(&attribute.ty)).filter(|_| depth < 4) {
+                let fields: Vec<&Attribute> = object.required.iter().chain(&object.optional).collect();
+                walk(operation, &format!("{path}."), &fields, depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let top: Vec<&Attribute> = operation.required.iter().chain(&operation.optional).collect();
+    walk(operation, "", &top, 0, &mut out);
+    out
+}
+
 /// The value a fixed attribute always sends, as a literal of its type.
 fn fixed_literal(value: &str, ty: &TokenStream) -> TokenStream {
     match ty.to_string().as_str() {
@@ -346,10 +365,17 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
     });
     // A page whose example shows a JSON body (even `{}`) gets one; the service may insist.
     let has_body = params.iter().any(|p| p.place == Place::Body) || matches!(operation.request_example, Some(RequestExample::Json { .. }));
+    let https = https_paths(operation);
+    let id = &page.id;
+    let check_https = (!https.is_empty()).then(|| quote!(::plugchat_runtime::__private::require_https(#id, &body, &[#(#https),*])?;));
     let (body_start, body_end) = if has_body {
         (
             quote!(#[allow(unused_mut)] let mut body = ::plugchat_runtime::__private::serde_json::Map::new();),
-            quote!(parts.body = ::core::option::Option::Some(::plugchat_runtime::__private::serde_json::Value::Object(body));),
+            quote! {
+                let body = ::plugchat_runtime::__private::serde_json::Value::Object(body);
+                #check_https
+                parts.body = ::core::option::Option::Some(body);
+            },
         )
     } else {
         (quote!(), quote!())
@@ -372,7 +398,6 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
     }
     let path = if format_args.is_empty() { quote!(#format.to_owned()) } else { quote!(::std::format!(#format, #(#format_args),*)) };
 
-    let id = &page.id;
     let http_method = format_ident!("{}", operation.method.as_str());
     let template = &operation.path;
     let statuses = operation.responses.iter().filter(|r| r.status >= 300).map(|r| {

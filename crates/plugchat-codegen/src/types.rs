@@ -9,7 +9,7 @@ pub(crate) fn rust_type(documented: &str) -> Option<TokenStream> {
     let ty = documented.trim().to_lowercase();
     let scalar = |name: &str| -> Option<TokenStream> {
         Some(match name {
-            "string" | "str" | "texto" | "text" | "url" => quote!(::std::string::String),
+            "string" | "str" | "texto" | "text" | "url" | "https" => quote!(::std::string::String),
             "boolean" | "bool" => quote!(bool),
             "integer" | "int" | "timestamp" | "timetamp" | "long" => quote!(i64),
             "number" | "float" | "double" | "decimal" => quote!(::plugchat_runtime::__private::serde_json::Number),

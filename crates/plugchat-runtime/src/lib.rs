@@ -16,6 +16,7 @@ mod operation;
 mod response;
 mod retry;
 mod secret;
+pub mod webhook;
 
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 pub use error::{ApiError, Error};
@@ -23,6 +24,7 @@ pub use operation::{Operation, RequestOptions, RequestParts};
 pub use paginate::{paginate, Pages};
 pub use response::{OneOrMany, Response};
 pub use retry::RetryPolicy;
+pub use webhook::{WebhookError, DEFAULT_MAX_WEBHOOK_BYTES};
 
 /// Re-exports of `http` types that appear in this crate's API.
 pub use http::{HeaderMap, Method, StatusCode};
@@ -35,11 +37,30 @@ pub mod __private {
     pub use serde_json;
     pub use crate::operation::encode_path_segment;
 
+    /// Fails unless every value at the dotted `paths` of `body` that is present is an
+    /// `https://` URL: PlugChat refuses other schemes for webhooks, so say so before sending.
+    pub fn require_https(operation: &'static str, body: &serde_json::Value, paths: &[&str]) -> Result<(), crate::Error> {
+        for path in paths {
+            let value = path.split('.').try_fold(body, |v, key| v.get(key));
+            if let Some(serde_json::Value::String(url)) = value {
+                let scheme_ok = url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+                if !scheme_ok {
+                    return Err(crate::Error::InvalidRequest {
+                        operation,
+                        message: format!("`{path}` must be an https:// URL (PlugChat refuses other schemes), got `{url}`"),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// A request value as JSON. The generated types serialise to plain JSON objects, arrays
     /// and scalars, which cannot fail; `null` stands in should a hand-written type fail.
     pub fn to_json<T: serde::Serialize>(value: &T) -> serde_json::Value {
         serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
     }
     pub use crate::lenient;
+    pub use crate::webhook;
     pub use futures_util::Stream;
 }

@@ -91,7 +91,7 @@ fn stem(name: &str) -> String {
 fn value_fits(ty: &str, value: &Value) -> bool {
     let text = value.as_str();
     match ty.trim().to_lowercase().as_str() {
-        "string" | "str" | "texto" | "url" => value.is_string() || value.is_null(),
+        "string" | "str" | "texto" | "url" | "https" => value.is_string() || value.is_null(),
         "boolean" | "bool" => value.is_boolean() || matches!(text, Some("true" | "false")),
         "integer" | "int" | "timestamp" => value.is_i64() || value.is_u64() || text.is_some_and(|t| t.parse::<i64>().is_ok()),
         "number" => value.is_number() || text.is_some_and(|t| t.parse::<f64>().is_ok()),

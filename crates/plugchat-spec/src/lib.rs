@@ -23,7 +23,8 @@ mod tree;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{
-    Attribute, Header, Location, Method, ObjectType, Operation, Page, RequestExample, Response, Spec,
+    Attribute, Callback, CallbackExample, Discriminator, Header, Location, Method, ObjectType, Operation, Page,
+    RequestExample, Response, Spec,
     SPEC_FORMAT_VERSION,
 };
 pub use har::{check_examples, read_har, Finding, HarRequest};

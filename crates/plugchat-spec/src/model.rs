@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the serialised [`Spec`]. Bump it when the model's shape changes, so a spec
 /// file written by an older `cargo xtask regen` is reported as stale instead of misread.
-pub const SPEC_FORMAT_VERSION: u32 = 2;
+pub const SPEC_FORMAT_VERSION: u32 = 3;
 
 /// A position in a docs page: 1-based line and column (in characters).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -59,6 +59,44 @@ pub struct Page {
     pub section: String,
     /// The endpoint the page defines; prose pages have none.
     pub operation: Option<Operation>,
+    /// The webhook payload the page describes (a page with an `## Evento` section).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback: Option<Callback>,
+}
+
+/// A webhook payload: what the service POSTs to the user's URL when something happens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Callback {
+    /// How a payload is recognised: each field (dotted path) has the value.
+    pub discriminator: Vec<Discriminator>,
+    /// Fields always present (dotted names such as `text.message` are nested).
+    pub required: Vec<Attribute>,
+    /// Fields present in some payloads only.
+    pub optional: Vec<Attribute>,
+    /// Example payloads, with the heading above each.
+    pub examples: Vec<CallbackExample>,
+    /// Where the event section is.
+    pub location: Location,
+}
+
+/// One `field = value` condition telling a payload's event apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discriminator {
+    /// Dotted path of the field (`type`, `attendance.status`).
+    pub field: String,
+    /// The value it has for this event.
+    pub value: String,
+}
+
+/// An example payload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallbackExample {
+    /// The heading above it (`Texto`), or `""`.
+    pub title: String,
+    /// The payload.
+    pub payload: serde_json::Value,
+    /// Where the fence starts.
+    pub location: Location,
 }
 
 /// HTTP methods the pages use.

@@ -7,7 +7,10 @@ use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::frontmatter;
 use crate::markdown::{self, Block, Row};
 use crate::json::{self, Example};
-use crate::model::{Attribute, Header, Location, Method, ObjectType, Operation, Page, RequestExample, Response};
+use crate::model::{
+    Attribute, Callback, CallbackExample, Discriminator, Header, Location, Method, ObjectType, Operation, Page, RequestExample,
+    Response,
+};
 use crate::reconcile::reconcile;
 use crate::ParseOptions;
 
@@ -21,6 +24,10 @@ enum Section {
     Attributes,
     Request,
     Response,
+    /// `## Evento`: the table telling a webhook payload's event apart.
+    Event,
+    /// `## Exemplos`: example payloads of a webhook page.
+    Examples,
     Other,
 }
 
@@ -64,6 +71,8 @@ fn section_of(heading: &str) -> Option<Section> {
         (&["atributos", "parametros", "attributes", "parameters"], Section::Attributes),
         (&["request", "exemplo de requisicao", "requisicao", "example request"], Section::Request),
         (&["response", "resposta", "retorno"], Section::Response),
+        (&["evento", "event", "callback"], Section::Event),
+        (&["exemplos", "examples", "payloads", "payload"], Section::Examples),
         (&["code", "codigo"], Section::Other),
     ];
     let name = normalize(heading);
@@ -274,6 +283,11 @@ struct Walk {
     /// `#### /profile-picture` under the method heading.
     path_heading: Option<(String, Location)>,
     objects: Vec<ObjectType>,
+    /// Set when the page has an `## Evento` section: it describes a webhook payload.
+    event: Option<(Vec<Discriminator>, Location)>,
+    examples: Vec<CallbackExample>,
+    /// The last heading seen, naming the example below it.
+    last_heading: String,
     description: Vec<String>,
     headers: Vec<Header>,
     required: Vec<Attribute>,
@@ -310,6 +324,18 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
         diagnostics.push(Diagnostic::warning(location.clone(), format!("method line has no URL: took `{path}` as the path")));
         walk.method_line = Some((method, path, location));
     }
+    let callback = walk.event.take().map(|(discriminator, location)| {
+        if discriminator.is_empty() {
+            diagnostics.push(Diagnostic::error(location.clone(), "event section has no `| Campo | Valor |` table telling the payload apart"));
+        }
+        Callback {
+            discriminator,
+            required: std::mem::take(&mut walk.required),
+            optional: std::mem::take(&mut walk.optional),
+            examples: std::mem::take(&mut walk.examples),
+            location,
+        }
+    });
     let operation = match walk.method_line {
         Some((method, url, location)) => {
             let (path, under_base) = url_path(&url, options.base_path());
@@ -336,7 +362,7 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
             Some(operation)
         }
         None => {
-            if has_endpoint_tables || walk.method_heading.is_some() {
+            if (has_endpoint_tables || walk.method_heading.is_some()) && callback.is_none() {
                 let at = walk.method_heading.unwrap_or_else(|| index.location(front.body_start));
                 diagnostics.push(Diagnostic::error(
                     at,
@@ -346,7 +372,7 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
             None
         }
     };
-    let page = Page { file: file.to_owned(), id, title: front.title.unwrap_or_default(), section, operation };
+    let page = Page { file: file.to_owned(), id, title: front.title.unwrap_or_default(), section, operation, callback };
     (page, diagnostics)
 }
 
@@ -387,11 +413,15 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
     for block in blocks {
         match block {
             Block::Heading { level, text, start } => {
+                walk.last_heading = text.clone();
                 if let Some(next) = section_of(text) {
                     section = next;
                     group = AttributeGroup::Unnamed;
                     if next == Section::Method && walk.method_heading.is_none() {
                         walk.method_heading = Some(index.location(*start));
+                    }
+                    if next == Section::Event {
+                        walk.event.get_or_insert((Vec::new(), index.location(*start)));
                     }
                 } else if let Some((method, path)) = method_heading(text) {
                     walk.method_without_url.get_or_insert((method, path, index.location(*start)));
@@ -455,6 +485,12 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
             }
             Block::Table { rows, start } => match section {
                 Section::Header | Section::Method => walk.headers.extend(headers(rows, index)),
+                Section::Event => {
+                    if let Some((discriminator, _)) = walk.event.as_mut() {
+                        let rows = headers(rows, index);
+                        discriminator.extend(rows.into_iter().map(|h| Discriminator { field: h.name, value: h.example }));
+                    }
+                }
                 Section::Attributes => match &group {
                     AttributeGroup::Required => walk.required.extend(attributes(rows, index)),
                     AttributeGroup::Optional => walk.optional.extend(attributes(rows, index)),
@@ -496,6 +532,12 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                         let example = json_example(text, *content_start, index, diagnostics);
                         if let Some(response) = walk.responses.last_mut() {
                             response.example = response.example.take().or(example);
+                        }
+                    }
+                    Section::Examples => {
+                        if let Some(payload) = json_example(text, *content_start, index, diagnostics) {
+                            let title = if section_of(&walk.last_heading) == Some(Section::Examples) { String::new() } else { walk.last_heading.clone() };
+                            walk.examples.push(CallbackExample { title, payload, location: index.location(*start) });
                         }
                     }
                     _ => {}

@@ -15,7 +15,7 @@ fn fits(ty: &str, value: &Value, operation: &Operation) -> Option<bool> {
     let ty = ty.trim().to_lowercase();
     let fits = match ty.as_str() {
         "" => return None,
-        "string" | "str" | "texto" | "url" => value.is_string(),
+        "string" | "str" | "texto" | "url" | "https" => value.is_string(),
         "boolean" | "bool" => value.is_boolean(),
         "integer" | "int" | "timestamp" | "timetamp" | "long" => value.is_i64() || value.is_u64(),
         "number" | "float" | "double" | "decimal" => value.is_number(),
@@ -169,7 +169,7 @@ pub(crate) fn reconcile(operation: &Operation, path_heading: Option<&(String, Lo
         let ty = attribute.ty.trim();
         let known = fits(ty, &Value::Null, operation).is_some() || ty.is_empty();
         let lower = ty.to_lowercase();
-        let scalar_or_array = matches!(lower.as_str(), "string" | "boolean" | "integer" | "number" | "timestamp") || lower.starts_with("array");
+        let scalar_or_array = matches!(lower.as_str(), "string" | "boolean" | "integer" | "number" | "timestamp" | "https") || lower.starts_with("array");
         if !known && !scalar_or_array && !operation.objects.iter().any(|o| o.is_named_by(ty)) {
             diagnostics.push(Diagnostic::warning(
                 attribute.location.clone(),
