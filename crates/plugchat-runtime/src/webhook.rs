@@ -48,7 +48,7 @@ pub fn matches(payload: &Value, conditions: &[(&str, &str)]) -> bool {
         let found = path.split('.').try_fold(payload, |value, key| value.get(key));
         match found {
             Some(Value::String(s)) => s == expected,
-            Some(other) => other.to_string() == *expected,
+            Some(other) => serde_json::from_str::<Value>(expected).is_ok_and(|e| &e == other),
             None => false,
         }
     })
