@@ -32,6 +32,6 @@
 plugchat_macros::include_api!("spec.json");
 
 pub use plugchat_runtime::{
-    ApiError, Error, HeaderMap, RequestOptions, Response, RetryPolicy, StatusCode, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    ApiError, Error, HeaderMap, Pages, RequestOptions, Response, RetryPolicy, StatusCode, WebhookError,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_WEBHOOK_BYTES, DEFAULT_TIMEOUT,
 };

@@ -21,6 +21,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub use operation::generate_operation;
+pub use webhooks::generate_webhooks;
 
 /// Why a spec cannot be turned into code.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,7 +11,10 @@ use crate::types;
 
 /// A field of a payload, with the fields nested under it.
 struct Node<'a> {
+    /// The field's name (without the `[]` that marks a list of objects).
     segment: String,
+    /// Whether some path wrote `segment[]`: the field is a list of objects.
+    is_list: bool,
     attribute: Option<&'a Attribute>,
     required: bool,
     children: Vec<Node<'a>>,
@@ -19,11 +22,13 @@ struct Node<'a> {
 
 fn insert<'a>(nodes: &mut Vec<Node<'a>>, path: &[&str], attribute: &'a Attribute, required: bool) {
     let Some((first, rest)) = path.split_first() else { return };
-    let position = nodes.iter().position(|n| n.segment == *first).unwrap_or_else(|| {
-        nodes.push(Node { segment: (*first).to_owned(), attribute: None, required: false, children: Vec::new() });
+    let segment = first.trim_end_matches("[]");
+    let position = nodes.iter().position(|n| n.segment == segment).unwrap_or_else(|| {
+        nodes.push(Node { segment: segment.to_owned(), is_list: false, attribute: None, required: false, children: Vec::new() });
         nodes.len() - 1
     });
     let node = &mut nodes[position];
+    node.is_list |= first.ends_with("[]");
     if rest.is_empty() {
         node.attribute = Some(attribute);
         node.required = required;
@@ -32,12 +37,15 @@ fn insert<'a>(nodes: &mut Vec<Node<'a>>, path: &[&str], attribute: &'a Attribute
     }
 }
 
+/// The payload's fields as a tree. A required field that some example shows as `null` is
+/// optional in Rust: the examples are what the service sends.
 fn tree(page: &Page) -> Vec<Node<'_>> {
     let mut nodes = Vec::new();
     if let Some(callback) = &page.callback {
+        let null_somewhere = |name: &str| callback.examples.iter().any(|e| e.payload.get(name).is_some_and(|v| v.is_null()));
         for (attribute, required) in callback.required.iter().map(|a| (a, true)).chain(callback.optional.iter().map(|a| (a, false))) {
             let path: Vec<&str> = attribute.name.split('.').collect();
-            insert(&mut nodes, &path, attribute, required);
+            insert(&mut nodes, &path, attribute, required && !null_somewhere(&attribute.name));
         }
     }
     nodes
@@ -48,7 +56,7 @@ fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], out: &mut Vec<TokenStrea
     let fields: Vec<TokenStream> = nodes
         .iter()
         .map(|node| {
-            let wire = node.segment.trim_end_matches("[]");
+            let wire = node.segment.as_str();
             let ident = names::snake(wire);
             let declared = node.attribute.map_or("", |a| a.ty.as_str()).to_lowercase();
             let description = node.attribute.map_or(String::new(), |a| a.description.clone());
@@ -64,7 +72,7 @@ fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], out: &mut Vec<TokenStrea
             } else {
                 let child = format_ident!("{}{}", name, names::camel(wire));
                 structs(&child, &format!("`{wire}` of [`{name}`]. {description}"), &node.children, out);
-                let is_list = node.segment.ends_with("[]") || declared.starts_with("array");
+                let is_list = node.is_list || declared.starts_with("array");
                 (if is_list { quote!(::std::vec::Vec<#child>) } else { quote!(#child) }, None)
             };
             match (node.required, decoder) {
@@ -103,7 +111,7 @@ fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], out: &mut Vec<TokenStrea
 
 /// The payload types and the `WebhookEvent` enum for the callback pages, or nothing if
 /// there are none.
-pub(crate) fn generate_webhooks(pages: &[&Page]) -> TokenStream {
+pub fn generate_webhooks(pages: &[&Page]) -> TokenStream {
     if pages.is_empty() {
         return quote!();
     }

@@ -29,6 +29,17 @@ pub use model::{
 };
 pub use har::{check_examples, read_har, Finding, HarRequest};
 pub use page::parse_page;
+
+/// Reads a JSON example as pages write them, repairing comments, trailing commas, `ou`
+/// alternatives, prose lines, missing commas and concatenated values. Returns the value and
+/// the repairs applied, or the strict parser's error when no repair saves it.
+pub fn read_json_example(text: &str) -> Result<(serde_json::Value, Vec<&'static str>), serde_json::Error> {
+    match json::read(text) {
+        json::Example::Parsed(value) => Ok((value, Vec::new())),
+        json::Example::Repaired(value, repairs) => Ok((value, repairs)),
+        json::Example::Broken(error) => Err(error),
+    }
+}
 pub use tree::{parse_tree, Manifest, MANIFEST_FILE};
 
 /// Settings a docs tree needs but no page states.
