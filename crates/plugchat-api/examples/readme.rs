@@ -19,6 +19,20 @@ async fn picture_link(client: &Client, phone: &str) -> Result<Option<String>, Er
     }
 }
 
+// The README's webhook receiver.
+async fn receive(body: axum::body::Bytes) -> axum::http::StatusCode {
+    use plugchat_api::webhooks::WebhookEvent;
+    match WebhookEvent::from_slice(&body) {
+        Ok(WebhookEvent::MessageReceived(m)) => println!("{}: {:?}", m.phone, m.text.and_then(|t| t.message)),
+        Ok(other) => println!("{}: {other:?}", other.name()),
+        Err(error) => {
+            eprintln!("{error}");
+            return axum::http::StatusCode::BAD_REQUEST;
+        }
+    }
+    axum::http::StatusCode::OK
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     let client = plugchat_api::Client::builder()
@@ -43,5 +57,6 @@ async fn main() -> Result<(), Error> {
         println!("{}", chat?.name);
     }
     println!("{:?}", picture_link(&client, "5511999999999").await?);
+    let _app: axum::Router = axum::Router::new().route("/webhooks", axum::routing::post(receive));
     Ok(())
 }
