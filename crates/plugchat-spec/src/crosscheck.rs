@@ -21,10 +21,6 @@ fn signature(operation: &Operation) -> (Vec<String>, Vec<(String, String)>) {
     (names, fixed)
 }
 
-fn last_segment(path: &str) -> &str {
-    path.trim_end_matches('/').rsplit('/').next().unwrap_or("")
-}
-
 /// Reports duplicate ids, pages that repeat another page's endpoint with the same
 /// attributes (pages on one endpoint that send different things become separate methods), paths nested under
 /// another endpoint or cut short of one, and one path used with two methods.
@@ -38,28 +34,38 @@ pub(crate) fn cross_check(pages: &[Page]) -> Vec<Diagnostic> {
         }
     }
     let operations: Vec<(&Page, &Operation)> = pages.iter().filter_map(|p| p.operation.as_ref().map(|o| (p, o))).collect();
-    for (i, (page, operation)) in operations.iter().enumerate() {
+    // Computed once: the comparisons below are quadratic in the number of operations.
+    let signatures: Vec<_> = operations.iter().map(|(_, o)| signature(o)).collect();
+    let splits: Vec<(&str, &str)> = operations.iter().map(|(_, o)| o.path.rsplit_once('/').unwrap_or(("", &o.path))).collect();
+    for (i, (_, operation)) in operations.iter().enumerate() {
         let earlier = &operations[..i];
         let at = operation.location.clone();
-        if let Some((other, _)) = earlier.iter().find(|(_, o)| o.method == operation.method && o.path == operation.path && signature(o) == signature(operation)) {
+        let duplicate = earlier
+            .iter()
+            .zip(&signatures)
+            .find(|((_, o), signature)| o.method == operation.method && o.path == operation.path && **signature == signatures[i]);
+        if let Some(((other, _), _)) = duplicate {
             diagnostics.push(Diagnostic::warning(
                 at.clone(),
                 format!("`{} {}` with the same attributes is also documented by {}", operation.method, operation.path, other.file),
             ));
         }
-        for (other, o) in &operations {
-            if std::ptr::eq(*other, *page) {
+        for (j, (other, o)) in operations.iter().enumerate() {
+            if j == i {
                 continue;
             }
-            if operation.path.starts_with(&format!("{}/", o.path)) && !operation.path[o.path.len()..].contains('{') {
+            let nested = operation.path.len() > o.path.len()
+                && operation.path.starts_with(&o.path)
+                && operation.path.as_bytes()[o.path.len()] == b'/';
+            if nested && !operation.path[o.path.len()..].contains('{') {
                 diagnostics.push(Diagnostic::warning(
                     at.clone(),
                     format!("path `{}` nests under the endpoint `{}` of {}: a wrong path?", operation.path, o.path, other.file),
                 ));
                 break;
             }
-            let (mine, theirs) = (last_segment(&operation.path), last_segment(&o.path));
-            let same_dir = operation.path.rsplit_once('/').map(|(d, _)| d) == o.path.rsplit_once('/').map(|(d, _)| d);
+            let ((my_dir, mine), (their_dir, theirs)) = (splits[i], splits[j]);
+            let same_dir = my_dir == their_dir;
             if same_dir && mine.len() >= 4 && theirs.len() > mine.len() && theirs.starts_with(mine) && theirs.len() - mine.len() <= 2 {
                 diagnostics.push(Diagnostic::warning(
                     at.clone(),

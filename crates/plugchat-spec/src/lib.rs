@@ -40,7 +40,7 @@ pub fn read_json_example(text: &str) -> Result<(serde_json::Value, Vec<&'static 
         json::Example::Broken(error) => Err(error),
     }
 }
-pub use tree::{parse_tree, Manifest, MANIFEST_FILE};
+pub use tree::{parse_sources, parse_tree, Manifest, MANIFEST_FILE};
 
 /// Settings a docs tree needs but no page states.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -43,7 +43,9 @@ enum AttributeGroup {
 
 /// Lower case, accents folded, trailing colons dropped: `Obrigatórios:` → `obrigatorios`.
 fn normalize(heading: &str) -> String {
-    let folded: String = heading
+    let heading = heading.trim();
+    let mut folded = String::with_capacity(heading.len());
+    folded.extend(heading
         .chars()
         .map(|c| match c {
             'á' | 'à' | 'â' | 'ã' | 'Á' | 'À' | 'Â' | 'Ã' => 'a',
@@ -54,9 +56,10 @@ fn normalize(heading: &str) -> String {
             'ç' | 'Ç' => 'c',
             c => c.to_ascii_lowercase(),
         })
-        .filter(|c| *c != '`' && *c != '*')
-        .collect();
-    folded.trim().trim_end_matches(':').trim().to_owned()
+        .filter(|c| *c != '`' && *c != '*'));
+    let end = folded.trim_end().trim_end_matches(':').trim_end().len();
+    folded.truncate(end);
+    folded
 }
 
 pub(crate) fn is_section_heading(heading: &str) -> bool {
@@ -76,10 +79,9 @@ fn section_of(heading: &str) -> Option<Section> {
         (&["code", "codigo"], Section::Other),
     ];
     let name = normalize(heading);
-    SECTIONS
-        .iter()
-        .find(|(words, _)| words.iter().any(|w| name == *w || name.starts_with(&format!("{w} ")) || name.starts_with(&format!("{w}s"))))
-        .map(|(_, section)| *section)
+    // `word`, `word ...` or a plural `words`: no allocation, this runs for every heading.
+    let names = |w: &str| name.strip_prefix(w).is_some_and(|rest| rest.is_empty() || rest.starts_with(' ') || rest.starts_with('s'));
+    SECTIONS.iter().find(|(words, _)| words.iter().any(|w| names(w))).map(|(_, section)| *section)
 }
 
 fn attribute_group_of(heading: &str) -> AttributeGroup {
@@ -128,6 +130,11 @@ fn join_placeholders(text: &str) -> String {
 
 /// A method line: an HTTP method followed by a URL, in whatever markup the page wraps them.
 pub(crate) fn method_line(text: &str) -> Option<(Method, String)> {
+    // Most paragraphs are prose: reject them before allocating anything.
+    let first = text.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '`' | '*' | '<'));
+    if !["GET", "POST", "PUT", "PATCH", "DELETE"].iter().any(|m| first.starts_with(m)) {
+        return None;
+    }
     let clean = |t: &str| t.trim_matches(|c| matches!(c, '`' | '<' | '>' | '*')).replace('\\', "");
     let text = join_placeholders(text);
     let mut tokens = text.split_whitespace().map(clean).filter(|t| !t.is_empty());
@@ -192,6 +199,9 @@ fn url_path(url: &str, base_path: &str) -> (String, bool) {
 
 /// `Valores: \`a\`, \`b\`` at the end of a description: the values it allows.
 fn allowed_values(description: &str) -> Vec<String> {
+    if !description.contains('`') {
+        return Vec::new();
+    }
     let lower = description.to_lowercase();
     let Some(at) = ["valores:", "values:", "allowed values:", "valores aceitos:"].iter().filter_map(|m| lower.rfind(m)).max() else {
         return Vec::new();

@@ -68,8 +68,6 @@ pub fn parse_tree(root: &Path) -> (Spec, Vec<Diagnostic>) {
     let display = root.display().to_string().trim_end_matches('/').to_owned();
     let mut diagnostics = Vec::new();
     let manifest = read_manifest(root, &display, &mut diagnostics);
-    let options = ParseOptions { base_url: manifest.base_url.clone() };
-
     let (mut files, mut skipped) = (Vec::new(), Vec::new());
     if let Err(error) = markdown_files(root, &mut files, &mut skipped) {
         diagnostics.push(Diagnostic::error(
@@ -83,28 +81,46 @@ pub fn parse_tree(root: &Path) -> (Spec, Vec<Diagnostic>) {
             "file looks like a page (it starts with front matter) but has no `.md` extension: not read",
         ));
     }
-    let mut pages = Vec::new();
+    let mut sources = Vec::new();
     for path in files {
         let relative = path.strip_prefix(root).unwrap_or(&path);
         let relative: String = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        match fs::read(&path) {
+            Ok(bytes) => sources.push((relative, bytes)),
+            Err(error) => diagnostics.push(Diagnostic::error(
+                Location { file: format!("{display}/{relative}"), line: 1, column: 1 },
+                format!("cannot read page: {error}"),
+            )),
+        }
+    }
+    let (spec, page_diagnostics) = parse_sources(&display, &sources, manifest.base_url);
+    diagnostics.extend(page_diagnostics);
+    (spec, diagnostics)
+}
+
+/// Reads pages already in memory: `(path relative to the tree, bytes)`, in the order given.
+/// Diagnostics name files as `display/path`. This is [`parse_tree`] without the file system
+/// (benchmarks and fuzzing use it).
+pub fn parse_sources(display: &str, sources: &[(String, Vec<u8>)], base_url: Option<String>) -> (Spec, Vec<Diagnostic>) {
+    let options = ParseOptions { base_url: base_url.clone() };
+    let mut diagnostics = Vec::new();
+    let mut pages = Vec::new();
+    for (relative, bytes) in sources {
         let shown = format!("{display}/{relative}");
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
             Err(error) => {
-                diagnostics.push(Diagnostic::error(Location { file: shown, line: 1, column: 1 }, format!("cannot read page: {error}")));
-                continue;
+                let text = String::from_utf8_lossy(bytes);
+                let valid = &text[..error.valid_up_to()];
+            let index = LineIndex::new(&shown, valid);
+                diagnostics.push(Diagnostic::warning(
+                    index.location(valid.len()),
+                    "page is not valid UTF-8: invalid bytes were replaced with U+FFFD",
+                ));
+                text
             }
         };
-        let text = String::from_utf8_lossy(&bytes);
-        if let Err(error) = std::str::from_utf8(&bytes) {
-            let valid = &text[..error.valid_up_to()];
-            let index = LineIndex::new(&shown, valid);
-            diagnostics.push(Diagnostic::warning(
-                index.location(valid.len()),
-                "page is not valid UTF-8: invalid bytes were replaced with U+FFFD",
-            ));
-        }
-        let (page, page_diagnostics) = parse_page(&relative, &text, &options);
+        let (page, page_diagnostics) = parse_page(relative, &text, &options);
         diagnostics.extend(page_diagnostics.into_iter().map(|mut d| {
             d.location.file = shown.clone();
             d
@@ -115,6 +131,5 @@ pub fn parse_tree(root: &Path) -> (Spec, Vec<Diagnostic>) {
         d.location.file = format!("{display}/{}", d.location.file);
         d
     }));
-    let spec = Spec { format_version: SPEC_FORMAT_VERSION, base_url: manifest.base_url, pages };
-    (spec, diagnostics)
+    (Spec { format_version: SPEC_FORMAT_VERSION, base_url, pages }, diagnostics)
 }
