@@ -55,6 +55,7 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
     let mut methods: HashMap<String, &str> = HashMap::new();
     let mut sections: BTreeMap<&str, Vec<TokenStream>> = BTreeMap::new();
     let mut arms = Vec::new();
+    let mut decode_arms = Vec::new();
     for (page, operation) in spec.operations() {
         let method = names::snake(&page.id).to_string();
         if let Some(other) = methods.insert(method.clone(), &page.file) {
@@ -63,6 +64,7 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
         }
         sections.entry(page.section.as_str()).or_default().push(generate_operation(page, operation));
         arms.push(operation::dispatch_arm(page, operation));
+        decode_arms.push(operation::decode_arm(page, operation));
     }
     if !problems.is_empty() {
         return Err(Error { problems });
@@ -128,6 +130,15 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
                         message: ::std::format!("no operation has the id `{other}`"),
                     }),
                 }
+            }
+
+            /// Decodes `body` into the response type of operation `id`, as `send()` would;
+            /// `None` for an unknown id.
+            pub fn decode(id: &str, body: &[u8]) -> ::core::option::Option<::core::result::Result<(), ::plugchat_runtime::__private::serde_json::Error>> {
+                ::core::option::Option::Some(match id {
+                    #(#decode_arms)*
+                    _ => return ::core::option::Option::None,
+                })
             }
         }
     })

@@ -452,6 +452,24 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
     }
 }
 
+/// One arm of `__testing::decode`: decodes a body into the operation's generated response
+/// type, the way `send()` does (benchmarks and tests measure decoding alone with it).
+pub(crate) fn decode_arm(page: &Page, operation: &Operation) -> TokenStream {
+    let method = names::snake(&page.id);
+    let prefix = names::camel(&page.id);
+    let section = names::snake(if page.section.is_empty() { "general" } else { &page.section });
+    let success = operation.responses.iter().find(|r| (200..300).contains(&r.status));
+    let decoded = response_type(&prefix, &method, success).decoded;
+    let id = &page.id;
+    quote! {
+        #id => {
+            #[allow(unused_imports)]
+            use crate::#section::*;
+            ::plugchat_runtime::__private::serde_json::from_slice::<#decoded>(body).map(|_| ())
+        }
+    }
+}
+
 /// One arm of the test dispatcher (`plugchat_api::__testing::dispatch`): decodes `args` (the
 /// attributes by their documented names, as a page's example or a HAR file shows them) into
 /// the operation's typed parameters and calls its builder, so tests drive every operation

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -268,8 +268,7 @@ impl Client {
             .inner
             .http
             .request(operation.method.clone(), url)
-            .header(AUTHORIZATION, self.inner.authorization.clone())
-            .header(ACCEPT, "application/json");
+            .header(AUTHORIZATION, self.inner.authorization.clone());
         if !parts.query.is_empty() {
             request = request.query(&parts.query);
         }
