@@ -91,9 +91,30 @@ fn refresh_snapshots(root: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// The generated modules are gated by one cargo feature per docs section: plugchat-api must
+/// declare each, and enable each by default.
+fn check_features(root: &Path, spec_json: &str) -> Result<(), String> {
+    let spec: plugchat_spec::Spec = serde_json::from_str(spec_json).map_err(|e| e.to_string())?;
+    let manifest = std::fs::read_to_string(root.join("crates/plugchat-api/Cargo.toml")).map_err(|e| e.to_string())?;
+    let default = manifest.lines().find(|l| l.trim_start().starts_with("default =")).unwrap_or("");
+    let missing: Vec<String> = plugchat_codegen::section_features(&spec)
+        .into_iter()
+        .filter(|f| !manifest.lines().any(|l| l.trim_start().starts_with(&format!("{f} = "))) || !default.contains(&format!("\"{f}\"")))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "crates/plugchat-api/Cargo.toml must declare, and enable by default, a feature per docs section; missing: {}",
+            missing.join(", ")
+        ))
+    }
+}
+
 pub(crate) fn run(check: bool) -> Result<(), String> {
     let root = workspace_root();
     let (json, summary) = spec_json(&root)?;
+    check_features(&root, &json)?;
     let changed = update_json(&root.join(SPEC_FILE), &json, check)?;
     if !check {
         refresh_snapshots(&root)?;

@@ -63,8 +63,10 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
             continue;
         }
         sections.entry(page.section.as_str()).or_default().push(generate_operation(page, operation));
-        arms.push(operation::dispatch_arm(page, operation));
-        decode_arms.push(operation::decode_arm(page, operation));
+        let feature = feature_of(&page.section);
+        let (dispatch, decode) = (operation::dispatch_arm(page, operation), operation::decode_arm(page, operation));
+        arms.push(quote!(#[cfg(feature = #feature)] #dispatch));
+        decode_arms.push(quote!(#[cfg(feature = #feature)] #decode));
     }
     if !problems.is_empty() {
         return Err(Error { problems });
@@ -75,9 +77,11 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
     }
     let modules = sections.into_iter().map(|(section, items)| {
         let name = names::snake(if section.is_empty() { "general" } else { section });
-        let doc = format!(" Operations documented under `{section}/` in the docs.");
+        let feature = feature_of(section);
+        let doc = format!(" Operations documented under `{section}/` in the docs (cargo feature `{feature}`).");
         quote! {
             #[doc = #doc]
+            #[cfg(feature = #feature)]
             pub mod #name {
                 #(#items)*
             }
@@ -142,6 +146,26 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
             }
         }
     })
+}
+
+/// The cargo feature that compiles a docs section's module: the section's directory name
+/// (`chats`), or `general` for pages at the root of the tree.
+pub fn feature_of(section: &str) -> String {
+    if section.is_empty() { "general".to_owned() } else { section.to_owned() }
+}
+
+/// The cargo features the generated code expects the invoking crate to declare, one per
+/// docs section, sorted.
+pub fn section_features(spec: &Spec) -> Vec<String> {
+    let mut features: Vec<String> = spec
+        .pages
+        .iter()
+        .filter(|p| p.operation.is_some() || p.callback.is_some())
+        .map(|p| feature_of(&p.section))
+        .collect();
+    features.sort();
+    features.dedup();
+    features
 }
 
 /// `tokens` formatted by prettyplease, for snapshots and pre-expanded code. Tokens that are
