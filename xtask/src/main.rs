@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench_compile;
 mod check;
 mod conformance;
 mod regen;
@@ -32,6 +33,12 @@ enum Command {
         #[arg(long)]
         allow_errors: bool,
     },
+    /// Time the build of plugchat-api (macro) against the same code pre-expanded.
+    BenchCompile {
+        /// Builds per measurement (the median is reported).
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// Match HAR request examples to the operations of a docs tree and list disagreements.
     Conformance {
         /// The docs tree.
@@ -48,6 +55,7 @@ fn main() -> ExitCode {
         Command::Regen { check } => regen::run(check),
         Command::Check { docs, allow_errors } => check::run(&docs, allow_errors),
         Command::Conformance { docs, examples } => conformance::run(&docs, &examples),
+        Command::BenchCompile { runs } => bench_compile::run(runs),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
