@@ -49,6 +49,16 @@ pub(crate) fn read(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diag
     };
 
     let mut front = FrontMatter { body_start, ..FrontMatter::default() };
+    if let Some(pairs) = plain_pairs(&text[yaml_start..yaml_end]) {
+        for (key, value) in pairs {
+            match key {
+                "id" => front.id = Some(value.to_owned()),
+                "title" => front.title = Some(value.to_owned()),
+                _ => {}
+            }
+        }
+        return front;
+    }
     let docs = match YamlLoader::load_from_str(&text[yaml_start..yaml_end]) {
         Ok(docs) => docs,
         Err(error) => {
@@ -90,6 +100,29 @@ pub(crate) fn read(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diag
         }
     }
     front
+}
+
+/// Front matter made only of `key: plain value` lines, read without a YAML parser: that is
+/// nearly every page, and a YAML parser costs more than the rest of the page's reading. Any
+/// line YAML could read differently (quotes, flow collections, anchors, comments, a second
+/// `: `, indentation) returns `None` and the real parser decides.
+fn plain_pairs(yaml: &str) -> Option<Vec<(&str, &str)>> {
+    let mut pairs = Vec::new();
+    for line in yaml.lines() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (key, value) = line.split_once(": ")?;
+        let value = value.trim();
+        let plain_key = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let special_start = value.starts_with(['\'', '"', '[', '{', '&', '*', '!', '|', '>', '%', '@', '`', '#', '-', '?', ':']);
+        let special_inside = value.contains(": ") || value.contains(" #") || value.ends_with(':');
+        if !plain_key || value.is_empty() || special_start || special_inside {
+            return None;
+        }
+        pairs.push((key, value));
+    }
+    Some(pairs)
 }
 
 /// Reads `id:` and `title:` lines from front matter that is not YAML. When the block runs
