@@ -74,7 +74,7 @@ fn bench(c: &mut Criterion) {
 
     // Loopback timings drift between criterion's runs of one function and the next, so the
     // ratio is also measured interleaved: rounds of N requests each way, alternating.
-    let (rounds, per_round) = (21, 400);
+    let (rounds, per_round) = (41, 400);
     let mut ratios = Vec::new();
     for _ in 0..rounds {
         let started = std::time::Instant::now();

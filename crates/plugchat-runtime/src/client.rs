@@ -347,8 +347,18 @@ fn decode<T: DeserializeOwned>(operation: &Operation, answer: Answer) -> Result<
         message,
         snippet: snippet(&answer.body),
     };
-    let body = serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|error| decode_error(error.path().to_string(), error.into_inner().to_string()))?;
-    deserializer.end().map_err(|error| decode_error(".".into(), error.to_string()))?;
-    Ok(Response::new(answer.status, answer.headers, body))
+    // The plain decoder on the way that matters; the path-tracking one only to explain a
+    // failure (it is deterministic, so it fails at the same place).
+    let plain = T::deserialize(&mut deserializer).and_then(|body| deserializer.end().map(|()| body));
+    match plain {
+        Ok(body) => Ok(Response::new(answer.status, answer.headers, body)),
+        Err(error) => {
+            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+            let traced: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+            Err(match traced {
+                Err(traced) => decode_error(traced.path().to_string(), traced.into_inner().to_string()),
+                Ok(_) => decode_error(".".into(), error.to_string()),
+            })
+        }
+    }
 }
