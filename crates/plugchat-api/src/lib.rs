@@ -31,6 +31,11 @@
 
 plugchat_macros::include_api!("spec.json");
 
+/// The client for synchronous code (feature `blocking`):
+/// `BlockingClient::new(client)?.call(|c| c.send_text().phone("..").message("..").send())`.
+#[cfg(feature = "blocking")]
+pub type BlockingClient = plugchat_runtime::BlockingClient<Client>;
+
 pub use plugchat_runtime::{
     ApiError, Error, HeaderMap, Pages, RequestOptions, Response, RetryPolicy, StatusCode, WebhookError,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_WEBHOOK_BYTES, DEFAULT_TIMEOUT,

@@ -7,6 +7,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "blocking")]
+mod blocking;
 mod client;
 mod error;
 #[doc(hidden)]
@@ -18,6 +20,8 @@ mod retry;
 mod secret;
 pub mod webhook;
 
+#[cfg(feature = "blocking")]
+pub use blocking::BlockingClient;
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 pub use error::{ApiError, Error};
 pub use operation::{Operation, RequestOptions, RequestParts};
