@@ -89,14 +89,10 @@ async fn webhook_urls_must_be_https_and_are_refused_before_sending() {
     use plugchat_api::webhooks::UpdateWebhookReceivedWebhooks;
     let server = RecordingServer::start([Reply::json(json!({"value": true}))]).await;
     let client = client(&server);
-    let webhooks = |url: &str| UpdateWebhookReceivedWebhooks {
-        receive_message: url.into(),
-        finish_attendance: None,
-        start_attendance: None,
-        sending_message: None,
-        message_delivery_error: None,
-        message_status: None,
-        when_disconnecting: Some("https://example.com/disconnected".into()),
+    let webhooks = |url: &str| {
+        let mut webhooks = UpdateWebhookReceivedWebhooks::new(url);
+        webhooks.when_disconnecting = Some("https://example.com/disconnected".into());
+        webhooks
     };
     let error = client.update_webhook_received().value(webhooks("http://example.com/in")).send().await.expect_err("http");
     assert!(error.to_string().contains("`value.receiveMessage` must be an https:// URL"), "{error}");

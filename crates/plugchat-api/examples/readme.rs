@@ -47,9 +47,9 @@ async fn main() -> Result<(), Error> {
     client.send_text().phone("5511999999999").message("Olá!").delay_message(3).send().await?;
     client.archive_chat().phone("5511999999999").action(ArchiveChatAction::Archive).send().await?;
     client.delete_chat().phone("5511999999999").send().await?; // sends "action": "delete" itself
-    let buttons = SendButtonListButtonList {
-        buttons: vec![SendButtonListButton { id: Some("1".into()), label: "Sim".into() }],
-    };
+    let mut yes = SendButtonListButton::new("Sim"); // required fields in `new`, optional ones are `None`
+    yes.id = Some("1".into());
+    let buttons = SendButtonListButtonList::new(vec![yes, SendButtonListButton::new("Não")]);
     client.send_button_list().phone("5511999999999").message("Tudo bem?").button_list(buttons).send().await?;
 
     let mut chats = client.get_chats_stream(50);

@@ -123,6 +123,20 @@ impl<'a> TypeResolver<'a> {
                 }
             }
         });
+        // `new(required...)`: optional fields start as `None`, so callers name only what they set.
+        let string = quote!(::std::string::String).to_string();
+        let arguments = object.required.iter().map(|field| {
+            let (ident, ty) = (names::snake(&field.name), self.attribute_type(field));
+            if ty.to_string() == string { quote!(#ident: impl ::core::convert::Into<#ty>) } else { quote!(#ident: #ty) }
+        });
+        let initialisers = object.required.iter().map(|field| {
+            let (ident, ty) = (names::snake(&field.name), self.attribute_type(field));
+            if ty.to_string() == string { quote!(#ident: #ident.into(),) } else { quote!(#ident,) }
+        });
+        let optional = object.optional.iter().map(|field| {
+            let ident = names::snake(&field.name);
+            quote!(#ident: ::core::option::Option::None,)
+        });
         let doc = doc_lines(&format!("The object `{}` of the docs (a sub-table of the attributes).", object.name));
         let definition = quote! {
             #doc
@@ -130,6 +144,14 @@ impl<'a> TypeResolver<'a> {
             #[serde(crate = "::plugchat_runtime::__private::serde")]
             pub struct #name {
                 #(#fields)*
+            }
+
+            impl #name {
+                /// The object with its required fields; the optional ones start as `None`.
+                #[allow(clippy::too_many_arguments)]
+                pub fn new(#(#arguments),*) -> Self {
+                    #name { #(#initialisers)* #(#optional)* }
+                }
             }
         };
         self.definitions.borrow_mut().insert(name.to_string(), definition);
