@@ -213,32 +213,31 @@ fn clean_cell(cell: &str) -> String {
     cell.trim().trim_matches(|c| matches!(c, '`' | '*')).trim().to_owned()
 }
 
-fn column(header: &Row, words: &[&str], fallback: usize) -> usize {
-    header
-        .cells
-        .iter()
-        .position(|cell| {
-            let name = normalize(cell);
-            words.iter().any(|w| name.starts_with(w))
-        })
-        .unwrap_or(fallback)
+/// The index of the first header cell (already normalised) starting with one of `words`.
+fn column(header: &[String], words: &[&str], fallback: usize) -> usize {
+    header.iter().position(|name| words.iter().any(|w| name.starts_with(w))).unwrap_or(fallback)
 }
 
 /// The rows of an attribute table; empty rows and "no attributes" rows stand for nothing.
 fn attributes(rows: &[Row], index: &LineIndex<'_>) -> Vec<Attribute> {
     let Some((header, body)) = rows.split_first() else { return Vec::new() };
-    let name_col = column(header, &["atribut", "nome", "name", "campo", "attribute", "parametro", "parameter", "key"], 0);
-    let type_col = column(header, &["tipo", "type"], 1);
-    let description_col = column(header, &["descri"], 2);
-    let cell = |row: &Row, i: usize| row.cells.get(i).map(String::as_str).unwrap_or("").trim().to_owned();
+    let header: Vec<String> = header.cells.iter().map(|c| normalize(c)).collect();
+    let name_col = column(&header, &["atribut", "nome", "name", "campo", "attribute", "parametro", "parameter", "key"], 0);
+    let type_col = column(&header, &["tipo", "type"], 1);
+    let description_col = column(&header, &["descri"], 2);
+    fn cell(row: &Row, i: usize) -> &str {
+        row.cells.get(i).map(String::as_str).unwrap_or("").trim()
+    }
+    // "Sem Atributos" / "No attributes": a row standing for an empty table.
+    let says_none = |name: &str| name.len() < 20 && matches!(normalize(name).as_str(), "sem atributos" | "no attributes");
     body.iter()
         .filter(|row| row.cells.iter().any(|c| !c.trim().is_empty()))
-        .filter(|row| !matches!(normalize(&cell(row, name_col)).as_str(), "sem atributos" | "no attributes"))
+        .filter(|row| !says_none(cell(row, name_col)))
         .map(|row| {
-            let description = cell(row, description_col);
+            let description = cell(row, description_col).to_owned();
             Attribute {
-                name: clean_cell(&cell(row, name_col)),
-                ty: clean_cell(&cell(row, type_col)),
+                name: clean_cell(cell(row, name_col)),
+                ty: clean_cell(cell(row, type_col)),
                 allowed_values: allowed_values(&description),
                 description,
                 location: index.location(row.start),
@@ -470,7 +469,7 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                         walk.request_example.get_or_insert(RequestExample::Url { url, location: index.location(*start) });
                     }
                     (Section::Response, _) => {
-                        let is_example_label = matches!(normalize(text).as_str(), "exemplo" | "example");
+                        let is_example_label = text.len() < 12 && matches!(normalize(text).as_str(), "exemplo" | "example");
                         if let Some(response) = walk.responses.last_mut().filter(|_| !is_example_label) {
                             if !response.description.is_empty() {
                                 response.description.push_str("\n\n");
