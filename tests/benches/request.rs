@@ -6,9 +6,9 @@
 
 use std::hint::black_box;
 
-use axum::routing::post;
 use axum::Json;
-use criterion::{criterion_group, criterion_main, Criterion};
+use axum::routing::post;
+use criterion::{Criterion, criterion_group, criterion_main};
 use serde::{Deserialize, Serialize};
 
 const ANSWER: &str = r#"{"zaapId":"3999984263738042930CD6ECDE9VDWSA","messageId":"D241XXXX732339502B68"}"#;
@@ -68,7 +68,9 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.bench_function("plugchat_api", |b| {
-        b.to_async(&runtime).iter(|| async { black_box(client.send_text().phone("5511999999999").message("Olá").send().await.unwrap()) })
+        b.to_async(&runtime).iter(|| async {
+            black_box(client.send_text().phone("5511999999999").message("Olá").send().await.unwrap())
+        })
     });
     group.finish();
 
@@ -80,7 +82,13 @@ fn bench(c: &mut Criterion) {
         let started = std::time::Instant::now();
         runtime.block_on(async {
             for _ in 0..per_round {
-                let response = http.post(&url).header("Authorization", "my-token").json(&SendText { phone: "5511999999999", message: "Olá" }).send().await.unwrap();
+                let response = http
+                    .post(&url)
+                    .header("Authorization", "my-token")
+                    .json(&SendText { phone: "5511999999999", message: "Olá" })
+                    .send()
+                    .await
+                    .unwrap();
                 let bytes = response.bytes().await.unwrap();
                 black_box(serde_json::from_slice::<Sent>(&bytes).unwrap());
             }

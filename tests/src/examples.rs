@@ -58,7 +58,8 @@ pub fn percent_decode(text: &str) -> String {
 /// Matches `path` against a template (`/whatsapp/chats/{phone}`); on success, the
 /// placeholder values by name.
 pub fn match_template(template: &str, path: &str) -> Option<Map<String, Value>> {
-    let (t, p): (Vec<&str>, Vec<&str>) = (template.trim_end_matches('/').split('/').collect(), path.trim_end_matches('/').split('/').collect());
+    let (t, p): (Vec<&str>, Vec<&str>) =
+        (template.trim_end_matches('/').split('/').collect(), path.trim_end_matches('/').split('/').collect());
     if t.len() != p.len() {
         return None;
     }
@@ -92,7 +93,9 @@ pub fn fill_template(template: &str, args: &Map<String, Value>) -> String {
 /// `value` without `null` members, recursively: the typed client omits absent optionals.
 pub fn without_nulls(value: &Value) -> Value {
     match value {
-        Value::Object(map) => Value::Object(map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), without_nulls(v))).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), without_nulls(v))).collect(),
+        ),
         Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
         other => other.clone(),
     }

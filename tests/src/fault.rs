@@ -32,7 +32,13 @@ pub enum Fault {
 impl Fault {
     /// A JSON answer with `status`.
     pub fn json(status: u16, body: &str) -> Self {
-        Fault::Reply { status, headers: Vec::new(), content_type: "application/json".into(), body: body.into(), chunked: false }
+        Fault::Reply {
+            status,
+            headers: Vec::new(),
+            content_type: "application/json".into(),
+            body: body.into(),
+            chunked: false,
+        }
     }
 
     /// An answer with a `Retry-After` header.
@@ -197,7 +203,9 @@ async fn serve(mut stream: TcpStream, fault: Fault, ledger: Arc<Mutex<Ledger>>) 
             stream.write_all(reply.as_bytes()).await
         }
         Fault::SlowBody(interval, body) => {
-            let _ = stream.write_all(head(200, "application/json", &format!("Content-Length: {}\r\n", body.len())).as_bytes()).await;
+            let _ = stream
+                .write_all(head(200, "application/json", &format!("Content-Length: {}\r\n", body.len())).as_bytes())
+                .await;
             for byte in body.bytes() {
                 tokio::time::sleep(interval).await;
                 if stream.write_all(&[byte]).await.is_err() {
@@ -207,7 +215,8 @@ async fn serve(mut stream: TcpStream, fault: Fault, ledger: Arc<Mutex<Ledger>>) 
             Ok(())
         }
         Fault::TruncatedBody(body) => {
-            let reply = head(200, "application/json", &format!("Content-Length: {}\r\n", body.len())) + &body[..body.len() / 2];
+            let reply =
+                head(200, "application/json", &format!("Content-Length: {}\r\n", body.len())) + &body[..body.len() / 2];
             stream.write_all(reply.as_bytes()).await
         }
         Fault::Reply { status, headers, content_type, body, chunked } => {

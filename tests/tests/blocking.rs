@@ -7,7 +7,8 @@ use plugchat_tests::{RecordingServer, Reply};
 fn a_blocking_call_sends_and_decodes_like_the_async_one() {
     // The server needs a runtime of its own; the test itself stays synchronous.
     let server_runtime = tokio::runtime::Runtime::new().unwrap();
-    let server = server_runtime.block_on(RecordingServer::start([Reply::json(serde_json::json!({"zaapId": "z", "messageId": "m"}))]));
+    let server = server_runtime
+        .block_on(RecordingServer::start([Reply::json(serde_json::json!({"zaapId": "z", "messageId": "m"}))]));
 
     let client = Client::builder().token("my-token").base_url(server.base_url()).build().unwrap();
     let blocking = BlockingClient::new(client).unwrap();

@@ -45,12 +45,23 @@ async fn check(page: &Page, operation: &Operation) -> Result<(), String> {
     let success = operation.responses.iter().find(|r| (200..300).contains(&r.status));
     let reply_body = success.and_then(|r| r.example.clone()).unwrap_or(Value::Null);
     let status = success.map_or(200, |r| r.status);
-    let server = RecordingServer::start([Reply { status: axum::http::StatusCode::from_u16(status).unwrap(), body: if reply_body.is_null() { String::new() } else { reply_body.to_string() } }]).await;
-    let client = Client::builder().token("my-token").base_url(server.base_url()).max_retries(0).build().map_err(|e| e.to_string())?;
+    let server = RecordingServer::start([Reply {
+        status: axum::http::StatusCode::from_u16(status).unwrap(),
+        body: if reply_body.is_null() { String::new() } else { reply_body.to_string() },
+    }])
+    .await;
+    let client = Client::builder()
+        .token("my-token")
+        .base_url(server.base_url())
+        .max_retries(0)
+        .build()
+        .map_err(|e| e.to_string())?;
 
     let (mut args, query) = example_args(operation);
     complete(&mut args, operation);
-    let decoded = plugchat_api::__testing::dispatch(&client, &page.id, args.clone()).await.map_err(|e| format!("call failed: {e}"))?;
+    let decoded = plugchat_api::__testing::dispatch(&client, &page.id, args.clone())
+        .await
+        .map_err(|e| format!("call failed: {e}"))?;
 
     let requests = server.requests();
     let request = requests.first().ok_or("no request reached the server")?;

@@ -264,10 +264,22 @@ async fn fault_suite() {
         let (read_id, send_id) = (format!("r{}", i + 1), format!("s{}", i + 1));
 
         let server = FaultServer::start(scenario.read_script).await;
-        tally.call(&format!("{} (read)", scenario.name), &scenario.read_expected, read(client(&server.base_url()), read_id)).await;
+        tally
+            .call(
+                &format!("{} (read)", scenario.name),
+                &scenario.read_expected,
+                read(client(&server.base_url()), read_id),
+            )
+            .await;
 
         let server = FaultServer::start(scenario.send_script).await;
-        let elapsed = tally.call(&format!("{} (send)", scenario.name), &scenario.send_expected, send(client(&server.base_url()), send_id.clone())).await;
+        let elapsed = tally
+            .call(
+                &format!("{} (send)", scenario.name),
+                &scenario.send_expected,
+                send(client(&server.base_url()), send_id.clone()),
+            )
+            .await;
         tally.sends(scenario.name, &server, &send_id, scenario.send_processed);
         if scenario.name.starts_with("429") && elapsed.is_some_and(|e| e < Duration::from_secs(1)) {
             tally.mismatches.push(format!("{}: Retry-After: 1 was not honoured ({elapsed:?})", scenario.name));
@@ -275,7 +287,10 @@ async fn fault_suite() {
     }
 
     println!("{}", tally.mismatches.join("\n"));
-    println!("faults: {}, calls: {}, duplicates: {}, panics: {}", tally.faults, tally.calls, tally.duplicates, tally.panics);
+    println!(
+        "faults: {}, calls: {}, duplicates: {}, panics: {}",
+        tally.faults, tally.calls, tally.duplicates, tally.panics
+    );
     assert_eq!(tally.duplicates, 0, "a send was processed twice");
     assert_eq!(tally.panics, 0, "a call panicked");
     assert!(tally.mismatches.is_empty(), "{}", tally.mismatches.join("\n"));
@@ -297,4 +312,3 @@ async fn reads_are_retried_up_to_the_limit_and_sends_are_not() {
     let _ = client(&server.base_url()).send_text().phone("x").message("m").send().await;
     assert_eq!(server.connections(), 1, "a send answered 502 may have been processed: not retried");
 }
-

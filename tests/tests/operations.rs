@@ -94,13 +94,16 @@ async fn webhook_urls_must_be_https_and_are_refused_before_sending() {
         webhooks.when_disconnecting = Some("https://example.com/disconnected".into());
         webhooks
     };
-    let error = client.update_webhook_received().value(webhooks("http://example.com/in")).send().await.expect_err("http");
+    let error =
+        client.update_webhook_received().value(webhooks("http://example.com/in")).send().await.expect_err("http");
     assert!(error.to_string().contains("`value.receiveMessage` must be an https:// URL"), "{error}");
     assert!(server.requests().is_empty(), "nothing was sent");
 
     client.update_webhook_received().value(webhooks("https://example.com/in")).send().await.expect("https is accepted");
     assert_eq!(
         server.requests()[0].body,
-        Some(json!({"value": {"receiveMessage": "https://example.com/in", "whenDisconnecting": "https://example.com/disconnected"}}))
+        Some(
+            json!({"value": {"receiveMessage": "https://example.com/in", "whenDisconnecting": "https://example.com/disconnected"}})
+        )
     );
 }

@@ -36,7 +36,9 @@ async fn sends_the_documented_request_and_decodes_the_documented_answer() {
 
 #[tokio::test]
 async fn a_single_object_decodes_as_one_item() {
-    let server = RecordingServer::start([Reply::json(serde_json::json!({ "link": "https://pps.example/1.jpg", "new": 1 }))]).await;
+    let server =
+        RecordingServer::start([Reply::json(serde_json::json!({ "link": "https://pps.example/1.jpg", "new": 1 }))])
+            .await;
     let pictures = client(&server).get_profile_picture().phone("5511999999999").send().await.expect("call");
     let links: Vec<&str> = pictures.iter().map(|p| p.link.as_str()).collect();
     assert_eq!(links, ["https://pps.example/1.jpg"]);
@@ -59,7 +61,8 @@ async fn documented_error_statuses_are_recognisable() {
 async fn a_body_of_the_wrong_shape_names_the_json_path() {
     // A number where a string belongs is accepted (the service is documented to mix them);
     // an object is not.
-    let server = RecordingServer::start([Reply::json(serde_json::json!([{ "link": 42 }, { "link": { "url": "x" } }]))]).await;
+    let server =
+        RecordingServer::start([Reply::json(serde_json::json!([{ "link": 42 }, { "link": { "url": "x" } }]))]).await;
     let error = client(&server).get_profile_picture().phone("1").send().await.expect_err("decode error");
     let Error::Decode { path, status, snippet, .. } = &error else { panic!("expected Error::Decode, got {error:?}") };
     assert_eq!(path, "[1].link");
@@ -71,7 +74,8 @@ async fn a_body_of_the_wrong_shape_names_the_json_path() {
 #[tokio::test]
 async fn the_token_never_shows_in_debug_or_errors() {
     let server = RecordingServer::start([Reply::status(500, "boom")]).await;
-    let client = Client::builder().token("s3cr3t-token").base_url(server.base_url()).max_retries(0).build().expect("client");
+    let client =
+        Client::builder().token("s3cr3t-token").base_url(server.base_url()).max_retries(0).build().expect("client");
     assert!(!format!("{client:?}").contains("s3cr3t-token"));
     let error = client.get_profile_picture().phone("1").send().await.expect_err("500");
     assert!(!format!("{error:?} {error}").contains("s3cr3t-token"));

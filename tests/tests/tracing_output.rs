@@ -31,11 +31,15 @@ async fn spans_name_the_request_and_never_the_token() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let server = FaultServer::start([Fault::json(503, "{}"), Fault::json(200, r#"{"zaapId":"z","messageId":"m"}"#)]).await;
+    let server =
+        FaultServer::start([Fault::json(503, "{}"), Fault::json(200, r#"{"zaapId":"z","messageId":"m"}"#)]).await;
     let client = Client::builder()
         .token("very-secret-token")
         .base_url(server.base_url())
-        .retry_policy(RetryPolicy::with_max_retries(1).backoff(std::time::Duration::from_millis(1), std::time::Duration::from_millis(2)))
+        .retry_policy(
+            RetryPolicy::with_max_retries(1)
+                .backoff(std::time::Duration::from_millis(1), std::time::Duration::from_millis(2)),
+        )
         .build()
         .expect("client");
     tracing::info!(?client, "built");

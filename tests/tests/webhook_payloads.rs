@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use plugchat_api::webhooks::WebhookEvent;
 use plugchat_api::WebhookError;
+use plugchat_api::webhooks::WebhookEvent;
 use serde_json::Value;
 
 /// The ```json fences of a page (an unclosed one ends at the next heading), with the
@@ -88,7 +88,8 @@ fn every_documented_payload_decodes_into_its_own_event() {
             let text = String::from_utf8_lossy(&std::fs::read(&page).unwrap()).into_owned();
             let payloads = json_fences(&text).into_iter().enumerate().flat_map(|(i, (heading, fence))| {
                 // Several payloads written one after another in one fence are each an example.
-                let stream: Result<Vec<Value>, _> = serde_json::Deserializer::from_str(&fence).into_iter::<Value>().collect();
+                let stream: Result<Vec<Value>, _> =
+                    serde_json::Deserializer::from_str(&fence).into_iter::<Value>().collect();
                 let values = match stream {
                     Ok(values) if values.len() > 1 => values,
                     _ => plugchat_spec::read_json_example(&fence).map(|(value, _)| vec![value]).unwrap_or_default(),
@@ -134,11 +135,14 @@ fn bad_payloads_are_typed_errors() {
     let big = vec![b' '; plugchat_api::DEFAULT_MAX_WEBHOOK_BYTES + 1];
     assert!(matches!(WebhookEvent::from_slice(&big), Err(WebhookError::TooLarge { .. })));
     assert!(matches!(WebhookEvent::from_slice(b"{\"type\": "), Err(WebhookError::NotJson(_))));
-    let error = WebhookEvent::from_slice(br#"{"type":"ReceivedCallback","phone":"1","messageId":"m","momment":{"x":1}}"#).unwrap_err();
+    let error =
+        WebhookEvent::from_slice(br#"{"type":"ReceivedCallback","phone":"1","messageId":"m","momment":{"x":1}}"#)
+            .unwrap_err();
     let WebhookError::Invalid { event, path, .. } = &error else { panic!("{error:?}") };
     assert_eq!((*event, path.as_str()), ("message-received", "momment"));
     let unknown = WebhookEvent::from_slice(br#"{"type":"SomethingNewCallback","x":1}"#).unwrap();
     assert_eq!(unknown, WebhookEvent::Unknown(serde_json::json!({"type":"SomethingNewCallback","x":1})));
-    let event: WebhookEvent = serde_json::from_str(r#"{"type":"DisconnectedCallback","momment":1,"error":"x","disconnected":true}"#).unwrap();
+    let event: WebhookEvent =
+        serde_json::from_str(r#"{"type":"DisconnectedCallback","momment":1,"error":"x","disconnected":true}"#).unwrap();
     assert_eq!(event.name(), "disconnected");
 }

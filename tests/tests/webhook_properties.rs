@@ -15,7 +15,11 @@ fn payloads() -> &'static Vec<Value> {
     static PAYLOADS: OnceLock<Vec<Value>> = OnceLock::new();
     PAYLOADS.get_or_init(|| {
         let (spec, _) = plugchat_spec::parse_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs-spec"));
-        spec.pages.iter().filter_map(|p| p.callback.as_ref()).flat_map(|c| c.examples.iter().map(|e| e.payload.clone())).collect()
+        spec.pages
+            .iter()
+            .filter_map(|p| p.callback.as_ref())
+            .flat_map(|c| c.examples.iter().map(|e| e.payload.clone()))
+            .collect()
     })
 }
 
@@ -48,7 +52,8 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         any::<usize>().prop_map(Mutation::RemoveKey),
         (any::<usize>(), json_value()).prop_map(|(i, v)| Mutation::ReplaceValue(i, v)),
-        prop_oneof![Just("ReceivedCallback".to_owned()), Just("DeliveryCallback".to_owned()), ".{0,20}"].prop_map(Mutation::SetEvent),
+        prop_oneof![Just("ReceivedCallback".to_owned()), Just("DeliveryCallback".to_owned()), ".{0,20}"]
+            .prop_map(Mutation::SetEvent),
         Just(Mutation::Wrap),
         any::<usize>().prop_map(Mutation::Truncate),
     ]

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::regen::{workspace_root, SPEC_FILE};
+use crate::regen::{SPEC_FILE, workspace_root};
 
 fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
@@ -28,7 +28,11 @@ fn build(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<Duration, Strin
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     let elapsed = started.elapsed();
     if !output.status.success() {
-        return Err(format!("cargo build {args:?} in {} failed:\n{}", dir.display(), String::from_utf8_lossy(&output.stderr)));
+        return Err(format!(
+            "cargo build {args:?} in {} failed:\n{}",
+            dir.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
     }
     Ok(elapsed)
 }
@@ -49,7 +53,8 @@ fn median_build(dir: &Path, target_dir: &Path, source: &Path, args: &[&str], run
 /// Writes the scratch crate holding the generated code as plain Rust; returns its directory.
 fn write_preexpanded(root: &Path) -> Result<std::path::PathBuf, String> {
     let spec: plugchat_spec::Spec =
-        serde_json::from_str(&std::fs::read_to_string(root.join(SPEC_FILE)).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        serde_json::from_str(&std::fs::read_to_string(root.join(SPEC_FILE)).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
     let code = plugchat_codegen::generate(&spec).map_err(|e| e.to_string())?;
     let dir = root.join("target/bench-compile/preexpanded");
     std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
@@ -77,12 +82,15 @@ pub(crate) fn run(runs: usize) -> Result<(), String> {
     let root = workspace_root();
     let target_dir = root.join("target");
     let spec: plugchat_spec::Spec =
-        serde_json::from_str(&std::fs::read_to_string(root.join(SPEC_FILE)).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        serde_json::from_str(&std::fs::read_to_string(root.join(SPEC_FILE)).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
     let operations = spec.operations().count() as f64;
     let preexpanded = write_preexpanded(&root)?;
     let api_source = root.join("crates/plugchat-api/src/lib.rs");
     let pre_source = preexpanded.join("src/lib.rs");
-    println!("compile time of plugchat-api ({operations} operations), median of {runs} builds, dependencies already built:");
+    println!(
+        "compile time of plugchat-api ({operations} operations), median of {runs} builds, dependencies already built:"
+    );
     for (profile, args) in [("debug", vec![]), ("release", vec!["--release"])] {
         let mut api_args = vec!["-p", "plugchat-api"];
         api_args.extend(&args);
@@ -97,7 +105,13 @@ pub(crate) fn run(runs: usize) -> Result<(), String> {
             (api.as_secs_f64() / pre.as_secs_f64() - 1.0) * 100.0
         );
     }
-    let one = median_build(&root, &target_dir, &api_source, &["-p", "plugchat-api", "--no-default-features", "--features", "message"], runs)?;
+    let one = median_build(
+        &root,
+        &target_dir,
+        &api_source,
+        &["-p", "plugchat-api", "--no-default-features", "--features", "message"],
+        runs,
+    )?;
     println!("  debug, only the `message` section: {:.2} s", one.as_secs_f64());
     Ok(())
 }

@@ -38,8 +38,16 @@ mod tests {
     fn errors_fail_the_check_unless_allowed() {
         let dir = std::env::temp_dir().join(format!("plugchat-check-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("chats")).unwrap();
-        std::fs::write(dir.join("chats/ok.md"), "---\nid: ok\ntitle: Ok\n---\n\n## Método\n\n`GET` https://x.example/api/chats\n").unwrap();
-        std::fs::write(dir.join("chats/broken.md"), "---\nid: broken\ntitle: Broken\n---\n\n## Método\n\nno method here\n").unwrap();
+        std::fs::write(
+            dir.join("chats/ok.md"),
+            "---\nid: ok\ntitle: Ok\n---\n\n## Método\n\n`GET` https://x.example/api/chats\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("chats/broken.md"),
+            "---\nid: broken\ntitle: Broken\n---\n\n## Método\n\nno method here\n",
+        )
+        .unwrap();
         let (spec, diagnostics) = plugchat_spec::parse_tree(&dir);
         assert_eq!(super::summary(&spec, &diagnostics), "pages: 2, endpoints: 1, errors: 1, warnings: 0");
         assert!(super::run(&dir, false).is_err());

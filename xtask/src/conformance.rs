@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use plugchat_spec::{check_examples, read_har, Finding};
+use plugchat_spec::{Finding, check_examples, read_har};
 
 /// The report: a line per example, then `examples: N, matched: M, consistent: K`.
 pub(crate) fn report(findings: &[Finding]) -> Vec<String> {
@@ -63,7 +63,9 @@ mod tests {
             super::report(&plugchat_spec::check_examples(&spec, &requests)).pop().unwrap()
         };
         let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-        for (docs, name) in [(root.join("../shared/corpus/plugchat-docs/docs"), "upstream"), (root.join("docs-spec"), "docs-spec")] {
+        for (docs, name) in
+            [(root.join("../shared/corpus/plugchat-docs/docs"), "upstream"), (root.join("docs-spec"), "docs-spec")]
+        {
             let line = summary(&docs);
             assert!(readme.contains(&format!("| {name} | `{line}` |")), "README lacks `| {name} | `{line}` |`");
         }

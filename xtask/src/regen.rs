@@ -8,7 +8,6 @@ use std::process::Command;
 
 use plugchat_spec::Severity;
 
-
 /// The docs tree the client is generated from.
 pub(crate) const DOCS: &str = "docs-spec";
 /// Where the macro reads the spec.
@@ -99,7 +98,10 @@ fn check_features(root: &Path, spec_json: &str) -> Result<(), String> {
     let default = manifest.lines().find(|l| l.trim_start().starts_with("default =")).unwrap_or("");
     let missing: Vec<String> = plugchat_codegen::section_features(&spec)
         .into_iter()
-        .filter(|f| !manifest.lines().any(|l| l.trim_start().starts_with(&format!("{f} = "))) || !default.contains(&format!("\"{f}\"")))
+        .filter(|f| {
+            !manifest.lines().any(|l| l.trim_start().starts_with(&format!("{f} = ")))
+                || !default.contains(&format!("\"{f}\""))
+        })
         .collect();
     if missing.is_empty() {
         Ok(())
@@ -118,7 +120,10 @@ pub(crate) fn run(check: bool) -> Result<(), String> {
     let changed = update_json(&root.join(SPEC_FILE), &json, check)?;
     if !check {
         refresh_snapshots(&root)?;
-        println!("{} {SPEC_FILE}; snapshots refreshed (review with `git diff`)", if changed { "wrote" } else { "unchanged:" });
+        println!(
+            "{} {SPEC_FILE}; snapshots refreshed (review with `git diff`)",
+            if changed { "wrote" } else { "unchanged:" }
+        );
     }
     println!("{summary}");
     Ok(())

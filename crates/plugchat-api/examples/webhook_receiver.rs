@@ -52,12 +52,8 @@ mod tests {
         let mut posted = 0;
         for page in spec.pages.iter().filter(|p| p.callback.is_some()) {
             for example in &page.callback.as_ref().unwrap().examples {
-                let answer = http
-                    .post(format!("http://{address}/webhooks"))
-                    .json(&example.payload)
-                    .send()
-                    .await
-                    .unwrap();
+                let answer =
+                    http.post(format!("http://{address}/webhooks")).json(&example.payload).send().await.unwrap();
                 let status = answer.status();
                 let body: serde_json::Value = answer.json().await.unwrap();
                 assert_eq!(status, 200, "{} `{}`: {body}", page.file, example.title);

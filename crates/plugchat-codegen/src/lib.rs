@@ -16,7 +16,7 @@ mod webhooks;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use plugchat_spec::{Spec, SPEC_FORMAT_VERSION};
+use plugchat_spec::{SPEC_FORMAT_VERSION, Spec};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -59,7 +59,10 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
     for (page, operation) in spec.operations() {
         let method = names::snake(&page.id).to_string();
         if let Some(other) = methods.insert(method.clone(), &page.file) {
-            problems.push(format!("{}: method `{method}` is also generated for {other}: give the pages different ids", page.file));
+            problems.push(format!(
+                "{}: method `{method}` is also generated for {other}: give the pages different ids",
+                page.file
+            ));
             continue;
         }
         sections.entry(page.section.as_str()).or_default().push(generate_operation(page, operation));

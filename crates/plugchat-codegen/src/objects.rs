@@ -108,21 +108,23 @@ impl<'a> TypeResolver<'a> {
         }
         // Reserve the name first: an object may (wrongly) name itself in a field.
         self.definitions.borrow_mut().insert(name.to_string(), TokenStream::new());
-        let fields = object.required.iter().map(|f| (f, true)).chain(object.optional.iter().map(|f| (f, false))).map(|(field, required)| {
-            let ident = names::snake(&field.name);
-            let wire = &field.name;
-            let ty = self.attribute_type(field);
-            let docs = doc_lines(&field.description);
-            if required {
-                quote!(#docs #[serde(rename = #wire)] pub #ident: #ty,)
-            } else {
-                quote! {
-                    #docs
-                    #[serde(rename = #wire, default, skip_serializing_if = "::core::option::Option::is_none")]
-                    pub #ident: ::core::option::Option<#ty>,
+        let fields = object.required.iter().map(|f| (f, true)).chain(object.optional.iter().map(|f| (f, false))).map(
+            |(field, required)| {
+                let ident = names::snake(&field.name);
+                let wire = &field.name;
+                let ty = self.attribute_type(field);
+                let docs = doc_lines(&field.description);
+                if required {
+                    quote!(#docs #[serde(rename = #wire)] pub #ident: #ty,)
+                } else {
+                    quote! {
+                        #docs
+                        #[serde(rename = #wire, default, skip_serializing_if = "::core::option::Option::is_none")]
+                        pub #ident: ::core::option::Option<#ty>,
+                    }
                 }
-            }
-        });
+            },
+        );
         // `new(required...)`: optional fields start as `None`, so callers name only what they set.
         let string = quote!(::std::string::String).to_string();
         let arguments = object.required.iter().map(|field| {

@@ -58,7 +58,8 @@ fn path_pieces(path: &str) -> Vec<(bool, String)> {
 }
 
 fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Param> {
-    let placeholders: Vec<String> = path_pieces(&operation.path).into_iter().filter(|(is, _)| *is).map(|(_, n)| n).collect();
+    let placeholders: Vec<String> =
+        path_pieces(&operation.path).into_iter().filter(|(is, _)| *is).map(|(_, n)| n).collect();
     // The page's example decides where attributes go; the method decides when it has none.
     let body_place = match &operation.request_example {
         Some(RequestExample::Json { .. }) => Place::Body,
@@ -123,7 +124,9 @@ fn https_paths(operation: &Operation) -> Vec<String> {
             let path = format!("{prefix}{}", attribute.name);
             if attribute.ty.trim().eq_ignore_ascii_case("https") {
                 out.push(path);
-            } else if let Some(object) = operation.objects.iter().find(|o| o.is_named_by(&attribute.ty)).filter(|_| depth < 4) {
+            } else if let Some(object) =
+                operation.objects.iter().find(|o| o.is_named_by(&attribute.ty)).filter(|_| depth < 4)
+            {
                 let fields: Vec<&Attribute> = object.required.iter().chain(&object.optional).collect();
                 walk(operation, &format!("{path}."), &fields, depth + 1, out);
             }
@@ -179,8 +182,13 @@ struct ResponseType {
 
 fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) -> ResponseType {
     let value = quote!(::plugchat_runtime::__private::serde_json::Value);
-    let untyped =
-        ResponseType { definition: quote!(), item: value.clone(), returned: value.clone(), decoded: value.clone(), is_list: false };
+    let untyped = ResponseType {
+        definition: quote!(),
+        item: value.clone(),
+        returned: value.clone(),
+        decoded: value.clone(),
+        is_list: false,
+    };
     let Some(response) = response else { return untyped };
     let (is_list, sample) = match &response.example {
         Some(Value::Array(items)) => (true, items.first().and_then(Value::as_object)),
@@ -206,7 +214,12 @@ fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) ->
     if let Some(sample) = sample {
         for (key, example) in sample {
             if !fields.iter().any(|(name, ..)| name == key) {
-                fields.push((key.clone(), example_type(example), false, "Shown in the docs' example; not in its table.".to_owned()));
+                fields.push((
+                    key.clone(),
+                    example_type(example),
+                    false,
+                    "Shown in the docs' example; not in its table.".to_owned(),
+                ));
             }
         }
     }
@@ -237,7 +250,9 @@ fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) ->
         if is_list { "One item of the answer" } else { "The answer" },
         response.status
     );
-    doc.push_str("\n\nFields the service adds later are ignored; fields that are only in the docs' table are optional.");
+    doc.push_str(
+        "\n\nFields the service adds later are ignored; fields that are only in the docs' table are optional.",
+    );
     if let Some(example) = &response.example {
         doc.push_str("\n\nExample from the docs:\n```json\n");
         doc.push_str(&serde_json::to_string_pretty(example).unwrap_or_default());
@@ -271,7 +286,8 @@ fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) ->
 fn pagination(method: &Ident, params: &[Param], response: &ResponseType) -> TokenStream {
     let find = |key: &str| params.iter().find(|p| p.place == Place::Query && names::key(&p.wire_name) == key);
     let (Some(page), Some(size)) = (find("page"), find("pagesize")) else { return quote!() };
-    let others_required = params.iter().any(|p| p.required && p.wire_name != page.wire_name && p.wire_name != size.wire_name);
+    let others_required =
+        params.iter().any(|p| p.required && p.wire_name != page.wire_name && p.wire_name != size.wire_name);
     if !response.is_list || others_required {
         return quote!();
     }
@@ -339,11 +355,7 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
 
     let signature = params.iter().filter(|p| p.fixed.is_none()).map(|p| {
         let (ident, ty, docs) = (&p.ident, &p.ty, doc_lines(&p.doc));
-        if p.required {
-            quote!(#docs #ident: #ty)
-        } else {
-            quote!(#docs #ident: ::core::option::Option<#ty>)
-        }
+        if p.required { quote!(#docs #ident: #ty) } else { quote!(#docs #ident: ::core::option::Option<#ty>) }
     });
     let statements = params.iter().filter(|p| p.place != Place::Path).map(|p| {
         let (ident, wire) = (&p.ident, &p.wire_name);
@@ -364,10 +376,12 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
         }
     });
     // A page whose example shows a JSON body (even `{}`) gets one; the service may insist.
-    let has_body = params.iter().any(|p| p.place == Place::Body) || matches!(operation.request_example, Some(RequestExample::Json { .. }));
+    let has_body = params.iter().any(|p| p.place == Place::Body)
+        || matches!(operation.request_example, Some(RequestExample::Json { .. }));
     let https = https_paths(operation);
     let id = &page.id;
-    let check_https = (!https.is_empty()).then(|| quote!(::plugchat_runtime::__private::require_https(#id, &body, &[#(#https),*])?;));
+    let check_https =
+        (!https.is_empty()).then(|| quote!(::plugchat_runtime::__private::require_https(#id, &body, &[#(#https),*])?;));
     let (body_start, body_end) = if has_body {
         (
             quote!(#[allow(unused_mut)] let mut body = ::plugchat_runtime::__private::serde_json::Map::new();),
@@ -396,7 +410,11 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
             format.push_str(&text.replace('{', "{{").replace('}', "}}"));
         }
     }
-    let path = if format_args.is_empty() { quote!(#format.to_owned()) } else { quote!(::std::format!(#format, #(#format_args),*)) };
+    let path = if format_args.is_empty() {
+        quote!(#format.to_owned())
+    } else {
+        quote!(::std::format!(#format, #(#format_args),*))
+    };
 
     let http_method = format_ident!("{}", operation.method.as_str());
     let template = &operation.path;

@@ -24,7 +24,13 @@ fn insert<'a>(nodes: &mut Vec<Node<'a>>, path: &[&str], attribute: &'a Attribute
     let Some((first, rest)) = path.split_first() else { return };
     let segment = first.trim_end_matches("[]");
     let position = nodes.iter().position(|n| n.segment == segment).unwrap_or_else(|| {
-        nodes.push(Node { segment: segment.to_owned(), is_list: false, attribute: None, required: false, children: Vec::new() });
+        nodes.push(Node {
+            segment: segment.to_owned(),
+            is_list: false,
+            attribute: None,
+            required: false,
+            children: Vec::new(),
+        });
         nodes.len() - 1
     });
     let node = &mut nodes[position];
@@ -42,8 +48,11 @@ fn insert<'a>(nodes: &mut Vec<Node<'a>>, path: &[&str], attribute: &'a Attribute
 fn tree(page: &Page) -> Vec<Node<'_>> {
     let mut nodes = Vec::new();
     if let Some(callback) = &page.callback {
-        let null_somewhere = |name: &str| callback.examples.iter().any(|e| e.payload.get(name).is_some_and(|v| v.is_null()));
-        for (attribute, required) in callback.required.iter().map(|a| (a, true)).chain(callback.optional.iter().map(|a| (a, false))) {
+        let null_somewhere =
+            |name: &str| callback.examples.iter().any(|e| e.payload.get(name).is_some_and(|v| v.is_null()));
+        for (attribute, required) in
+            callback.required.iter().map(|a| (a, true)).chain(callback.optional.iter().map(|a| (a, false)))
+        {
             let path: Vec<&str> = attribute.name.split('.').collect();
             insert(&mut nodes, &path, attribute, required && !null_somewhere(&attribute.name));
         }
@@ -122,8 +131,14 @@ pub fn generate_webhooks(pages: &[&Page]) -> TokenStream {
     for page in pages {
         let Some(callback) = &page.callback else { continue };
         let variant = names::camel(&page.id);
-        let conditions: Vec<String> = callback.discriminator.iter().map(|d| format!("`{}` = `{}`", d.field, d.value)).collect();
-        let doc = format!("{}.\n\nRecognised by {}; documented in `{}`.", page.title.trim_end_matches('.'), conditions.join(" and "), page.file);
+        let conditions: Vec<String> =
+            callback.discriminator.iter().map(|d| format!("`{}` = `{}`", d.field, d.value)).collect();
+        let doc = format!(
+            "{}.\n\nRecognised by {}; documented in `{}`.",
+            page.title.trim_end_matches('.'),
+            conditions.join(" and "),
+            page.file
+        );
         structs(&variant, &doc, &tree(page), &mut items);
         let variant_doc = doc_lines(&format!("{} ({}).", page.title.trim_end_matches('.'), conditions.join(" and ")));
         variants.push(quote!(#variant_doc #variant(#variant),));

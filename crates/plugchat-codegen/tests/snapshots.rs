@@ -15,12 +15,18 @@ fn docs_spec_operations() {
     let mut expected = BTreeSet::new();
     for (page, operation) in spec.operations() {
         let name = format!("docs_spec__{}", page.id);
-        insta::assert_snapshot!(name.clone(), plugchat_codegen::pretty(plugchat_codegen::generate_operation(page, operation)));
+        insta::assert_snapshot!(
+            name.clone(),
+            plugchat_codegen::pretty(plugchat_codegen::generate_operation(page, operation))
+        );
         expected.insert(format!("snapshots__{name}.snap"));
     }
     assert!(!expected.is_empty(), "docs-spec has no operations");
     let callbacks: Vec<_> = spec.pages.iter().filter(|p| p.callback.is_some()).collect();
-    insta::assert_snapshot!("docs_spec__webhook_events", plugchat_codegen::pretty(plugchat_codegen::generate_webhooks(&callbacks)));
+    insta::assert_snapshot!(
+        "docs_spec__webhook_events",
+        plugchat_codegen::pretty(plugchat_codegen::generate_webhooks(&callbacks))
+    );
     expected.insert("snapshots__docs_spec__webhook_events.snap".to_owned());
     let snapshots = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     let found: BTreeSet<String> = std::fs::read_dir(snapshots)

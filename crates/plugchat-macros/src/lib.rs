@@ -7,10 +7,10 @@
 
 use std::path::{Path, PathBuf};
 
-use plugchat_spec::{Spec, SPEC_FORMAT_VERSION};
+use plugchat_spec::{SPEC_FORMAT_VERSION, Spec};
 use proc_macro::TokenStream;
 use quote::quote;
-use syn::{parse_macro_input, LitStr};
+use syn::{LitStr, parse_macro_input};
 
 const FIX: &str = "run `cargo xtask regen` to rewrite it from docs-spec/";
 
@@ -26,13 +26,17 @@ fn expand(file: &LitStr) -> syn::Result<proc_macro2::TokenStream> {
     let fail = |message: String| syn::Error::new(file.span(), message);
     let relative = file.value();
     if Path::new(&relative).is_absolute() {
-        return Err(fail(format!("`{relative}` is absolute: give the spec file's path relative to the crate's Cargo.toml")));
+        return Err(fail(format!(
+            "`{relative}` is absolute: give the spec file's path relative to the crate's Cargo.toml"
+        )));
     }
-    let dir = std::env::var("CARGO_MANIFEST_DIR").map_err(|_| fail("CARGO_MANIFEST_DIR is not set: build with cargo".into()))?;
+    let dir = std::env::var("CARGO_MANIFEST_DIR")
+        .map_err(|_| fail("CARGO_MANIFEST_DIR is not set: build with cargo".into()))?;
     let path: PathBuf = Path::new(&dir).join(&relative);
-    let text = std::fs::read_to_string(&path).map_err(|e| fail(format!("cannot read spec file `{}`: {e}; {FIX}", path.display())))?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| fail(format!("spec file `{}` is not JSON ({e}); {FIX}", path.display())))?;
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| fail(format!("cannot read spec file `{}`: {e}; {FIX}", path.display())))?;
+    let value: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| fail(format!("spec file `{}` is not JSON ({e}); {FIX}", path.display())))?;
     let version = value.get("format_version").and_then(serde_json::Value::as_u64);
     if version != Some(u64::from(SPEC_FORMAT_VERSION)) {
         return Err(fail(format!(
@@ -41,8 +45,8 @@ fn expand(file: &LitStr) -> syn::Result<proc_macro2::TokenStream> {
             version.map_or("none".to_owned(), |v| v.to_string()),
         )));
     }
-    let spec: Spec =
-        serde_json::from_value(value).map_err(|e| fail(format!("spec file `{}` is stale or damaged ({e}); {FIX}", path.display())))?;
+    let spec: Spec = serde_json::from_value(value)
+        .map_err(|e| fail(format!("spec file `{}` is stale or damaged ({e}); {FIX}", path.display())))?;
     let code = plugchat_codegen::generate(&spec).map_err(|e| fail(format!("cannot generate the client: {e}")))?;
     let tracked = path.to_string_lossy().into_owned();
     Ok(quote! {

@@ -6,15 +6,15 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::error::{snippet, ApiError, Error};
+use crate::error::{ApiError, Error, snippet};
 use crate::operation::{Operation, RequestParts};
 use crate::response::Response;
-use crate::retry::{may_retry, Outcome, RetryPolicy};
+use crate::retry::{Outcome, RetryPolicy, may_retry};
 use crate::secret::Secret;
 
 /// Default total time for one attempt: connect, send, and read the whole answer.
@@ -123,14 +123,15 @@ impl<C: From<Client>> ClientBuilder<C> {
         authorization.set_sensitive(true);
 
         let base_url = self.base_url.trim_end_matches('/').to_owned();
-        let url = reqwest::Url::parse(&base_url).map_err(|e| Error::Config(format!("base URL `{base_url}` is not a URL: {e}")))?;
+        let url = reqwest::Url::parse(&base_url)
+            .map_err(|e| Error::Config(format!("base URL `{base_url}` is not a URL: {e}")))?;
         match url.scheme() {
             "https" => {}
             "http" if self.allow_insecure_http || is_loopback(&url) => {}
             "http" => {
                 return Err(Error::Config(format!(
                     "base URL `{base_url}` uses plain http to a host that is not loopback: use https, or call `.allow_insecure_http(true)`"
-                )))
+                )));
             }
             other => return Err(Error::Config(format!("base URL `{base_url}` has scheme `{other}`; expected https"))),
         }
@@ -212,7 +213,11 @@ impl Client {
 
     /// Sends one request to `operation`, retrying as the [`RetryPolicy`] allows, and decodes
     /// a 2xx body into `T` (an empty body decodes as JSON `null`).
-    pub async fn execute<T: DeserializeOwned>(&self, operation: &Operation, parts: RequestParts) -> Result<Response<T>, Error> {
+    pub async fn execute<T: DeserializeOwned>(
+        &self,
+        operation: &Operation,
+        parts: RequestParts,
+    ) -> Result<Response<T>, Error> {
         let span = tracing::info_span!(
             "plugchat.request",
             operation = operation.id,
@@ -225,7 +230,12 @@ impl Client {
         self.execute_in_span(operation, parts, &span).instrument(span.clone()).await
     }
 
-    async fn execute_in_span<T: DeserializeOwned>(&self, operation: &Operation, parts: RequestParts, span: &tracing::Span) -> Result<Response<T>, Error> {
+    async fn execute_in_span<T: DeserializeOwned>(
+        &self,
+        operation: &Operation,
+        parts: RequestParts,
+        span: &tracing::Span,
+    ) -> Result<Response<T>, Error> {
         let started = Instant::now();
         let timeout = parts.options.timeout.unwrap_or(self.inner.timeout);
         let max_retries = parts.options.max_retries.unwrap_or(self.inner.retry.max_retries);
@@ -276,7 +286,8 @@ impl Client {
             request = request.header(*name, value);
         }
         if let Some(body) = &parts.body {
-            let bytes = serde_json::to_vec(body).map_err(|e| fail(invalid(operation, e.to_string()), Outcome::NotSent))?;
+            let bytes =
+                serde_json::to_vec(body).map_err(|e| fail(invalid(operation, e.to_string()), Outcome::NotSent))?;
             request = request.header(CONTENT_TYPE, "application/json").body(bytes);
         }
         let request = request.build().map_err(|e| fail(invalid(operation, e.to_string()), Outcome::NotSent))?;
@@ -287,12 +298,20 @@ impl Client {
             let headers = std::mem::take(response.headers_mut());
             let limit = self.inner.max_response_bytes;
             if response.content_length().is_some_and(|len| len > limit as u64) {
-                return Err(Failure { error: too_large(operation, limit), outcome: Outcome::Answered(status), headers: None });
+                return Err(Failure {
+                    error: too_large(operation, limit),
+                    outcome: Outcome::Answered(status),
+                    headers: None,
+                });
             }
             let mut body = Vec::new();
             while let Some(chunk) = response.chunk().await.map_err(|e| transport(operation, e))? {
                 if body.len() + chunk.len() > limit {
-                    return Err(Failure { error: too_large(operation, limit), outcome: Outcome::Answered(status), headers: None });
+                    return Err(Failure {
+                        error: too_large(operation, limit),
+                        outcome: Outcome::Answered(status),
+                        headers: None,
+                    });
                 }
                 body.extend_from_slice(&chunk);
             }

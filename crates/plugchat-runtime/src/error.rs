@@ -60,7 +60,9 @@ pub enum Error {
     Api(Box<ApiError>),
 
     /// The body is not what the docs describe.
-    #[error("{operation}: response body does not fit the documented type at `{path}`: {message}; body starts with: {snippet}")]
+    #[error(
+        "{operation}: response body does not fit the documented type at `{path}`: {message}; body starts with: {snippet}"
+    )]
     Decode {
         /// The operation's page id.
         operation: &'static str,

@@ -5,8 +5,8 @@
 //! these spellings and convert it; anything else (an object where a string belongs) is still
 //! a decode error naming the field.
 
-use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 
 /// A JSON scalar as sent.
 enum Scalar {
@@ -88,7 +88,9 @@ fn to_i64<E: de::Error>(s: Scalar) -> Result<i64, E> {
         Scalar::Int(i) => Ok(*i),
         Scalar::UInt(u) => i64::try_from(*u).map_err(|_| E::invalid_value(unexpected(&s), &"an integer")),
         Scalar::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(*f as i64),
-        Scalar::Str(text) => text.trim().parse().map_err(|_| E::invalid_value(unexpected(&s), &"an integer (or a string of digits)")),
+        Scalar::Str(text) => {
+            text.trim().parse().map_err(|_| E::invalid_value(unexpected(&s), &"an integer (or a string of digits)"))
+        }
         _ => Err(E::invalid_type(unexpected(&s), &"an integer")),
     }
 }
@@ -97,8 +99,12 @@ fn to_number<E: de::Error>(s: Scalar) -> Result<serde_json::Number, E> {
     match &s {
         Scalar::Int(i) => Ok((*i).into()),
         Scalar::UInt(u) => Ok((*u).into()),
-        Scalar::Float(f) => serde_json::Number::from_f64(*f).ok_or_else(|| E::invalid_value(unexpected(&s), &"a finite number")),
-        Scalar::Str(text) => text.trim().parse().map_err(|_| E::invalid_value(unexpected(&s), &"a number (or a numeric string)")),
+        Scalar::Float(f) => {
+            serde_json::Number::from_f64(*f).ok_or_else(|| E::invalid_value(unexpected(&s), &"a finite number"))
+        }
+        Scalar::Str(text) => {
+            text.trim().parse().map_err(|_| E::invalid_value(unexpected(&s), &"a number (or a numeric string)"))
+        }
         _ => Err(E::invalid_type(unexpected(&s), &"a number")),
     }
 }

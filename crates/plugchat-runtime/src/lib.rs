@@ -13,8 +13,8 @@ mod client;
 mod error;
 #[doc(hidden)]
 pub mod lenient;
-mod paginate;
 mod operation;
+mod paginate;
 mod response;
 mod retry;
 mod secret;
@@ -25,10 +25,10 @@ pub use blocking::BlockingClient;
 pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
 pub use error::{ApiError, Error};
 pub use operation::{Operation, RequestOptions, RequestParts};
-pub use paginate::{paginate, Pages};
+pub use paginate::{Pages, paginate};
 pub use response::{OneOrMany, Response};
 pub use retry::RetryPolicy;
-pub use webhook::{WebhookError, DEFAULT_MAX_WEBHOOK_BYTES};
+pub use webhook::{DEFAULT_MAX_WEBHOOK_BYTES, WebhookError};
 
 /// Re-exports of `http` types that appear in this crate's API.
 pub use http::{HeaderMap, Method, StatusCode};
@@ -36,14 +36,18 @@ pub use http::{HeaderMap, Method, StatusCode};
 /// Items the generated code refers to; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::operation::encode_path_segment;
     pub use bon;
     pub use serde;
     pub use serde_json;
-    pub use crate::operation::encode_path_segment;
 
     /// Fails unless every value at the dotted `paths` of `body` that is present is an
     /// `https://` URL: PlugChat refuses other schemes for webhooks, so say so before sending.
-    pub fn require_https(operation: &'static str, body: &serde_json::Value, paths: &[&str]) -> Result<(), crate::Error> {
+    pub fn require_https(
+        operation: &'static str,
+        body: &serde_json::Value,
+        paths: &[&str],
+    ) -> Result<(), crate::Error> {
         for path in paths {
             let value = path.split('.').try_fold(body, |v, key| v.get(key));
             if let Some(serde_json::Value::String(url)) = value {
@@ -51,7 +55,9 @@ pub mod __private {
                 if !scheme_ok {
                     return Err(crate::Error::InvalidRequest {
                         operation,
-                        message: format!("`{path}` must be an https:// URL (PlugChat refuses other schemes), got `{url}`"),
+                        message: format!(
+                            "`{path}` must be an https:// URL (PlugChat refuses other schemes), got `{url}`"
+                        ),
                     });
                 }
             }

@@ -7,7 +7,7 @@
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use pulldown_cmark::{Options, Parser};
 
 fn corpus() -> (String, Vec<(String, Vec<u8>)>) {
@@ -50,7 +50,9 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.bench_function("parse_and_check", |b| {
-        b.iter(|| plugchat_spec::parse_sources(&display, black_box(&sources), Some("https://app.plugchat.com.br/api".into())))
+        b.iter(|| {
+            plugchat_spec::parse_sources(&display, black_box(&sources), Some("https://app.plugchat.com.br/api".into()))
+        })
     });
     group.finish();
 }

@@ -9,8 +9,10 @@ use crate::model::{Method, Operation, Page};
 /// its objects, plus the fixed values that tell pages on one endpoint apart.
 fn signature(operation: &Operation) -> (Vec<String>, Vec<(String, String)>) {
     let attributes = operation.required.iter().chain(&operation.optional);
-    let objects = operation.objects.iter().flat_map(|o| o.required.iter().map(move |f| format!("{}.{}", o.name, f.name)));
-    let mut names: Vec<String> = attributes.map(|a| format!("{}={}", a.name, a.allowed_values.join("|"))).chain(objects).collect();
+    let objects =
+        operation.objects.iter().flat_map(|o| o.required.iter().map(move |f| format!("{}.{}", o.name, f.name)));
+    let mut names: Vec<String> =
+        attributes.map(|a| format!("{}={}", a.name, a.allowed_values.join("|"))).chain(objects).collect();
     names.sort();
     let fixed = operation
         .required
@@ -30,24 +32,31 @@ pub(crate) fn cross_check(pages: &[Page]) -> Vec<Diagnostic> {
     let mut ids: HashMap<&str, &Page> = HashMap::new();
     for (page, operation) in pages.iter().filter_map(|p| p.operation.as_ref().map(|o| (p, o))) {
         if let Some(first) = ids.insert(page.id.as_str(), page) {
-            diagnostics.push(Diagnostic::error(operation.location.clone(), format!("id `{}` is also the id of {}", page.id, first.file)));
+            diagnostics.push(Diagnostic::error(
+                operation.location.clone(),
+                format!("id `{}` is also the id of {}", page.id, first.file),
+            ));
         }
     }
-    let operations: Vec<(&Page, &Operation)> = pages.iter().filter_map(|p| p.operation.as_ref().map(|o| (p, o))).collect();
+    let operations: Vec<(&Page, &Operation)> =
+        pages.iter().filter_map(|p| p.operation.as_ref().map(|o| (p, o))).collect();
     // Computed once: the comparisons below are quadratic in the number of operations.
     let signatures: Vec<_> = operations.iter().map(|(_, o)| signature(o)).collect();
-    let splits: Vec<(&str, &str)> = operations.iter().map(|(_, o)| o.path.rsplit_once('/').unwrap_or(("", &o.path))).collect();
+    let splits: Vec<(&str, &str)> =
+        operations.iter().map(|(_, o)| o.path.rsplit_once('/').unwrap_or(("", &o.path))).collect();
     for (i, (_, operation)) in operations.iter().enumerate() {
         let earlier = &operations[..i];
         let at = operation.location.clone();
-        let duplicate = earlier
-            .iter()
-            .zip(&signatures)
-            .find(|((_, o), signature)| o.method == operation.method && o.path == operation.path && **signature == signatures[i]);
+        let duplicate = earlier.iter().zip(&signatures).find(|((_, o), signature)| {
+            o.method == operation.method && o.path == operation.path && **signature == signatures[i]
+        });
         if let Some(((other, _), _)) = duplicate {
             diagnostics.push(Diagnostic::warning(
                 at.clone(),
-                format!("`{} {}` with the same attributes is also documented by {}", operation.method, operation.path, other.file),
+                format!(
+                    "`{} {}` with the same attributes is also documented by {}",
+                    operation.method, operation.path, other.file
+                ),
             ));
         }
         for (j, (other, o)) in operations.iter().enumerate() {
@@ -60,16 +69,27 @@ pub(crate) fn cross_check(pages: &[Page]) -> Vec<Diagnostic> {
             if nested && !operation.path[o.path.len()..].contains('{') {
                 diagnostics.push(Diagnostic::warning(
                     at.clone(),
-                    format!("path `{}` nests under the endpoint `{}` of {}: a wrong path?", operation.path, o.path, other.file),
+                    format!(
+                        "path `{}` nests under the endpoint `{}` of {}: a wrong path?",
+                        operation.path, o.path, other.file
+                    ),
                 ));
                 break;
             }
             let ((my_dir, mine), (their_dir, theirs)) = (splits[i], splits[j]);
             let same_dir = my_dir == their_dir;
-            if same_dir && mine.len() >= 4 && theirs.len() > mine.len() && theirs.starts_with(mine) && theirs.len() - mine.len() <= 2 {
+            if same_dir
+                && mine.len() >= 4
+                && theirs.len() > mine.len()
+                && theirs.starts_with(mine)
+                && theirs.len() - mine.len() <= 2
+            {
                 diagnostics.push(Diagnostic::warning(
                     at.clone(),
-                    format!("path `{}` looks cut short of `{}` ({}): a truncated path?", operation.path, o.path, other.file),
+                    format!(
+                        "path `{}` looks cut short of `{}` ({}): a truncated path?",
+                        operation.path, o.path, other.file
+                    ),
                 ));
                 break;
             }
@@ -78,7 +98,9 @@ pub(crate) fn cross_check(pages: &[Page]) -> Vec<Diagnostic> {
         let reads = |m: Method| m == Method::Get;
         let writes = |m: Method| m.has_body();
         let clash = |a: Method, b: Method| (reads(a) && writes(b)) || (writes(a) && reads(b));
-        if let Some((other, o)) = earlier.iter().find(|(_, o)| o.path == operation.path && clash(o.method, operation.method)) {
+        if let Some((other, o)) =
+            earlier.iter().find(|(_, o)| o.path == operation.path && clash(o.method, operation.method))
+        {
             diagnostics.push(Diagnostic::warning(
                 at,
                 format!("`{}` is `{}` here but `{}` in {}", operation.path, operation.method, o.method, other.file),

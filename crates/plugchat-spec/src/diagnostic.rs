@@ -80,11 +80,7 @@ impl<'a> LineIndex<'a> {
             }
             &self.text[start..end]
         });
-        Location {
-            file: self.file.to_owned(),
-            line: line as u32 + 1,
-            column: prefix.chars().count() as u32 + 1,
-        }
+        Location { file: self.file.to_owned(), line: line as u32 + 1, column: prefix.chars().count() as u32 + 1 }
     }
 
     /// The location of a 1-based `line` and `column` relative to the line holding `offset`.

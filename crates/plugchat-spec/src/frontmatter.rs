@@ -41,10 +41,8 @@ pub(crate) fn read(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diag
         offset += line.len();
     }
     let Some((yaml_end, body_start)) = close else {
-        diagnostics.push(Diagnostic::error(
-            index.location(0),
-            "front matter is never closed: expected a line `---` after it",
-        ));
+        diagnostics
+            .push(Diagnostic::error(index.location(0), "front matter is never closed: expected a line `---` after it"));
         return FrontMatter::default();
     };
 
@@ -71,10 +69,8 @@ pub(crate) fn read(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diag
         }
     };
     let Some(Yaml::Hash(map)) = docs.into_iter().next() else {
-        diagnostics.push(Diagnostic::error(
-            index.location(yaml_start),
-            "invalid front matter: expected `key: value` lines",
-        ));
+        diagnostics
+            .push(Diagnostic::error(index.location(yaml_start), "invalid front matter: expected `key: value` lines"));
         return front;
     };
     for (key, value) in map {
@@ -115,7 +111,8 @@ fn plain_pairs(yaml: &str) -> Option<Vec<(&str, &str)>> {
         let (key, value) = line.split_once(": ")?;
         let value = value.trim();
         let plain_key = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-        let special_start = value.starts_with(['\'', '"', '[', '{', '&', '*', '!', '|', '>', '%', '@', '`', '#', '-', '?', ':']);
+        let special_start =
+            value.starts_with(['\'', '"', '[', '{', '&', '*', '!', '|', '>', '%', '@', '`', '#', '-', '?', ':']);
         let special_inside = value.contains(": ") || value.contains(" #") || value.ends_with(':');
         if !plain_key || value.is_empty() || special_start || special_inside {
             return None;
@@ -127,7 +124,13 @@ fn plain_pairs(yaml: &str) -> Option<Vec<(&str, &str)>> {
 
 /// Reads `id:` and `title:` lines from front matter that is not YAML. When the block runs
 /// into the page (a section heading before its closing `---`), the body starts at that heading.
-fn salvage(text: &str, yaml_start: usize, yaml_end: usize, index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<FrontMatter> {
+fn salvage(
+    text: &str,
+    yaml_start: usize,
+    yaml_end: usize,
+    index: &LineIndex<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<FrontMatter> {
     let mut front = FrontMatter::default();
     let mut offset = yaml_start;
     for line in text[yaml_start..yaml_end].split_inclusive('\n') {

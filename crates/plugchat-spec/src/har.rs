@@ -79,7 +79,8 @@ pub struct Finding {
 
 /// Whether `path` fits `template`, a placeholder (`{x}`) fitting any one segment.
 fn fits_template(template: &str, path: &str) -> bool {
-    let (t, p): (Vec<&str>, Vec<&str>) = (template.trim_end_matches('/').split('/').collect(), path.trim_end_matches('/').split('/').collect());
+    let (t, p): (Vec<&str>, Vec<&str>) =
+        (template.trim_end_matches('/').split('/').collect(), path.trim_end_matches('/').split('/').collect());
     t.len() == p.len() && t.iter().zip(&p).all(|(t, p)| t.starts_with('{') || t.eq_ignore_ascii_case(p))
 }
 
@@ -93,7 +94,9 @@ fn value_fits(ty: &str, value: &Value) -> bool {
     match ty.trim().to_lowercase().as_str() {
         "string" | "str" | "texto" | "url" | "https" => value.is_string() || value.is_null(),
         "boolean" | "bool" => value.is_boolean() || matches!(text, Some("true" | "false")),
-        "integer" | "int" | "timestamp" => value.is_i64() || value.is_u64() || text.is_some_and(|t| t.parse::<i64>().is_ok()),
+        "integer" | "int" | "timestamp" => {
+            value.is_i64() || value.is_u64() || text.is_some_and(|t| t.parse::<i64>().is_ok())
+        }
         "number" => value.is_number() || text.is_some_and(|t| t.parse::<f64>().is_ok()),
         t if t.starts_with("array") || t.ends_with("[]") => value.is_array(),
         _ => true,
@@ -110,10 +113,16 @@ fn disagreements(example: &HarRequest, operation: &Operation, base_path: &str) -
     if !fits_template(&operation.path, path) {
         found.push(format!("path {path} but the operation's is {}", operation.path));
     }
-    let placeholders: Vec<String> = operation.path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}').map(str::to_lowercase)).collect();
-    let attributes: Vec<(&Attribute, bool)> = operation.required.iter().map(|a| (a, true)).chain(operation.optional.iter().map(|a| (a, false))).collect();
+    let placeholders: Vec<String> = operation
+        .path
+        .split('/')
+        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}').map(str::to_lowercase))
+        .collect();
+    let attributes: Vec<(&Attribute, bool)> =
+        operation.required.iter().map(|a| (a, true)).chain(operation.optional.iter().map(|a| (a, false))).collect();
 
-    let mut sent: Vec<(String, Value)> = example.query.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+    let mut sent: Vec<(String, Value)> =
+        example.query.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
     match example.body() {
         Some(Ok(Value::Object(body))) => {
             if !Method::from_token(&example.method.to_uppercase()).is_some_and(Method::has_body) {
@@ -148,9 +157,10 @@ fn disagreements(example: &HarRequest, operation: &Operation, base_path: &str) -
 /// like the file; failing that, the path alone) and lists the disagreements. Examples no method and path fit are matched
 /// by name when a page is named like the file, so a wrong path is reported rather than lost.
 pub fn check_examples(spec: &Spec, examples: &[HarRequest]) -> Vec<Finding> {
-    let base_path = spec.base_url.as_deref().map_or(String::new(), |url| {
-        crate::ParseOptions { base_url: Some(url.to_owned()) }.base_path().to_owned()
-    });
+    let base_path = spec
+        .base_url
+        .as_deref()
+        .map_or(String::new(), |url| crate::ParseOptions { base_url: Some(url.to_owned()) }.base_path().to_owned());
     let operations: Vec<(&Page, &Operation)> = spec.operations().collect();
     examples
         .iter()
@@ -179,8 +189,14 @@ pub fn check_examples(spec: &Spec, examples: &[HarRequest]) -> Vec<Finding> {
                     .map(|(p, o)| (disagreements(example, o, &base_path), 0, *p))
             };
             match by_route.or_else(by_path).or_else(by_name) {
-                Some((disagreements, _, page)) => Finding { example: example.file.clone(), operation: Some(page.id.clone()), disagreements },
-                None => Finding { example: example.file.clone(), operation: None, disagreements: vec!["no operation has this method and path".into()] },
+                Some((disagreements, _, page)) => {
+                    Finding { example: example.file.clone(), operation: Some(page.id.clone()), disagreements }
+                }
+                None => Finding {
+                    example: example.file.clone(),
+                    operation: None,
+                    disagreements: vec!["no operation has this method and path".into()],
+                },
             }
         })
         .collect()

@@ -158,7 +158,11 @@ fn add_missing_commas(text: &str) -> String {
     for (i, line) in lines.iter().enumerate() {
         let t = line.trim_end();
         let next = lines[i + 1..].iter().map(|l| l.trim()).find(|l| !l.is_empty());
-        let ends_value = t.ends_with(['"', '}', ']']) || t.ends_with(|c: char| c.is_ascii_digit()) || t.ends_with("true") || t.ends_with("false") || t.ends_with("null");
+        let ends_value = t.ends_with(['"', '}', ']'])
+            || t.ends_with(|c: char| c.is_ascii_digit())
+            || t.ends_with("true")
+            || t.ends_with("false")
+            || t.ends_with("null");
         let opens_entry = next.is_some_and(|n| n.starts_with(['"', '{', '[']));
         let is_opener = t.trim().len() == 1 && t.trim().starts_with(['{', '[']);
         if ends_value && opens_entry && !is_opener && !t.ends_with(',') {

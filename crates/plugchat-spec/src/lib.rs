@@ -14,20 +14,19 @@ mod crosscheck;
 mod diagnostic;
 mod frontmatter;
 mod har;
+mod json;
 mod markdown;
 mod model;
-mod json;
 mod page;
 mod reconcile;
 mod tree;
 
 pub use diagnostic::{Diagnostic, Severity};
+pub use har::{Finding, HarRequest, check_examples, read_har};
 pub use model::{
     Attribute, Callback, CallbackExample, Discriminator, Header, Location, Method, ObjectType, Operation, Page,
-    RequestExample, Response, Spec,
-    SPEC_FORMAT_VERSION,
+    RequestExample, Response, SPEC_FORMAT_VERSION, Spec,
 };
-pub use har::{check_examples, read_har, Finding, HarRequest};
 pub use page::parse_page;
 
 /// Reads a JSON example as pages write them, repairing comments, trailing commas, `ou`
@@ -40,7 +39,7 @@ pub fn read_json_example(text: &str) -> Result<(serde_json::Value, Vec<&'static 
         json::Example::Broken(error) => Err(error),
     }
 }
-pub use tree::{parse_sources, parse_tree, Manifest, MANIFEST_FILE};
+pub use tree::{MANIFEST_FILE, Manifest, parse_sources, parse_tree};
 
 /// Settings a docs tree needs but no page states.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

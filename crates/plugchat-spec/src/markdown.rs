@@ -14,11 +14,27 @@ use crate::diagnostic::{Diagnostic, LineIndex};
 /// A top-level piece of a page. Offsets are byte offsets into the page's text.
 #[derive(Debug, Clone)]
 pub(crate) enum Block {
-    Heading { level: u8, text: String, start: usize },
+    Heading {
+        level: u8,
+        text: String,
+        start: usize,
+    },
     /// A paragraph or a list item, with inline markup kept as markdown.
-    Paragraph { text: String, start: usize, source_starts_with_pipe: bool },
-    Table { rows: Vec<Row>, start: usize },
-    Code { lang: String, text: String, start: usize, content_start: usize },
+    Paragraph {
+        text: String,
+        start: usize,
+        source_starts_with_pipe: bool,
+    },
+    Table {
+        rows: Vec<Row>,
+        start: usize,
+    },
+    Code {
+        lang: String,
+        text: String,
+        start: usize,
+        content_start: usize,
+    },
 }
 
 /// A table row (the first row of a table is its header).
@@ -36,7 +52,12 @@ struct Insertion {
 }
 
 /// Reads `text[body_start..]` into blocks, reporting unclosed fences into `diagnostics`.
-pub(crate) fn blocks(text: &str, body_start: usize, index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Block> {
+pub(crate) fn blocks(
+    text: &str,
+    body_start: usize,
+    index: &LineIndex<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Block> {
     let mut source = text[body_start..].to_owned();
     let mut insertions: Vec<Insertion> = Vec::new();
     // Each round closes one fence; the bound only guards against a repair that does not take.
@@ -52,7 +73,8 @@ pub(crate) fn blocks(text: &str, body_start: usize, index: &LineIndex<'_>, diagn
             "code fence is never closed: it swallows the rest of the page; close it with a line of backticks",
         ));
         let Some(at) = repair_point(&source, &fence) else { return blocks };
-        let marker: String = source[fence.start..].trim_start().chars().take_while(|c| *c == '`' || *c == '~').collect();
+        let marker: String =
+            source[fence.start..].trim_start().chars().take_while(|c| *c == '`' || *c == '~').collect();
         let closing = format!("{marker}\n");
         insertions.push(Insertion { at, len: closing.len() });
         source.insert_str(at, &closing);
@@ -83,9 +105,7 @@ fn is_closed(source: &str, range: &Range<usize>) -> bool {
     let opening: String = slice.trim_start().chars().take_while(|c| *c == '`' || *c == '~').collect();
     let Some((_, last_line)) = slice.rsplit_once('\n') else { return false };
     let last_line = last_line.trim();
-    !opening.is_empty()
-        && last_line.len() >= opening.len()
-        && last_line.chars().all(|c| opening.starts_with(c))
+    !opening.is_empty() && last_line.len() >= opening.len() && last_line.chars().all(|c| opening.starts_with(c))
 }
 
 #[derive(Default)]
@@ -113,11 +133,9 @@ fn collect(source: &str, to_original: &dyn Fn(usize) -> usize) -> (Vec<Block>, O
             Event::Start(Tag::Heading { .. } | Tag::Paragraph | Tag::TableCell) => {
                 inline.text.clear();
             }
-            Event::End(TagEnd::Heading(level)) => blocks.push(Block::Heading {
-                level: level as u8,
-                text: inline.take(),
-                start: to_original(range.start),
-            }),
+            Event::End(TagEnd::Heading(level)) => {
+                blocks.push(Block::Heading { level: level as u8, text: inline.take(), start: to_original(range.start) })
+            }
             Event::End(TagEnd::Paragraph) if table.is_none() => {
                 blocks.push(Block::Paragraph {
                     text: inline.take(),
@@ -129,7 +147,11 @@ fn collect(source: &str, to_original: &dyn Fn(usize) -> usize) -> (Vec<Block>, O
             Event::End(TagEnd::Item) => {
                 let text = inline.take();
                 if !text.is_empty() {
-                    blocks.push(Block::Paragraph { text, start: to_original(range.start), source_starts_with_pipe: false });
+                    blocks.push(Block::Paragraph {
+                        text,
+                        start: to_original(range.start),
+                        source_starts_with_pipe: false,
+                    });
                 }
             }
             Event::Start(Tag::Table(_)) => table = Some((Vec::new(), to_original(range.start))),
@@ -154,7 +176,9 @@ fn collect(source: &str, to_original: &dyn Fn(usize) -> usize) -> (Vec<Block>, O
                     CodeBlockKind::Indented => String::new(),
                 };
                 let content_start = match kind {
-                    CodeBlockKind::Fenced(_) => source[range.clone()].find('\n').map_or(range.end, |i| range.start + i + 1),
+                    CodeBlockKind::Fenced(_) => {
+                        source[range.clone()].find('\n').map_or(range.end, |i| range.start + i + 1)
+                    }
                     CodeBlockKind::Indented => range.start,
                 };
                 if matches!(kind, CodeBlockKind::Fenced(_)) && unclosed.is_none() && !is_closed(source, &range) {

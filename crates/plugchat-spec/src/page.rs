@@ -3,16 +3,16 @@
 //! Sections are recognised by the words of their headings (Portuguese or English, accents
 //! and case ignored), not by heading levels, because pages disagree on levels.
 
+use crate::ParseOptions;
 use crate::diagnostic::{Diagnostic, LineIndex};
 use crate::frontmatter;
-use crate::markdown::{self, Block, Row};
 use crate::json::{self, Example};
+use crate::markdown::{self, Block, Row};
 use crate::model::{
-    Attribute, Callback, CallbackExample, Discriminator, Header, Location, Method, ObjectType, Operation, Page, RequestExample,
-    Response,
+    Attribute, Callback, CallbackExample, Discriminator, Header, Location, Method, ObjectType, Operation, Page,
+    RequestExample, Response,
 };
 use crate::reconcile::reconcile;
-use crate::ParseOptions;
 
 /// The part of a page a block belongs to, from the last section heading above it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,25 +38,30 @@ enum AttributeGroup {
     Required,
     Optional,
     /// The fields of an object (`### Button`), or its optional ones (`### Opcionais Button`).
-    SubTable { name: String, optional: bool },
+    SubTable {
+        name: String,
+        optional: bool,
+    },
 }
 
 /// Lower case, accents folded, trailing colons dropped: `Obrigatórios:` → `obrigatorios`.
 fn normalize(heading: &str) -> String {
     let heading = heading.trim();
     let mut folded = String::with_capacity(heading.len());
-    folded.extend(heading
-        .chars()
-        .map(|c| match c {
-            'á' | 'à' | 'â' | 'ã' | 'Á' | 'À' | 'Â' | 'Ã' => 'a',
-            'é' | 'ê' | 'É' | 'Ê' => 'e',
-            'í' | 'Í' => 'i',
-            'ó' | 'ô' | 'õ' | 'Ó' | 'Ô' | 'Õ' => 'o',
-            'ú' | 'Ú' => 'u',
-            'ç' | 'Ç' => 'c',
-            c => c.to_ascii_lowercase(),
-        })
-        .filter(|c| *c != '`' && *c != '*'));
+    folded.extend(
+        heading
+            .chars()
+            .map(|c| match c {
+                'á' | 'à' | 'â' | 'ã' | 'Á' | 'À' | 'Â' | 'Ã' => 'a',
+                'é' | 'ê' | 'É' | 'Ê' => 'e',
+                'í' | 'Í' => 'i',
+                'ó' | 'ô' | 'õ' | 'Ó' | 'Ô' | 'Õ' => 'o',
+                'ú' | 'Ú' => 'u',
+                'ç' | 'Ç' => 'c',
+                c => c.to_ascii_lowercase(),
+            })
+            .filter(|c| *c != '`' && *c != '*'),
+    );
     let end = folded.trim_end().trim_end_matches(':').trim_end().len();
     folded.truncate(end);
     folded
@@ -80,7 +85,9 @@ fn section_of(heading: &str) -> Option<Section> {
     ];
     let name = normalize(heading);
     // `word`, `word ...` or a plural `words`: no allocation, this runs for every heading.
-    let names = |w: &str| name.strip_prefix(w).is_some_and(|rest| rest.is_empty() || rest.starts_with(' ') || rest.starts_with('s'));
+    let names = |w: &str| {
+        name.strip_prefix(w).is_some_and(|rest| rest.is_empty() || rest.starts_with(' ') || rest.starts_with('s'))
+    };
     SECTIONS.iter().find(|(words, _)| words.iter().any(|w| names(w))).map(|(_, section)| *section)
 }
 
@@ -92,9 +99,17 @@ fn attribute_group_of(heading: &str) -> AttributeGroup {
     let names_object = !rest.is_empty() && !rest.starts_with('(');
     let object = || heading.trim().split_once(' ').map_or("", |(_, r)| r).trim().to_owned();
     if ["obrigatori", "required"].iter().any(|w| first.starts_with(w)) {
-        if names_object { AttributeGroup::SubTable { name: object(), optional: false } } else { AttributeGroup::Required }
+        if names_object {
+            AttributeGroup::SubTable { name: object(), optional: false }
+        } else {
+            AttributeGroup::Required
+        }
     } else if ["opcio", "optional"].iter().any(|w| first.starts_with(w)) {
-        if names_object { AttributeGroup::SubTable { name: object(), optional: true } } else { AttributeGroup::Optional }
+        if names_object {
+            AttributeGroup::SubTable { name: object(), optional: true }
+        } else {
+            AttributeGroup::Optional
+        }
     } else {
         AttributeGroup::SubTable { name: heading.trim().trim_end_matches(':').to_owned(), optional: false }
     }
@@ -203,7 +218,9 @@ fn allowed_values(description: &str) -> Vec<String> {
         return Vec::new();
     }
     let lower = description.to_lowercase();
-    let Some(at) = ["valores:", "values:", "allowed values:", "valores aceitos:"].iter().filter_map(|m| lower.rfind(m)).max() else {
+    let Some(at) =
+        ["valores:", "values:", "allowed values:", "valores aceitos:"].iter().filter_map(|m| lower.rfind(m)).max()
+    else {
         return Vec::new();
     };
     description[at..].split('`').skip(1).step_by(2).map(str::to_owned).filter(|v| !v.is_empty()).collect()
@@ -222,14 +239,16 @@ fn column(header: &[String], words: &[&str], fallback: usize) -> usize {
 fn attributes(rows: &[Row], index: &LineIndex<'_>) -> Vec<Attribute> {
     let Some((header, body)) = rows.split_first() else { return Vec::new() };
     let header: Vec<String> = header.cells.iter().map(|c| normalize(c)).collect();
-    let name_col = column(&header, &["atribut", "nome", "name", "campo", "attribute", "parametro", "parameter", "key"], 0);
+    let name_col =
+        column(&header, &["atribut", "nome", "name", "campo", "attribute", "parametro", "parameter", "key"], 0);
     let type_col = column(&header, &["tipo", "type"], 1);
     let description_col = column(&header, &["descri"], 2);
     fn cell(row: &Row, i: usize) -> &str {
         row.cells.get(i).map(String::as_str).unwrap_or("").trim()
     }
     // "Sem Atributos" / "No attributes": a row standing for an empty table.
-    let says_none = |name: &str| name.len() < 20 && matches!(normalize(name).as_str(), "sem atributos" | "no attributes");
+    let says_none =
+        |name: &str| name.len() < 20 && matches!(normalize(name).as_str(), "sem atributos" | "no attributes");
     body.iter()
         .filter(|row| row.cells.iter().any(|c| !c.trim().is_empty()))
         .filter(|row| !says_none(cell(row, name_col)))
@@ -262,7 +281,12 @@ fn is_json(lang: &str, text: &str) -> bool {
 }
 
 /// Parses a JSON example, repairing what it can and reporting where it breaks.
-fn json_example(text: &str, content_start: usize, index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnostic>) -> Option<serde_json::Value> {
+fn json_example(
+    text: &str,
+    content_start: usize,
+    index: &LineIndex<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<serde_json::Value> {
     match json::read(text) {
         Example::Parsed(value) => Some(value),
         Example::Repaired(value, repairs) => {
@@ -321,7 +345,10 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
         Some(id) => id,
         None => {
             if front.body_start > 0 {
-                diagnostics.push(Diagnostic::error(index.location(0), format!("front matter has no `id`; using the file name `{stem}`")));
+                diagnostics.push(Diagnostic::error(
+                    index.location(0),
+                    format!("front matter has no `id`; using the file name `{stem}`"),
+                ));
             }
             stem
         }
@@ -330,12 +357,16 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
     let has_endpoint_tables = !walk.required.is_empty() || !walk.optional.is_empty() || !walk.responses.is_empty();
 
     if let (None, Some((method, path, location))) = (&walk.method_line, walk.method_without_url.take()) {
-        diagnostics.push(Diagnostic::warning(location.clone(), format!("method line has no URL: took `{path}` as the path")));
+        diagnostics
+            .push(Diagnostic::warning(location.clone(), format!("method line has no URL: took `{path}` as the path")));
         walk.method_line = Some((method, path, location));
     }
     let callback = walk.event.take().map(|(discriminator, location)| {
         if discriminator.is_empty() {
-            diagnostics.push(Diagnostic::error(location.clone(), "event section has no `| Campo | Valor |` table telling the payload apart"));
+            diagnostics.push(Diagnostic::error(
+                location.clone(),
+                "event section has no `| Campo | Valor |` table telling the payload apart",
+            ));
         }
         Callback {
             discriminator,
@@ -408,8 +439,16 @@ fn http_fence(text: &str, start: usize, index: &LineIndex<'_>, walk: &mut Walk, 
             }
         } else if let Some((name, value)) = line.split_once(':') {
             let name = name.trim();
-            if section == Section::Header && !name.is_empty() && !name.contains(' ') && !walk.headers.iter().any(|h| h.name == name) {
-                walk.headers.push(Header { name: name.to_owned(), example: value.trim().to_owned(), location: index.location(start) });
+            if section == Section::Header
+                && !name.is_empty()
+                && !name.contains(' ')
+                && !walk.headers.iter().any(|h| h.name == name)
+            {
+                walk.headers.push(Header {
+                    name: name.to_owned(),
+                    example: value.trim().to_owned(),
+                    location: index.location(start),
+                });
             }
         }
     }
@@ -466,10 +505,12 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                 let found = method_line(text);
                 match (section, found) {
                     (Section::Request, Some((_, url))) => {
-                        walk.request_example.get_or_insert(RequestExample::Url { url, location: index.location(*start) });
+                        walk.request_example
+                            .get_or_insert(RequestExample::Url { url, location: index.location(*start) });
                     }
                     (Section::Response, _) => {
-                        let is_example_label = text.len() < 12 && matches!(normalize(text).as_str(), "exemplo" | "example");
+                        let is_example_label =
+                            text.len() < 12 && matches!(normalize(text).as_str(), "exemplo" | "example");
                         if let Some(response) = walk.responses.last_mut().filter(|_| !is_example_label) {
                             if !response.description.is_empty() {
                                 response.description.push_str("\n\n");
@@ -497,7 +538,8 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                 Section::Event => {
                     if let Some((discriminator, _)) = walk.event.as_mut() {
                         let rows = headers(rows, index);
-                        discriminator.extend(rows.into_iter().map(|h| Discriminator { field: h.name, value: h.example }));
+                        discriminator
+                            .extend(rows.into_iter().map(|h| Discriminator { field: h.name, value: h.example }));
                     }
                 }
                 Section::Attributes => match &group {
@@ -534,7 +576,8 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                 match section {
                     Section::Request if walk.request_example.is_none() => {
                         if let Some(body) = json_example(text, *content_start, index, diagnostics) {
-                            walk.request_example = Some(RequestExample::Json { body, location: index.location(*start) });
+                            walk.request_example =
+                                Some(RequestExample::Json { body, location: index.location(*start) });
                         }
                     }
                     Section::Response => {
@@ -545,7 +588,11 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                     }
                     Section::Examples => {
                         if let Some(payload) = json_example(text, *content_start, index, diagnostics) {
-                            let title = if section_of(&walk.last_heading) == Some(Section::Examples) { String::new() } else { walk.last_heading.clone() };
+                            let title = if section_of(&walk.last_heading) == Some(Section::Examples) {
+                                String::new()
+                            } else {
+                                walk.last_heading.clone()
+                            };
                             walk.examples.push(CallbackExample { title, payload, location: index.location(*start) });
                         }
                     }

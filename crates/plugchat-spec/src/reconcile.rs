@@ -47,7 +47,10 @@ fn near_miss<'k>(name: &str, keys: impl Iterator<Item = &'k String>) -> Option<&
     let key = |s: &str| s.to_lowercase().replace(['-', '_'], "");
     keys.filter(|k| *k != name).find(|k| {
         let (a, b) = (key(k), key(name));
-        a == b || (a.len().abs_diff(b.len()) <= 1 && a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() + a.len().abs_diff(b.len()) <= 2 && a.len() > 5)
+        a == b
+            || (a.len().abs_diff(b.len()) <= 1
+                && a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() + a.len().abs_diff(b.len()) <= 2
+                && a.len() > 5)
     })
 }
 
@@ -62,7 +65,8 @@ fn compare(
 ) {
     for attribute in required {
         if !sample.contains_key(&attribute.name) {
-            let hint = near_miss(&attribute.name, sample.keys()).map(|k| format!(" (it has `{k}`)")).unwrap_or_default();
+            let hint =
+                near_miss(&attribute.name, sample.keys()).map(|k| format!(" (it has `{k}`)")).unwrap_or_default();
             diagnostics.push(Diagnostic::warning(
                 attribute.location.clone(),
                 format!("`{}` is in the table but not in the {what}{hint}", attribute.name),
@@ -72,8 +76,11 @@ fn compare(
     for (key, value) in sample {
         match attributes.iter().find(|a| &a.name == key) {
             None => {
-                let hint = near_miss(key, attributes.iter().map(|a| &a.name)).map(|k| format!(" (the table has `{k}`)")).unwrap_or_default();
-                diagnostics.push(Diagnostic::warning(at.clone(), format!("{what} key `{key}` is not in the table{hint}")));
+                let hint = near_miss(key, attributes.iter().map(|a| &a.name))
+                    .map(|k| format!(" (the table has `{k}`)"))
+                    .unwrap_or_default();
+                diagnostics
+                    .push(Diagnostic::warning(at.clone(), format!("{what} key `{key}` is not in the table{hint}")));
             }
             Some(attribute) => {
                 if fits(&attribute.ty, value, operation) == Some(false) {
@@ -88,7 +95,11 @@ fn compare(
 }
 
 /// Reports disagreements inside one operation.
-pub(crate) fn reconcile(operation: &Operation, path_heading: Option<&(String, Location)>, diagnostics: &mut Vec<Diagnostic>) {
+pub(crate) fn reconcile(
+    operation: &Operation,
+    path_heading: Option<&(String, Location)>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     if let Some((heading, at)) = path_heading {
         let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric() || *c == '/').collect::<String>().to_lowercase();
         if !key(&operation.path).ends_with(&key(heading)) {
@@ -99,9 +110,14 @@ pub(crate) fn reconcile(operation: &Operation, path_heading: Option<&(String, Lo
         }
     }
 
-    let placeholders: Vec<String> = operation.path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}').map(str::to_lowercase)).collect();
+    let placeholders: Vec<String> = operation
+        .path
+        .split('/')
+        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}').map(str::to_lowercase))
+        .collect();
     let in_path = |a: &Attribute| placeholders.contains(&a.name.to_lowercase());
-    let attributes: Vec<&Attribute> = operation.required.iter().chain(&operation.optional).filter(|a| !in_path(a)).collect();
+    let attributes: Vec<&Attribute> =
+        operation.required.iter().chain(&operation.optional).filter(|a| !in_path(a)).collect();
     let required: Vec<&Attribute> = operation.required.iter().filter(|a| !in_path(a)).collect();
     match &operation.request_example {
         Some(RequestExample::Json { body, location }) => {
@@ -146,11 +162,15 @@ pub(crate) fn reconcile(operation: &Operation, path_heading: Option<&(String, Lo
         let Some(sample) = sample else { continue };
         let fields: Vec<&Attribute> = response.fields.iter().collect();
         let missing: Vec<&&Attribute> = fields.iter().filter(|f| !sample.contains_key(&f.name)).collect();
-        let wrapper = sample.iter().find(|(_, v)| v.as_object().is_some_and(|o| missing.iter().any(|f| o.contains_key(&f.name))));
+        let wrapper =
+            sample.iter().find(|(_, v)| v.as_object().is_some_and(|o| missing.iter().any(|f| o.contains_key(&f.name))));
         if let (Some((wrapper, _)), false) = (wrapper, missing.is_empty()) {
             diagnostics.push(Diagnostic::warning(
                 response.location.clone(),
-                format!("response {}: the table lists fields flat that the example nests under `{wrapper}`", response.status),
+                format!(
+                    "response {}: the table lists fields flat that the example nests under `{wrapper}`",
+                    response.status
+                ),
             ));
             continue;
         }
@@ -169,7 +189,9 @@ pub(crate) fn reconcile(operation: &Operation, path_heading: Option<&(String, Lo
         let ty = attribute.ty.trim();
         let known = fits(ty, &Value::Null, operation).is_some() || ty.is_empty();
         let lower = ty.to_lowercase();
-        let scalar_or_array = matches!(lower.as_str(), "string" | "boolean" | "integer" | "number" | "timestamp" | "https") || lower.starts_with("array");
+        let scalar_or_array =
+            matches!(lower.as_str(), "string" | "boolean" | "integer" | "number" | "timestamp" | "https")
+                || lower.starts_with("array");
         if !known && !scalar_or_array && !operation.objects.iter().any(|o| o.is_named_by(ty)) {
             diagnostics.push(Diagnostic::warning(
                 attribute.location.clone(),

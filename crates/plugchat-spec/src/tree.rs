@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use yaml_rust2::YamlLoader;
 
-use crate::diagnostic::{Diagnostic, LineIndex};
-use crate::model::{Location, Spec, SPEC_FORMAT_VERSION};
-use crate::page::parse_page;
 use crate::ParseOptions;
+use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::model::{Location, SPEC_FORMAT_VERSION, Spec};
+use crate::page::parse_page;
 
 /// Name of the optional file at a docs tree's root holding what no page states.
 pub const MANIFEST_FILE: &str = "api.yml";
@@ -84,7 +84,8 @@ pub fn parse_tree(root: &Path) -> (Spec, Vec<Diagnostic>) {
     let mut sources = Vec::new();
     for path in files {
         let relative = path.strip_prefix(root).unwrap_or(&path);
-        let relative: String = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let relative: String =
+            relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         match fs::read(&path) {
             Ok(bytes) => sources.push((relative, bytes)),
             Err(error) => diagnostics.push(Diagnostic::error(
@@ -101,7 +102,11 @@ pub fn parse_tree(root: &Path) -> (Spec, Vec<Diagnostic>) {
 /// Reads pages already in memory: `(path relative to the tree, bytes)`, in the order given.
 /// Diagnostics name files as `display/path`. This is [`parse_tree`] without the file system
 /// (benchmarks and fuzzing use it).
-pub fn parse_sources(display: &str, sources: &[(String, Vec<u8>)], base_url: Option<String>) -> (Spec, Vec<Diagnostic>) {
+pub fn parse_sources(
+    display: &str,
+    sources: &[(String, Vec<u8>)],
+    base_url: Option<String>,
+) -> (Spec, Vec<Diagnostic>) {
     let options = ParseOptions { base_url: base_url.clone() };
     let mut diagnostics = Vec::new();
     let mut pages = Vec::new();
@@ -112,7 +117,7 @@ pub fn parse_sources(display: &str, sources: &[(String, Vec<u8>)], base_url: Opt
             Err(error) => {
                 let text = String::from_utf8_lossy(bytes);
                 let valid = &text[..error.valid_up_to()];
-            let index = LineIndex::new(&shown, valid);
+                let index = LineIndex::new(&shown, valid);
                 diagnostics.push(Diagnostic::warning(
                     index.location(valid.len()),
                     "page is not valid UTF-8: invalid bytes were replaced with U+FFFD",

@@ -44,7 +44,10 @@ fn upstream_docs_parse_with_every_defect_reported() {
         ("chats/get-chats.md", "`isMarkedSpam` is declared `boolean` but the response 200 example shows \"false\""),
         ("business/edit-product.md", "`images` is declared `string` but the request example shows"),
         ("chats/delete-chat.md", "`phone` is declared `integer` but the request example shows \"5544999999999\""),
-        ("chats/get-pending-chats.md", "`unreadMessagesCount` is declared `string` but the response 200 example shows 0"),
+        (
+            "chats/get-pending-chats.md",
+            "`unreadMessagesCount` is declared `string` but the response 200 example shows 0",
+        ),
         ("business/get-product-id.md", "the table lists fields flat that the example nests under `product`"),
         ("chats/pin-chat.md", "`POST /api/whatsapp/modify-chat` with the same attributes is also documented"),
         ("chats/archive-chat.md", "JSON example repaired: kept the first of alternatives written with `ou`"),

@@ -1,7 +1,7 @@
 //! Malformed pages: each gives exact `path:line:col` diagnostics, no panic, and parsing
 //! goes on after the problem.
 
-use plugchat_spec::{parse_page, Page, ParseOptions};
+use plugchat_spec::{Page, ParseOptions, parse_page};
 
 fn parse(name: &str) -> (Page, Vec<String>) {
     let path = format!("{}/tests/malformed/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -16,7 +16,9 @@ fn page_without_a_method_line_has_no_operation_and_says_where() {
     let (page, diagnostics) = parse("no-method-line.md");
     assert_eq!(
         diagnostics,
-        ["malformed/no-method-line.md:6:1: error: no method line: expected an HTTP method and a URL such as `GET` https://host/path"]
+        [
+            "malformed/no-method-line.md:6:1: error: no method line: expected an HTTP method and a URL such as `GET` https://host/path"
+        ]
     );
     assert!(page.operation.is_none());
     assert_eq!(page.id, "no-method-line");
@@ -27,7 +29,9 @@ fn table_without_delimiter_row_is_reported() {
     let (page, diagnostics) = parse("broken-table.md");
     assert_eq!(
         diagnostics,
-        ["malformed/broken-table.md:14:1: error: malformed table: no delimiter row (`| --- | --- |`) under its header, so its rows are read as text"]
+        [
+            "malformed/broken-table.md:14:1: error: malformed table: no delimiter row (`| --- | --- |`) under its header, so its rows are read as text"
+        ]
     );
     let operation = page.operation.expect("the method line still counts");
     assert_eq!(operation.path, "/send-text");
@@ -39,7 +43,9 @@ fn unclosed_fence_is_reported_and_the_sections_after_it_survive() {
     let (page, diagnostics) = parse("unclosed-fence.md");
     assert_eq!(
         diagnostics,
-        ["malformed/unclosed-fence.md:14:1: error: code fence is never closed: it swallows the rest of the page; close it with a line of backticks"]
+        [
+            "malformed/unclosed-fence.md:14:1: error: code fence is never closed: it swallows the rest of the page; close it with a line of backticks"
+        ]
     );
     let operation = page.operation.expect("operation");
     let statuses: Vec<u16> = operation.responses.iter().map(|r| r.status).collect();
@@ -74,7 +80,9 @@ fn json_no_repair_saves_is_dropped_and_points_inside_the_fence() {
     let (page, diagnostics) = parse("broken-json.md");
     assert_eq!(
         diagnostics,
-        ["malformed/broken-json.md:16:12: warning: JSON example does not parse and was dropped: expected value at line 2 column 12"]
+        [
+            "malformed/broken-json.md:16:12: warning: JSON example does not parse and was dropped: expected value at line 2 column 12"
+        ]
     );
     assert_eq!(page.operation.expect("operation").responses[0].example, None);
 }
@@ -82,7 +90,16 @@ fn json_no_repair_saves_is_dropped_and_points_inside_the_fence() {
 #[test]
 fn arbitrary_bytes_never_panic() {
     let options = ParseOptions::default();
-    for text in ["", "---", "---\n", "```", "|", "## Método\n`GET`", "# \u{0}\n| a |\n|---|\n| \u{FFFD} |", "---\nid: x\n---\n```json\n{"] {
+    for text in [
+        "",
+        "---",
+        "---\n",
+        "```",
+        "|",
+        "## Método\n`GET`",
+        "# \u{0}\n| a |\n|---|\n| \u{FFFD} |",
+        "---\nid: x\n---\n```json\n{",
+    ] {
         let _ = parse_page("x.md", text, &options);
     }
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use plugchat_spec::{parse_page, ParseOptions};
+use plugchat_spec::{ParseOptions, parse_page};
 use proptest::prelude::*;
 
 fn pages() -> &'static Vec<Vec<u8>> {
@@ -87,7 +87,9 @@ fn apply(page: &[u8], mutations: &[Mutation]) -> Vec<u8> {
                 }
             }
             Mutation::CorruptSeparator(i) => {
-                if let Some(i) = pick_line(&lines, *i, |l| l.starts_with(b"| :") || l.starts_with(b"| -") || l.starts_with(b"|:")) {
+                if let Some(i) =
+                    pick_line(&lines, *i, |l| l.starts_with(b"| :") || l.starts_with(b"| -") || l.starts_with(b"|:"))
+                {
                     lines[i].retain(|b| *b != b'-' && *b != b':');
                 }
             }
