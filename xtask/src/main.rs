@@ -7,7 +7,9 @@ use clap::{Parser, Subcommand};
 mod bench_compile;
 mod check;
 mod conformance;
+mod diff;
 mod regen;
+mod transaction;
 
 #[derive(Parser)]
 #[command(about = "Maintainer commands of plugchat-rs")]
@@ -18,11 +20,27 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Parse docs-spec/, write crates/plugchat-api/spec.json and refresh the snapshots.
+    /// Parse docs-spec/, write crates/plugchat-api/spec.json and refresh the snapshots, all
+    /// or nothing; then print the API diff of docs-spec at HEAD against the work tree.
     Regen {
         /// Write nothing; fail if anything checked in is stale.
         #[arg(long)]
         check: bool,
+    },
+    /// What changed in the API between two docs trees, with wire and semver verdicts.
+    ///
+    /// Each side is a directory or a git revision of this repository (its docs-spec/ then).
+    /// Without options: docs-spec at HEAD against the work tree.
+    Diff {
+        /// The old tree: a directory or a git revision.
+        #[arg(long, default_value = "HEAD")]
+        from: String,
+        /// The new tree: a directory or a git revision [default: docs-spec/ in the work tree].
+        #[arg(long)]
+        to: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = diff::Format::Text)]
+        format: diff::Format,
     },
     /// Lint a docs tree: one line per diagnostic, then a summary.
     Check {
@@ -50,9 +68,23 @@ enum Command {
     },
 }
 
+fn run_diff(from: &str, to: Option<&str>, format: diff::Format) -> Result<(), String> {
+    let root = regen::workspace_root();
+    let docs = root.join(regen::DOCS);
+    let to = to.unwrap_or(docs.to_str().unwrap_or(regen::DOCS));
+    let from = diff::source::load(from, &root, regen::DOCS).map_err(|e| e.to_string())?;
+    let to = diff::source::load(to, &root, regen::DOCS).map_err(|e| e.to_string())?;
+    let errors = diff::source::unparsed(&from, &to);
+    let api_diff =
+        diff::compare(&plugchat_codegen::api_surface(&from.spec), &plugchat_codegen::api_surface(&to.spec), errors);
+    print!("{}", diff::render(&api_diff, format));
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Command::Regen { check } => regen::run(check),
+        Command::Regen { check } => regen::run(check).map_err(|e| e.to_string()),
+        Command::Diff { from, to, format } => run_diff(&from, to.as_deref(), format),
         Command::Check { docs, allow_errors } => check::run(&docs, allow_errors),
         Command::Conformance { docs, examples } => conformance::run(&docs, &examples),
         Command::BenchCompile { runs } => bench_compile::run(runs),

@@ -1,140 +1,248 @@
-//! `cargo xtask regen [--check]`: docs-spec/ → crates/plugchat-api/spec.json, plus snapshots.
+//! `cargo xtask regen [--check]`: docs-spec/ → crates/plugchat-api/spec.json, plus every
+//! snapshot that follows the docs, the parser or the generator.
 //!
-//! Writing goes through one compare-first helper; in check mode a difference is an error
-//! naming the command to run. The spec file is compared as a JSON value, not as bytes.
+//! Like rust-analyzer's codegen, the xtask computes each generated file itself (the snapshot
+//! tests only compare): first everything, in memory; then one [`FileSet`] compares it with the
+//! tree and writes it all or nothing. A docs tree with errors, a generator failure or a write
+//! that fails halfway leaves every file as it was. Warnings are printed and never stop regen:
+//! policy for docs-spec belongs to `cargo xtask check`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use plugchat_spec::Severity;
+use plugchat_spec::{Diagnostic, Severity, Spec};
+
+use crate::diff;
+use crate::transaction::{Change, Compare, FileSet, WriteError};
 
 /// The docs tree the client is generated from.
 pub(crate) const DOCS: &str = "docs-spec";
 /// Where the macro reads the spec.
 pub(crate) const SPEC_FILE: &str = "crates/plugchat-api/spec.json";
+/// The manifest whose features must match the docs sections.
+const API_MANIFEST: &str = "crates/plugchat-api/Cargo.toml";
+/// Snapshots of the parsed model, one per page (plus the corpus reports).
+const SPEC_SNAPSHOTS: &str = "crates/plugchat-spec/tests/snapshots";
+/// Snapshots of the generated code, one per operation (plus the webhook events).
+const CODEGEN_SNAPSHOTS: &str = "crates/plugchat-codegen/tests/snapshots";
+/// Prefix of the snapshot files regen owns in those directories: one that no page or
+/// operation wants any more is removed.
+const OWNED_PREFIX: &str = "snapshots__docs_spec__";
+/// The upstream docs revisions, beside the workspace; their diagnostics reports are snapshots.
+pub(crate) const CORPUS: &str = "../shared/corpus";
+/// Corpus revision → snapshot name.
+pub(crate) const CORPUS_REPORTS: &[(&str, &str)] =
+    &[("plugchat-docs", "upstream_diagnostics"), ("plugchat-docs-2022-03", "upstream_2022_03_diagnostics")];
 
 pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives inside the workspace").to_owned()
 }
 
+/// Why regen stopped. In every case nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum RegenError {
+    #[error("{DOCS}/ has {0} error(s) (listed above): fix them, then run `cargo xtask regen` again")]
+    DocsErrors(usize),
+    #[error("the generator refuses {DOCS}/:\n{0}\nfix the pages named, then run `cargo xtask regen` again")]
+    Generator(plugchat_codegen::Error),
+    #[error(
+        "{API_MANIFEST} must declare, and enable by default, a feature per docs section; missing: {}",
+        .0.join(", ")
+    )]
+    Features(Vec<String>),
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} not up to date with {DOCS}/: run `cargo xtask regen`\n  {}", if .0.len() == 1 { "this file is" } else { "these files are" }, .0.join("\n  "))]
+    Stale(Vec<String>),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// What a regen did.
+pub(crate) struct Report {
+    /// Every diagnostic of docs-spec (warnings and notes; errors stop regen).
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Files written, created or removed (relative to the root); empty in check mode.
+    pub(crate) changes: Vec<Change>,
+    /// `pages: N, operations: M, diagnostics: D`.
+    pub(crate) summary: String,
+    /// Whether the upstream corpus was found (its snapshots are only refreshed then).
+    pub(crate) corpus_found: bool,
+}
+
 /// Reads docs-spec and renders the spec file's contents.
-pub(crate) fn spec_json(root: &Path) -> Result<(String, String), String> {
-    let (spec, diagnostics) = plugchat_spec::parse_tree(&root.join(DOCS));
-    for diagnostic in &diagnostics {
-        eprintln!("{diagnostic}");
-    }
-    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        return Err(format!("{DOCS}/ has errors: fix them first (`cargo xtask check` lists them)"));
-    }
-    let mut json = serde_json::to_string_pretty(&spec).map_err(|e| e.to_string())?;
+pub(crate) fn spec_json(spec: &Spec) -> String {
+    let mut json = serde_json::to_string_pretty(spec).expect("the spec serialises");
     json.push('\n');
-    let summary = format!(
-        "pages: {}, operations: {}, diagnostics: {}",
-        spec.pages.len(),
-        spec.operations().count(),
-        diagnostics.len()
-    );
-    Ok((json, summary))
+    json
 }
 
-/// Writes `contents` to `path` unless it already holds the same JSON value; in check mode,
-/// fails instead of writing.
-fn update_json(path: &Path, contents: &str, check: bool) -> Result<bool, String> {
-    let current = std::fs::read_to_string(path).ok();
-    let same = current.as_deref().and_then(|c| serde_json::from_str::<serde_json::Value>(c).ok())
-        == serde_json::from_str::<serde_json::Value>(contents).ok();
-    if same {
-        return Ok(false);
-    }
-    let shown = path.strip_prefix(workspace_root()).unwrap_or(path).display().to_string();
-    if check {
-        return Err(format!("{shown} is not up to date with {DOCS}/: run `cargo xtask regen`"));
-    }
-    std::fs::write(path, contents).map_err(|e| format!("cannot write {shown}: {e}"))?;
-    Ok(true)
+/// An insta snapshot file: insta's header, then the contents. The snapshot tests compare
+/// only the contents, so the header just says where the snapshot is asserted.
+fn snapshot_file(source: &str, expression: &str, contents: &str) -> String {
+    format!("---\nsource: {source}\nexpression: {expression}\n---\n{}\n", contents.trim_end_matches('\n'))
 }
 
-/// The tests owning snapshots that follow docs-spec, its generator or the parser.
-const SNAPSHOT_TESTS: &[(&str, &str)] = &[
-    ("plugchat-spec", "snapshots"),
-    ("plugchat-codegen", "snapshots"),
-    ("plugchat-spec", "corpus"),
-    ("plugchat-tests", "webhook_payloads"),
-];
+/// The diagnostics report of a tree as the corpus snapshots hold it: paths relative to the root.
+pub(crate) fn diagnostics_report(root: &Path, diagnostics: &[Diagnostic]) -> String {
+    let prefix = format!("{}/", root.display());
+    diagnostics.iter().map(|d| d.to_string().replace(&prefix, "")).collect::<Vec<_>>().join("\n")
+}
 
-/// Reruns the snapshot tests, letting insta rewrite every snapshot in place.
-fn refresh_snapshots(root: &Path) -> Result<(), String> {
-    for dir in ["crates/plugchat-spec/tests/snapshots", "crates/plugchat-codegen/tests/snapshots"] {
-        // Snapshots of pages that no longer exist would be reported as unreferenced.
-        if let Ok(entries) = std::fs::read_dir(root.join(dir)) {
-            for entry in entries.flatten() {
-                if entry.file_name().to_string_lossy().contains("__docs_spec__") {
-                    let _ = std::fs::remove_file(entry.path());
-                }
+/// Every file regen owns, with the contents it should have.
+fn plan(root: &Path, spec: &Spec) -> Result<(FileSet, bool), RegenError> {
+    let mut files = FileSet::new(root);
+    files.write(SPEC_FILE, spec_json(spec), Compare::Json);
+    let mut wanted: Vec<PathBuf> = Vec::new();
+    let mut snapshot = |files: &mut FileSet, dir: &str, name: String, source: &str, expression: &str, body: &str| {
+        let path = Path::new(dir).join(format!("{name}.snap"));
+        files.write(&path, snapshot_file(source, expression, body), Compare::Text);
+        wanted.push(path);
+    };
+    for page in &spec.pages {
+        let json = serde_json::to_string_pretty(page).expect("a page serialises");
+        let name = format!("{OWNED_PREFIX}{}", page.file.replace('/', "__"));
+        snapshot(&mut files, SPEC_SNAPSHOTS, name, "crates/plugchat-spec/tests/snapshots.rs", "page", &json);
+    }
+    for (page, operation) in spec.operations() {
+        let code = plugchat_codegen::pretty(plugchat_codegen::generate_operation(page, operation));
+        let expression = r#""plugchat_codegen::pretty(plugchat_codegen::generate_operation(page,\noperation))""#;
+        let name = format!("{OWNED_PREFIX}{}", page.id);
+        snapshot(&mut files, CODEGEN_SNAPSHOTS, name, "crates/plugchat-codegen/tests/snapshots.rs", expression, &code);
+    }
+    let callbacks: Vec<_> = spec.pages.iter().filter(|p| p.callback.is_some()).collect();
+    let code = plugchat_codegen::pretty(plugchat_codegen::generate_webhooks(&callbacks));
+    let expression = r#""plugchat_codegen::pretty(plugchat_codegen::generate_webhooks(&callbacks))""#;
+    let name = format!("{OWNED_PREFIX}webhook_events");
+    snapshot(&mut files, CODEGEN_SNAPSHOTS, name, "crates/plugchat-codegen/tests/snapshots.rs", expression, &code);
+
+    // Snapshots of pages that are gone, and pending `.snap.new` files of ours.
+    for dir in [SPEC_SNAPSHOTS, CODEGEN_SNAPSHOTS] {
+        let entries =
+            std::fs::read_dir(root.join(dir)).map_err(|source| RegenError::Read { path: dir.to_owned(), source })?;
+        for entry in entries.flatten() {
+            let relative = Path::new(dir).join(entry.file_name());
+            if entry.file_name().to_string_lossy().starts_with(OWNED_PREFIX) && !wanted.contains(&relative) {
+                files.remove(relative);
             }
         }
     }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    for (package, test) in SNAPSHOT_TESTS {
-        let status = Command::new(&cargo)
-            .current_dir(root)
-            .args(["test", "--quiet", "-p", package, "--test", test])
-            .env("INSTA_UPDATE", "always")
-            .env("INSTA_FORCE_PASS", "1")
-            .status()
-            .map_err(|e| format!("cannot run cargo test: {e}"))?;
-        if !status.success() {
-            return Err(format!("refreshing the snapshots of {package}/{test} failed (see the test output above)"));
+
+    let corpus = root.join(CORPUS);
+    let corpus_found = corpus.is_dir();
+    if corpus_found {
+        for (revision, name) in CORPUS_REPORTS {
+            let tree = corpus.join(revision).join("docs");
+            let (_, diagnostics) = plugchat_spec::parse_tree(&tree);
+            let report = diagnostics_report(&tree, &diagnostics);
+            let path = Path::new(SPEC_SNAPSHOTS).join(format!("corpus__{name}.snap"));
+            files.write(
+                path,
+                snapshot_file("crates/plugchat-spec/tests/corpus.rs", r#""report.join(\"\\n\")""#, &report),
+                Compare::Text,
+            );
         }
     }
-    Ok(())
+    Ok((files, corpus_found))
 }
 
 /// The generated modules are gated by one cargo feature per docs section: plugchat-api must
 /// declare each, and enable each by default.
-fn check_features(root: &Path, spec_json: &str) -> Result<(), String> {
-    let spec: plugchat_spec::Spec = serde_json::from_str(spec_json).map_err(|e| e.to_string())?;
-    let manifest = std::fs::read_to_string(root.join("crates/plugchat-api/Cargo.toml")).map_err(|e| e.to_string())?;
+fn check_features(root: &Path, spec: &Spec) -> Result<(), RegenError> {
+    let manifest = std::fs::read_to_string(root.join(API_MANIFEST))
+        .map_err(|source| RegenError::Read { path: API_MANIFEST.to_owned(), source })?;
     let default = manifest.lines().find(|l| l.trim_start().starts_with("default =")).unwrap_or("");
-    let missing: Vec<String> = plugchat_codegen::section_features(&spec)
+    let missing: Vec<String> = plugchat_codegen::section_features(spec)
         .into_iter()
         .filter(|f| {
             !manifest.lines().any(|l| l.trim_start().starts_with(&format!("{f} = ")))
                 || !default.contains(&format!("\"{f}\""))
         })
         .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "crates/plugchat-api/Cargo.toml must declare, and enable by default, a feature per docs section; missing: {}",
-            missing.join(", ")
-        ))
-    }
+    if missing.is_empty() { Ok(()) } else { Err(RegenError::Features(missing)) }
 }
 
-pub(crate) fn run(check: bool) -> Result<(), String> {
-    let root = workspace_root();
-    let (json, summary) = spec_json(&root)?;
-    check_features(&root, &json)?;
-    let changed = update_json(&root.join(SPEC_FILE), &json, check)?;
-    if !check {
-        refresh_snapshots(&root)?;
-        println!(
-            "{} {SPEC_FILE}; snapshots refreshed (review with `git diff`)",
-            if changed { "wrote" } else { "unchanged:" }
-        );
+/// Regenerates everything under `root` (a workspace), or in check mode reports what is stale.
+pub(crate) fn regen(root: &Path, check: bool) -> Result<Report, RegenError> {
+    let (spec, diagnostics) = plugchat_spec::parse_tree(&root.join(DOCS));
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let summary = format!(
+        "pages: {}, operations: {}, diagnostics: {}",
+        spec.pages.len(),
+        spec.operations().count(),
+        diagnostics.len()
+    );
+    let report = |changes, corpus_found| Report { diagnostics: diagnostics.clone(), changes, summary, corpus_found };
+    if errors > 0 {
+        for diagnostic in &diagnostics {
+            eprintln!("{diagnostic}");
+        }
+        return Err(RegenError::DocsErrors(errors));
     }
-    println!("{summary}");
+    plugchat_codegen::generate(&spec).map_err(RegenError::Generator)?;
+    check_features(root, &spec)?;
+    let (files, corpus_found) = plan(root, &spec)?;
+    if check {
+        let stale: Vec<String> = files.changes().iter().map(|c| c.path().display().to_string()).collect();
+        if !stale.is_empty() {
+            return Err(RegenError::Stale(stale));
+        }
+        return Ok(report(Vec::new(), corpus_found));
+    }
+    let changes = files.apply()?;
+    Ok(report(changes, corpus_found))
+}
+
+/// The command: regen, then what it means for the API (docs-spec at `HEAD` → work tree).
+pub(crate) fn run(check: bool) -> Result<(), RegenError> {
+    let root = workspace_root();
+    let report = regen(&root, check)?;
+    for diagnostic in &report.diagnostics {
+        eprintln!("{diagnostic}");
+    }
+    if !report.corpus_found {
+        eprintln!("note: {CORPUS} is absent: its diagnostics snapshots were not refreshed");
+    }
+    if !check {
+        for change in &report.changes {
+            let (verb, path) = match change {
+                Change::Write(p) => ("updated", p),
+                Change::Create(p) => ("created", p),
+                Change::Remove(p) => ("removed", p),
+            };
+            println!("{verb} {}", path.display());
+        }
+        if report.changes.is_empty() {
+            println!("everything was up to date");
+        }
+    }
+    println!("{}", report.summary);
+    if !check {
+        match head_to_work_tree(&root) {
+            Ok(diff) => print!("{}", diff::render(&diff, diff::Format::Text)),
+            Err(error) => println!("API diff against HEAD skipped: {error}"),
+        }
+    }
     Ok(())
+}
+
+/// The API diff of docs-spec at `HEAD` against the work tree.
+pub(crate) fn head_to_work_tree(root: &Path) -> Result<diff::ApiDiff, diff::source::SourceError> {
+    let from = diff::source::load_revision("HEAD", root, DOCS)?;
+    let to = diff::source::parse_dir(&root.join(DOCS));
+    let errors = diff::source::unparsed(&from, &to);
+    Ok(diff::compare(&plugchat_codegen::api_surface(&from.spec), &plugchat_codegen::api_surface(&to.spec), errors))
 }
 
 #[cfg(test)]
 mod tests {
     /// A docs change without `cargo xtask regen` fails `cargo test`, not only CI.
     #[test]
-    fn checked_in_spec_is_up_to_date() {
-        if let Err(message) = super::run(true) {
+    fn checked_in_files_are_up_to_date() {
+        if let Err(message) = super::regen(&super::workspace_root(), true) {
             panic!("{message}");
         }
     }

@@ -10,6 +10,7 @@
 mod names;
 mod objects;
 mod operation;
+mod surface;
 mod types;
 mod webhooks;
 
@@ -21,6 +22,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub use operation::generate_operation;
+pub use surface::{
+    ApiSurface, EventSurface, FieldSurface, OperationSurface, ParamLocation, ParamSurface, ResponseSurface,
+    api_surface, event_surface, operation_surface,
+};
 pub use webhooks::generate_webhooks;
 
 /// Why a spec cannot be turned into code.

@@ -14,23 +14,23 @@ use crate::types;
 
 /// Where a parameter goes on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Place {
+pub(crate) enum Place {
     Path,
     Query,
     Body,
     Header,
 }
 
-struct Param {
-    ident: Ident,
-    wire_name: String,
-    ty: TokenStream,
+pub(crate) struct Param {
+    pub(crate) ident: Ident,
+    pub(crate) wire_name: String,
+    pub(crate) ty: TokenStream,
     is_vec: bool,
-    required: bool,
+    pub(crate) required: bool,
     doc: String,
-    place: Place,
+    pub(crate) place: Place,
     /// The one value the page always sends: no setter, the method sends it.
-    fixed: Option<String>,
+    pub(crate) fixed: Option<String>,
 }
 
 /// `#[doc = " line"]` for each line of `text`.
@@ -57,7 +57,7 @@ fn path_pieces(path: &str) -> Vec<(bool, String)> {
     pieces
 }
 
-fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Param> {
+pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Param> {
     let placeholders: Vec<String> =
         path_pieces(&operation.path).into_iter().filter(|(is, _)| *is).map(|(_, n)| n).collect();
     // The page's example decides where attributes go; the method decides when it has none.
@@ -180,23 +180,36 @@ struct ResponseType {
     is_list: bool,
 }
 
-fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) -> ResponseType {
+/// A field of the success response: wire name, Rust type (without `Option`), whether it is
+/// always present, and its documentation.
+pub(crate) struct ResponseField {
+    pub(crate) wire_name: String,
+    pub(crate) ty: TokenStream,
+    pub(crate) required: bool,
+    pub(crate) doc: String,
+}
+
+/// What the success response decodes into: a list of items or one object, and its fields.
+/// `None` when the docs show neither fields nor an example (the answer is untyped JSON).
+pub(crate) struct ResponseShape {
+    pub(crate) is_list: bool,
+    pub(crate) fields: Vec<ResponseField>,
+}
+
+/// The first 2xx response of an operation: the one `send()` decodes.
+pub(crate) fn success_response(operation: &Operation) -> Option<&Response> {
+    operation.responses.iter().find(|r| (200..300).contains(&r.status))
+}
+
+pub(crate) fn response_shape(response: &Response) -> Option<ResponseShape> {
     let value = quote!(::plugchat_runtime::__private::serde_json::Value);
-    let untyped = ResponseType {
-        definition: quote!(),
-        item: value.clone(),
-        returned: value.clone(),
-        decoded: value.clone(),
-        is_list: false,
-    };
-    let Some(response) = response else { return untyped };
     let (is_list, sample) = match &response.example {
         Some(Value::Array(items)) => (true, items.first().and_then(Value::as_object)),
         Some(Value::Object(object)) => (false, Some(object)),
         _ => (false, None),
     };
     let present = |name: &str| sample.is_none_or(|s| s.get(name).is_some_and(|v| !v.is_null()));
-    let mut fields: Vec<(String, TokenStream, bool, String)> = response
+    let mut fields: Vec<ResponseField> = response
         .fields
         .iter()
         .map(|f| {
@@ -208,26 +221,37 @@ fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) ->
                 shown.is_none_or(|v| scalar != (v.is_array() || v.is_object()))
             });
             let ty = declared.or_else(|| shown.map(example_type)).unwrap_or_else(|| value.clone());
-            (f.name.clone(), ty, present(&f.name), f.description.clone())
+            ResponseField { wire_name: f.name.clone(), ty, required: present(&f.name), doc: f.description.clone() }
         })
         .collect();
     if let Some(sample) = sample {
         for (key, example) in sample {
-            if !fields.iter().any(|(name, ..)| name == key) {
-                fields.push((
-                    key.clone(),
-                    example_type(example),
-                    false,
-                    "Shown in the docs' example; not in its table.".to_owned(),
-                ));
+            if !fields.iter().any(|field| &field.wire_name == key) {
+                fields.push(ResponseField {
+                    wire_name: key.clone(),
+                    ty: example_type(example),
+                    required: false,
+                    doc: "Shown in the docs' example; not in its table.".to_owned(),
+                });
             }
         }
     }
-    if fields.is_empty() {
-        return untyped;
-    }
+    (!fields.is_empty()).then_some(ResponseShape { is_list, fields })
+}
+
+fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) -> ResponseType {
+    let value = quote!(::plugchat_runtime::__private::serde_json::Value);
+    let untyped = ResponseType {
+        definition: quote!(),
+        item: value.clone(),
+        returned: value.clone(),
+        decoded: value.clone(),
+        is_list: false,
+    };
+    let Some(response) = response else { return untyped };
+    let Some(ResponseShape { is_list, fields }) = response_shape(response) else { return untyped };
     let name = if is_list { format_ident!("{prefix}Item") } else { format_ident!("{prefix}Response") };
-    let field_tokens = fields.iter().map(|(wire, ty, required, doc)| {
+    let field_tokens = fields.iter().map(|ResponseField { wire_name: wire, ty, required, doc }| {
         let ident = names::snake(wire);
         let rename = (ident.to_string().trim_start_matches("r#") != wire).then(|| quote!(#[serde(rename = #wire)]));
         let docs = doc_lines(doc);
@@ -347,7 +371,7 @@ fn method_doc(page: &Page, operation: &Operation) -> String {
 pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
     let method = names::snake(&page.id);
     let prefix = names::camel(&page.id);
-    let success = operation.responses.iter().find(|r| (200..300).contains(&r.status));
+    let success = success_response(operation);
     let response = response_type(&prefix, &method, success);
     let resolver = TypeResolver::new(&prefix, operation);
     let params = params(operation, &resolver);
@@ -476,7 +500,7 @@ pub(crate) fn decode_arm(page: &Page, operation: &Operation) -> TokenStream {
     let method = names::snake(&page.id);
     let prefix = names::camel(&page.id);
     let section = names::snake(if page.section.is_empty() { "general" } else { &page.section });
-    let success = operation.responses.iter().find(|r| (200..300).contains(&r.status));
+    let success = success_response(operation);
     let decoded = response_type(&prefix, &method, success).decoded;
     let id = &page.id;
     quote! {

@@ -1,0 +1,226 @@
+//! The API as the generated crate exposes it: per operation the method name, the setters with
+//! their Rust types and where each value goes on the wire, and the response type's fields.
+//!
+//! It is computed by the same functions that emit the code ([`crate::operation::params`],
+//! [`crate::operation::response_shape`]), so a tool that compares two surfaces (`cargo xtask
+//! diff`) judges exactly what users compile against, never a second reading of the docs.
+
+use plugchat_spec::{Page, Spec};
+use proc_macro2::TokenStream;
+use serde::Serialize;
+
+use crate::names;
+use crate::objects::TypeResolver;
+use crate::operation::{self, Place};
+
+/// Every operation and webhook event of a spec, as generated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiSurface {
+    /// Operations in page order.
+    pub operations: Vec<OperationSurface>,
+    /// Webhook events in page order.
+    pub events: Vec<EventSurface>,
+}
+
+/// One operation: a `Client` method and its builder.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OperationSurface {
+    /// The page id (`send-text`).
+    pub id: String,
+    /// The page's path relative to the docs root.
+    pub file: String,
+    /// The `Client` method (`send_text`).
+    pub method_name: String,
+    /// `GET`, `POST`, ...
+    pub http_method: String,
+    /// Path template relative to the base URL (`/whatsapp/send-text`).
+    pub path: String,
+    /// The page's description (title and prose), which becomes the method's rustdoc.
+    pub description: String,
+    /// Setters and fixed values, in signature order.
+    pub params: Vec<ParamSurface>,
+    /// The success response, or `None` when it is untyped JSON.
+    pub response: Option<ResponseSurface>,
+    /// Every documented status, in page order.
+    pub statuses: Vec<u16>,
+}
+
+/// Where a value goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamLocation {
+    /// A `{placeholder}` of the path.
+    Path,
+    /// The query string.
+    Query,
+    /// A member of the JSON body.
+    Body,
+    /// A request header.
+    Header,
+}
+
+impl ParamLocation {
+    /// `path`, `query`, `body` or `header`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Body => "body",
+            ParamLocation::Header => "header",
+        }
+    }
+}
+
+/// One request attribute as the builder exposes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParamSurface {
+    /// The documented name, as sent.
+    pub wire_name: String,
+    /// The builder's setter (`phone`), absent for a fixed value.
+    pub setter: Option<String>,
+    /// The Rust type of the setter (`String`, `Vec<String>`, `SendTextButtonList`).
+    pub rust_type: String,
+    /// Whether leaving it out does not compile.
+    pub required: bool,
+    /// Where it is sent.
+    pub location: ParamLocation,
+    /// The values the docs allow (an enum in Rust when there are two or more).
+    pub allowed_values: Vec<String>,
+    /// The documented Tipo, as written.
+    pub documented_type: String,
+}
+
+/// The success response's Rust type.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResponseSurface {
+    /// The status it is documented under.
+    pub status: u16,
+    /// Whether `send()` returns a `Vec` of items.
+    pub is_list: bool,
+    /// Fields of the item or object.
+    pub fields: Vec<FieldSurface>,
+}
+
+/// A field of a response or webhook event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldSurface {
+    /// The JSON name (dotted for nested webhook fields).
+    pub wire_name: String,
+    /// The Rust type without `Option`.
+    pub rust_type: String,
+    /// Whether the Rust field is `Option`.
+    pub optional: bool,
+}
+
+/// One `WebhookEvent` variant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventSurface {
+    /// The page id (`message-received`).
+    pub id: String,
+    /// The page's path relative to the docs root.
+    pub file: String,
+    /// `field = value` conditions that recognise the event.
+    pub discriminator: Vec<(String, String)>,
+    /// The documented fields.
+    pub fields: Vec<FieldSurface>,
+}
+
+/// Readable Rust type text: `:: std :: vec :: Vec < :: std :: string :: String >` → `Vec<String>`.
+pub(crate) fn type_text(ty: &TokenStream) -> String {
+    let compact: String = ty.to_string().chars().filter(|c| !c.is_whitespace()).collect();
+    ["::std::string::", "::std::vec::", "::plugchat_runtime::__private::serde_json::", "::core::option::"]
+        .iter()
+        .fold(compact, |text, prefix| text.replace(prefix, ""))
+}
+
+fn location(place: Place) -> ParamLocation {
+    match place {
+        Place::Path => ParamLocation::Path,
+        Place::Query => ParamLocation::Query,
+        Place::Body => ParamLocation::Body,
+        Place::Header => ParamLocation::Header,
+    }
+}
+
+/// The surface of one operation page.
+pub fn operation_surface(page: &Page) -> Option<OperationSurface> {
+    let operation = page.operation.as_ref()?;
+    let prefix = names::camel(&page.id);
+    let resolver = TypeResolver::new(&prefix, operation);
+    let attributes: Vec<_> = operation.required.iter().chain(&operation.optional).collect();
+    let params = operation::params(operation, &resolver)
+        .into_iter()
+        .map(|param| {
+            let attribute = attributes.iter().find(|a| a.name == param.wire_name);
+            ParamSurface {
+                setter: param.fixed.is_none().then(|| param.ident.to_string().trim_start_matches("r#").to_owned()),
+                rust_type: type_text(&param.ty),
+                required: param.required,
+                location: location(param.place),
+                allowed_values: attribute.map(|a| a.allowed_values.clone()).unwrap_or_default(),
+                documented_type: attribute.map(|a| a.ty.clone()).unwrap_or_else(|| "string".to_owned()),
+                wire_name: param.wire_name,
+            }
+        })
+        .collect();
+    let response = operation::success_response(operation).and_then(|response| {
+        operation::response_shape(response).map(|shape| ResponseSurface {
+            status: response.status,
+            is_list: shape.is_list,
+            fields: shape
+                .fields
+                .iter()
+                .map(|f| FieldSurface {
+                    wire_name: f.wire_name.clone(),
+                    rust_type: type_text(&f.ty),
+                    optional: !f.required,
+                })
+                .collect(),
+        })
+    });
+    let mut description = page.title.clone();
+    if !operation.description.is_empty() {
+        description.push_str("\n\n");
+        description.push_str(&operation.description);
+    }
+    Some(OperationSurface {
+        id: page.id.clone(),
+        file: page.file.clone(),
+        method_name: names::snake(&page.id).to_string().trim_start_matches("r#").to_owned(),
+        http_method: operation.method.as_str().to_owned(),
+        path: operation.path.clone(),
+        description,
+        params,
+        response,
+        statuses: operation.responses.iter().map(|r| r.status).collect(),
+    })
+}
+
+/// The surface of one callback page.
+pub fn event_surface(page: &Page) -> Option<EventSurface> {
+    let callback = page.callback.as_ref()?;
+    let field = |attribute: &plugchat_spec::Attribute, optional: bool| FieldSurface {
+        wire_name: attribute.name.clone(),
+        rust_type: type_text(&crate::types::rust_type_or_value(&attribute.ty)),
+        optional,
+    };
+    Some(EventSurface {
+        id: page.id.clone(),
+        file: page.file.clone(),
+        discriminator: callback.discriminator.iter().map(|d| (d.field.clone(), d.value.clone())).collect(),
+        fields: callback
+            .required
+            .iter()
+            .map(|a| field(a, false))
+            .chain(callback.optional.iter().map(|a| field(a, true)))
+            .collect(),
+    })
+}
+
+/// The surface of a whole spec.
+pub fn api_surface(spec: &Spec) -> ApiSurface {
+    ApiSurface {
+        operations: spec.pages.iter().filter_map(operation_surface).collect(),
+        events: spec.pages.iter().filter_map(event_surface).collect(),
+    }
+}

@@ -1,0 +1,503 @@
+//! `cargo xtask diff`: what changed in the API between two docs trees, and what it means.
+//!
+//! Both trees go through the parser and the generator's [`plugchat_codegen::api_surface`], so
+//! the comparison sees what users compile against (setters, Rust types, response fields),
+//! not the markdown. Each change carries two verdicts: `wire` (does a caller that followed
+//! the old docs now get it wrong on HTTP?) and `rust` (what the change does to code written
+//! against the generated crate, under Cargo's semver rules). The rules are in [`Kind::verdicts`]
+//! and `tests/semver.rs` compiles a consumer per kind to prove the `rust` column.
+
+mod render;
+pub(crate) mod source;
+
+use std::collections::BTreeMap;
+
+use plugchat_codegen::{ApiSurface, EventSurface, FieldSurface, OperationSurface, ParamSurface, ResponseSurface};
+use serde::Serialize;
+
+pub(crate) use render::{Format, render};
+
+/// Whether a caller that matched the old docs still gets it right on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Wire {
+    Compatible,
+    Breaking,
+}
+
+/// What a change does to code written against the generated crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Bump {
+    None,
+    Patch,
+    Minor,
+    Major,
+}
+
+impl Bump {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Bump::None => "none",
+            Bump::Patch => "patch",
+            Bump::Minor => "minor",
+            Bump::Major => "major",
+        }
+    }
+}
+
+/// Every kind of change the diff finds. The names are stable (JSON output, docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum Kind {
+    OperationAdded,
+    OperationRemoved,
+    OperationRenamed,
+    MethodChanged,
+    PathChanged,
+    DescriptionChanged,
+    RequiredAttributeAdded,
+    OptionalAttributeAdded,
+    FixedAttributeAdded,
+    AttributeRemoved,
+    FixedAttributeRemoved,
+    AttributeMadeRequired,
+    AttributeMadeOptional,
+    AttributeTypeChanged,
+    AttributeDocumentedTypeChanged,
+    AllowedValuesAdded,
+    AllowedValuesRemoved,
+    AttributeLocationChanged,
+    ResponseShapeChanged,
+    ResponseFieldAdded,
+    ResponseFieldRemoved,
+    ResponseFieldTypeChanged,
+    ResponseFieldMadeOptional,
+    ResponseFieldMadeRequired,
+    StatusAdded,
+    StatusRemoved,
+    EventAdded,
+    EventRemoved,
+    EventDiscriminatorChanged,
+    EventFieldAdded,
+    EventFieldRemoved,
+    EventFieldTypeChanged,
+    EventFieldMadeOptional,
+    EventFieldMadeRequired,
+}
+
+impl Kind {
+    /// The verdicts of a change of this kind: the one place the rules live.
+    pub(crate) fn verdicts(self) -> (Wire, Bump) {
+        use Bump::{Major, Minor, Patch};
+        use Kind::*;
+        use Wire::{Breaking, Compatible};
+        match self {
+            OperationAdded => (Compatible, Minor),
+            OperationRemoved => (Breaking, Major),
+            // Same endpoint, new method name: calls to the old name stop compiling.
+            OperationRenamed => (Compatible, Major),
+            // The crate sends what the new docs say; code calling it does not change.
+            MethodChanged | PathChanged => (Breaking, Patch),
+            DescriptionChanged => (Compatible, Patch),
+            // A new required builder member: `send()` is not callable without it.
+            RequiredAttributeAdded => (Breaking, Major),
+            OptionalAttributeAdded => (Compatible, Minor),
+            // The method sends the one allowed value itself.
+            FixedAttributeAdded => (Breaking, Patch),
+            // The setter disappears; the service no longer documents the value.
+            AttributeRemoved => (Compatible, Major),
+            FixedAttributeRemoved => (Compatible, Patch),
+            AttributeMadeRequired => (Breaking, Major),
+            // bon's setter of an optional member takes the value itself, so calls still compile.
+            AttributeMadeOptional => (Compatible, Minor),
+            AttributeTypeChanged => (Breaking, Major),
+            AttributeDocumentedTypeChanged => (Breaking, Patch),
+            // Request enums are exhaustive: a new variant breaks a `match` on them.
+            AllowedValuesAdded => (Compatible, Major),
+            AllowedValuesRemoved => (Breaking, Major),
+            AttributeLocationChanged => (Breaking, Patch),
+            ResponseShapeChanged => (Breaking, Major),
+            // Response structs are `#[non_exhaustive]`.
+            ResponseFieldAdded => (Compatible, Minor),
+            ResponseFieldRemoved => (Breaking, Major),
+            ResponseFieldTypeChanged => (Breaking, Major),
+            ResponseFieldMadeOptional => (Breaking, Major),
+            ResponseFieldMadeRequired => (Compatible, Major),
+            // Error statuses only document `Error::Api`; any 2xx is a success.
+            StatusAdded | StatusRemoved => (Compatible, Patch),
+            // `WebhookEvent` and its payload structs are `#[non_exhaustive]`.
+            EventAdded => (Compatible, Minor),
+            EventRemoved => (Breaking, Major),
+            EventDiscriminatorChanged => (Breaking, Patch),
+            EventFieldAdded => (Compatible, Minor),
+            EventFieldRemoved => (Breaking, Major),
+            EventFieldTypeChanged => (Breaking, Major),
+            EventFieldMadeOptional => (Breaking, Major),
+            EventFieldMadeRequired => (Compatible, Major),
+        }
+    }
+
+    pub(crate) fn name(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    }
+}
+
+/// One change, with what it means.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Change {
+    /// The page, relative to the tree's root (the new tree's, or the old one's for removals).
+    pub(crate) page: String,
+    /// The operation or event id.
+    pub(crate) operation: String,
+    pub(crate) kind: Kind,
+    pub(crate) wire: Wire,
+    pub(crate) rust: Bump,
+    pub(crate) message: String,
+}
+
+/// A page that did not parse cleanly: compared as far as it parsed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct Unparsed {
+    /// `from` or `to`.
+    pub(crate) tree: &'static str,
+    /// The first error, as `path:line:col: message` (path relative to the tree's root).
+    pub(crate) error: String,
+}
+
+/// The comparison of two trees.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct ApiDiff {
+    pub(crate) bump: Bump,
+    pub(crate) changes: Vec<Change>,
+    /// Pages with errors in either tree.
+    pub(crate) errors: Vec<Unparsed>,
+}
+
+impl ApiDiff {
+    pub(crate) fn breaking(&self) -> usize {
+        self.changes.iter().filter(|c| c.wire == Wire::Breaking).count()
+    }
+
+    /// `changes: N, breaking: B, bump: X`.
+    pub(crate) fn summary(&self) -> String {
+        format!("changes: {}, breaking: {}, bump: {}", self.changes.len(), self.breaking(), self.bump.as_str())
+    }
+}
+
+struct Changes(Vec<Change>);
+
+impl Changes {
+    fn push(&mut self, page: &str, id: &str, kind: Kind, message: String) {
+        let (wire, rust) = kind.verdicts();
+        self.0.push(Change { page: page.to_owned(), operation: id.to_owned(), kind, wire, rust, message });
+    }
+}
+
+/// Compares two surfaces; `errors` lists pages that did not parse cleanly.
+pub(crate) fn compare(from: &ApiSurface, to: &ApiSurface, errors: Vec<Unparsed>) -> ApiDiff {
+    let mut changes = Changes(Vec::new());
+    compare_operations(&from.operations, &to.operations, &mut changes);
+    compare_events(&from.events, &to.events, &mut changes);
+    let bump = changes.0.iter().map(|c| c.rust).max().unwrap_or(Bump::None);
+    ApiDiff { bump, changes: changes.0, errors }
+}
+
+/// Pairs old and new operations: by page id, then by page path (a renamed id), then by the
+/// same method and path (a page moved and renamed).
+fn compare_operations(from: &[OperationSurface], to: &[OperationSurface], out: &mut Changes) {
+    let mut unmatched_new: Vec<&OperationSurface> = to.iter().collect();
+    let mut pairs = Vec::new();
+    let mut unmatched_old = Vec::new();
+    for old in from {
+        if let Some(i) = unmatched_new.iter().position(|new| new.id == old.id) {
+            pairs.push((old, unmatched_new.remove(i)));
+        } else {
+            unmatched_old.push(old);
+        }
+    }
+    let mut removed = Vec::new();
+    for old in unmatched_old {
+        let same_page = unmatched_new.iter().position(|new| new.file == old.file);
+        let same_endpoint =
+            || unmatched_new.iter().position(|new| new.http_method == old.http_method && new.path == old.path);
+        match same_page.or_else(same_endpoint) {
+            Some(i) => {
+                let new = unmatched_new.remove(i);
+                if new.method_name != old.method_name {
+                    out.push(
+                        &new.file,
+                        &new.id,
+                        Kind::OperationRenamed,
+                        format!(
+                            "`{}` is now `{}`: `Client::{}` is now `Client::{}`",
+                            old.id, new.id, old.method_name, new.method_name
+                        ),
+                    );
+                }
+                pairs.push((old, new));
+            }
+            None => removed.push(old),
+        }
+    }
+    for old in removed {
+        out.push(
+            &old.file,
+            &old.id,
+            Kind::OperationRemoved,
+            format!("`{} {}` is gone: `Client::{}` no longer exists", old.http_method, old.path, old.method_name),
+        );
+    }
+    for new in unmatched_new {
+        out.push(
+            &new.file,
+            &new.id,
+            Kind::OperationAdded,
+            format!("new operation `{} {}`: `Client::{}`", new.http_method, new.path, new.method_name),
+        );
+    }
+    for (old, new) in pairs {
+        compare_operation(old, new, out);
+    }
+}
+
+fn compare_operation(old: &OperationSurface, new: &OperationSurface, out: &mut Changes) {
+    let (page, id) = (new.file.as_str(), new.id.as_str());
+    if old.http_method != new.http_method {
+        out.push(page, id, Kind::MethodChanged, format!("method `{}` → `{}`", old.http_method, new.http_method));
+    }
+    if old.path != new.path {
+        out.push(page, id, Kind::PathChanged, format!("path `{}` → `{}`", old.path, new.path));
+    }
+    if old.description != new.description {
+        out.push(page, id, Kind::DescriptionChanged, "title or description changed".to_owned());
+    }
+    compare_params(&old.params, &new.params, page, id, out);
+    compare_response(old.response.as_ref(), new.response.as_ref(), page, id, out);
+    for status in new.statuses.iter().filter(|s| !old.statuses.contains(s)) {
+        out.push(page, id, Kind::StatusAdded, format!("status {status} is now documented"));
+    }
+    for status in old.statuses.iter().filter(|s| !new.statuses.contains(s)) {
+        out.push(page, id, Kind::StatusRemoved, format!("status {status} is no longer documented"));
+    }
+}
+
+fn describe(param: &ParamSurface) -> String {
+    match &param.setter {
+        Some(setter) => format!("`{}` (setter `{setter}`: {})", param.wire_name, param.rust_type),
+        None => format!("`{}` (always sent by the method)", param.wire_name),
+    }
+}
+
+fn compare_params(old: &[ParamSurface], new: &[ParamSurface], page: &str, id: &str, out: &mut Changes) {
+    for param in new.iter().filter(|p| !old.iter().any(|o| o.wire_name == p.wire_name)) {
+        let kind = match (&param.setter, param.required) {
+            (None, _) => Kind::FixedAttributeAdded,
+            (Some(_), true) => Kind::RequiredAttributeAdded,
+            (Some(_), false) => Kind::OptionalAttributeAdded,
+        };
+        let what = if param.required { "required" } else { "optional" };
+        out.push(page, id, kind, format!("new {what} {} attribute {}", param.location.as_str(), describe(param)));
+    }
+    for param in old.iter().filter(|p| !new.iter().any(|n| n.wire_name == p.wire_name)) {
+        let kind = if param.setter.is_some() { Kind::AttributeRemoved } else { Kind::FixedAttributeRemoved };
+        out.push(page, id, kind, format!("attribute {} was removed", describe(param)));
+    }
+    for old in old {
+        let Some(new) = new.iter().find(|n| n.wire_name == old.wire_name) else { continue };
+        let name = &new.wire_name;
+        match (old.required, new.required) {
+            (false, true) => out.push(page, id, Kind::AttributeMadeRequired, format!("`{name}` is now required")),
+            (true, false) => out.push(page, id, Kind::AttributeMadeOptional, format!("`{name}` is now optional")),
+            _ => {}
+        }
+        if old.rust_type != new.rust_type || old.setter.is_some() != new.setter.is_some() {
+            out.push(
+                page,
+                id,
+                Kind::AttributeTypeChanged,
+                format!("`{name}`: {} → {}", shown_type(old), shown_type(new)),
+            );
+        } else if old.documented_type != new.documented_type {
+            out.push(
+                page,
+                id,
+                Kind::AttributeDocumentedTypeChanged,
+                format!(
+                    "`{name}` documented as `{}` → `{}` (Rust type `{}` unchanged)",
+                    old.documented_type, new.documented_type, new.rust_type
+                ),
+            );
+        }
+        // Values matter to Rust only where they make an enum (two or more); one is a fixed value.
+        if old.allowed_values.len() >= 2 && new.allowed_values.len() >= 2 {
+            let added: Vec<&String> = new.allowed_values.iter().filter(|v| !old.allowed_values.contains(v)).collect();
+            let removed: Vec<&String> = old.allowed_values.iter().filter(|v| !new.allowed_values.contains(v)).collect();
+            if !added.is_empty() {
+                out.push(page, id, Kind::AllowedValuesAdded, format!("`{name}` allows {}", quoted(&added)));
+            }
+            if !removed.is_empty() {
+                out.push(
+                    page,
+                    id,
+                    Kind::AllowedValuesRemoved,
+                    format!("`{name}` no longer allows {}", quoted(&removed)),
+                );
+            }
+        }
+        if old.location != new.location {
+            out.push(
+                page,
+                id,
+                Kind::AttributeLocationChanged,
+                format!("`{name}` is sent in the {} instead of the {}", new.location.as_str(), old.location.as_str()),
+            );
+        }
+    }
+}
+
+fn shown_type(param: &ParamSurface) -> String {
+    match &param.setter {
+        Some(_) => format!("`{}`", param.rust_type),
+        None => format!("fixed `{}`", param.allowed_values.first().map(String::as_str).unwrap_or("")),
+    }
+}
+
+fn quoted(values: &[&String]) -> String {
+    values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+}
+
+fn shape(response: Option<&ResponseSurface>) -> &'static str {
+    match response {
+        None => "untyped JSON",
+        Some(r) if r.is_list => "a list of items",
+        Some(_) => "an object",
+    }
+}
+
+fn compare_response(
+    old: Option<&ResponseSurface>,
+    new: Option<&ResponseSurface>,
+    page: &str,
+    id: &str,
+    out: &mut Changes,
+) {
+    match (old, new) {
+        (Some(old), Some(new)) if old.is_list == new.is_list => {
+            compare_fields(&old.fields, &new.fields, page, id, FieldKinds::RESPONSE, out);
+        }
+        (None, None) => {}
+        _ => out.push(
+            page,
+            id,
+            Kind::ResponseShapeChanged,
+            format!("the answer was {} and is now {}", shape(old), shape(new)),
+        ),
+    }
+}
+
+/// The kinds to report for fields of a response or of an event.
+struct FieldKinds {
+    what: &'static str,
+    added: Kind,
+    removed: Kind,
+    retyped: Kind,
+    made_optional: Kind,
+    made_required: Kind,
+}
+
+impl FieldKinds {
+    const RESPONSE: FieldKinds = FieldKinds {
+        what: "response field",
+        added: Kind::ResponseFieldAdded,
+        removed: Kind::ResponseFieldRemoved,
+        retyped: Kind::ResponseFieldTypeChanged,
+        made_optional: Kind::ResponseFieldMadeOptional,
+        made_required: Kind::ResponseFieldMadeRequired,
+    };
+    const EVENT: FieldKinds = FieldKinds {
+        what: "event field",
+        added: Kind::EventFieldAdded,
+        removed: Kind::EventFieldRemoved,
+        retyped: Kind::EventFieldTypeChanged,
+        made_optional: Kind::EventFieldMadeOptional,
+        made_required: Kind::EventFieldMadeRequired,
+    };
+}
+
+fn field_type(field: &FieldSurface) -> String {
+    if field.optional { format!("Option<{}>", field.rust_type) } else { field.rust_type.clone() }
+}
+
+fn compare_fields(
+    old: &[FieldSurface],
+    new: &[FieldSurface],
+    page: &str,
+    id: &str,
+    kinds: FieldKinds,
+    out: &mut Changes,
+) {
+    for field in new.iter().filter(|f| !old.iter().any(|o| o.wire_name == f.wire_name)) {
+        out.push(page, id, kinds.added, format!("new {} `{}`: {}", kinds.what, field.wire_name, field_type(field)));
+    }
+    for field in old.iter().filter(|f| !new.iter().any(|n| n.wire_name == f.wire_name)) {
+        out.push(
+            page,
+            id,
+            kinds.removed,
+            format!("{} `{}` ({}) was removed", kinds.what, field.wire_name, field_type(field)),
+        );
+    }
+    for old in old {
+        let Some(new) = new.iter().find(|n| n.wire_name == old.wire_name) else { continue };
+        if old.rust_type != new.rust_type {
+            out.push(
+                page,
+                id,
+                kinds.retyped,
+                format!("{} `{}`: `{}` → `{}`", kinds.what, new.wire_name, old.rust_type, new.rust_type),
+            );
+        }
+        match (old.optional, new.optional) {
+            (false, true) => out.push(
+                page,
+                id,
+                kinds.made_optional,
+                format!("{} `{}` may now be absent (`Option<{}>`)", kinds.what, new.wire_name, new.rust_type),
+            ),
+            (true, false) => out.push(
+                page,
+                id,
+                kinds.made_required,
+                format!("{} `{}` is now always present (`{}`)", kinds.what, new.wire_name, new.rust_type),
+            ),
+            _ => {}
+        }
+    }
+}
+
+fn compare_events(from: &[EventSurface], to: &[EventSurface], out: &mut Changes) {
+    let old_by_id: BTreeMap<&str, &EventSurface> = from.iter().map(|e| (e.id.as_str(), e)).collect();
+    for new in to {
+        match old_by_id.get(new.id.as_str()) {
+            None => out.push(&new.file, &new.id, Kind::EventAdded, format!("new webhook event `{}`", new.id)),
+            Some(old) => {
+                if old.discriminator != new.discriminator {
+                    let show = |d: &[(String, String)]| {
+                        d.iter().map(|(f, v)| format!("`{f}` = `{v}`")).collect::<Vec<_>>().join(" and ")
+                    };
+                    out.push(
+                        &new.file,
+                        &new.id,
+                        Kind::EventDiscriminatorChanged,
+                        format!("recognised by {} instead of {}", show(&new.discriminator), show(&old.discriminator)),
+                    );
+                }
+                compare_fields(&old.fields, &new.fields, &new.file, &new.id, FieldKinds::EVENT, out);
+            }
+        }
+    }
+    for old in from.iter().filter(|old| !to.iter().any(|new| new.id == old.id)) {
+        out.push(&old.file, &old.id, Kind::EventRemoved, format!("webhook event `{}` is gone", old.id));
+    }
+}

@@ -1,0 +1,201 @@
+//! Writing generated files all-or-nothing.
+//!
+//! `regen` first computes every file it owns, then hands them to a [`FileSet`]: it compares
+//! each with what is on disk (JSON files as values, the rest as text), and either reports the
+//! stale ones (check mode) or writes them. Writing stages each new file beside its target and
+//! renames it into place; if any step fails, every file already replaced or removed is put
+//! back as it was, so a failed regen leaves the work tree untouched. No crate does this
+//! journal-and-rollback over a set of files, hence this module.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// How two versions of a file are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Compare {
+    /// Byte for byte.
+    Text,
+    /// As JSON values: formatting differences do not count.
+    Json,
+}
+
+/// A change the set would make, relative to the workspace root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Change {
+    Write(PathBuf),
+    Create(PathBuf),
+    Remove(PathBuf),
+}
+
+impl Change {
+    pub(crate) fn path(&self) -> &Path {
+        match self {
+            Change::Write(p) | Change::Create(p) | Change::Remove(p) => p,
+        }
+    }
+}
+
+/// Why writing the set failed; the tree was restored.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot {action} {path}: {source} (nothing was changed: every file is as it was)")]
+pub(crate) struct WriteError {
+    action: &'static str,
+    path: String,
+    #[source]
+    source: io::Error,
+}
+
+/// Files a command owns, with their wanted contents, under one root.
+pub(crate) struct FileSet {
+    root: PathBuf,
+    writes: Vec<(PathBuf, String, Compare)>,
+    removals: Vec<PathBuf>,
+}
+
+/// What a file looked like before the set touched it, to restore it.
+enum Original {
+    Absent,
+    Present(Vec<u8>),
+}
+
+impl FileSet {
+    pub(crate) fn new(root: &Path) -> Self {
+        FileSet { root: root.to_owned(), writes: Vec::new(), removals: Vec::new() }
+    }
+
+    /// Wants `relative` to hold `contents`.
+    pub(crate) fn write(&mut self, relative: impl Into<PathBuf>, contents: String, compare: Compare) {
+        self.writes.push((relative.into(), contents, compare));
+    }
+
+    /// Wants `relative` gone (if it exists).
+    pub(crate) fn remove(&mut self, relative: impl Into<PathBuf>) {
+        self.removals.push(relative.into());
+    }
+
+    /// The changes applying the set would make, in a stable order.
+    pub(crate) fn changes(&self) -> Vec<Change> {
+        let mut changes = Vec::new();
+        for (relative, contents, compare) in &self.writes {
+            match fs::read(self.root.join(relative)) {
+                Err(_) => changes.push(Change::Create(relative.clone())),
+                Ok(current) if !same(&current, contents, *compare) => changes.push(Change::Write(relative.clone())),
+                Ok(_) => {}
+            }
+        }
+        for relative in &self.removals {
+            if self.root.join(relative).exists() {
+                changes.push(Change::Remove(relative.clone()));
+            }
+        }
+        changes.sort_by(|a, b| a.path().cmp(b.path()));
+        changes
+    }
+
+    /// Applies every change, or none: on the first failure everything done so far is undone.
+    pub(crate) fn apply(&self) -> Result<Vec<Change>, WriteError> {
+        let changes = self.changes();
+        let mut journal: Vec<(PathBuf, Original)> = Vec::new();
+        let result = self.apply_changes(&changes, &mut journal);
+        if result.is_err() {
+            for (path, original) in journal.into_iter().rev() {
+                // Best effort: the original bytes are in memory, so a restore can only fail
+                // where the very same write just succeeded.
+                let _ = match original {
+                    Original::Absent => fs::remove_file(&path),
+                    Original::Present(bytes) => fs::write(&path, bytes),
+                };
+            }
+        }
+        result.map(|()| changes)
+    }
+
+    fn apply_changes(&self, changes: &[Change], journal: &mut Vec<(PathBuf, Original)>) -> Result<(), WriteError> {
+        for change in changes {
+            let path = self.root.join(change.path());
+            let shown = change.path().display().to_string();
+            let original = match fs::read(&path) {
+                Ok(bytes) => Original::Present(bytes),
+                Err(_) => Original::Absent,
+            };
+            match change {
+                Change::Remove(_) => {
+                    fs::remove_file(&path).map_err(|source| WriteError { action: "remove", path: shown, source })?;
+                }
+                Change::Write(relative) | Change::Create(relative) => {
+                    let contents =
+                        &self.writes.iter().find(|(p, ..)| p == relative).expect("a change comes from a write").1;
+                    replace(&path, contents.as_bytes()).map_err(|source| WriteError {
+                        action: "write",
+                        path: shown,
+                        source,
+                    })?;
+                }
+            }
+            journal.push((path, original));
+        }
+        Ok(())
+    }
+}
+
+fn same(current: &[u8], wanted: &str, compare: Compare) -> bool {
+    match compare {
+        Compare::Text => current == wanted.as_bytes(),
+        Compare::Json => {
+            let current = serde_json::from_slice::<serde_json::Value>(current).ok();
+            current.is_some() && current == serde_json::from_str::<serde_json::Value>(wanted).ok()
+        }
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so `path`
+/// holds either its old or its new contents, never a torn write.
+fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(parent)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let staged = parent.join(format!(".{name}.regen-tmp"));
+    fs::write(&staged, bytes)?;
+    fs::rename(&staged, path).inspect_err(|_| {
+        let _ = fs::remove_file(&staged);
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_halfway_restores_every_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::write(root.join("a.txt"), "old a").unwrap();
+        fs::write(root.join("gone.txt"), "old gone").unwrap();
+        // `c.txt` is a non-empty directory: renaming a file over it fails.
+        fs::create_dir_all(root.join("c.txt/inside")).unwrap();
+        let mut set = FileSet::new(root);
+        set.write("a.txt", "new a".into(), Compare::Text);
+        set.write("b.txt", "new b".into(), Compare::Text);
+        set.write("c.txt", "new c".into(), Compare::Text);
+        set.remove("gone.txt");
+        let error = set.apply().unwrap_err().to_string();
+        assert!(error.starts_with("cannot write c.txt:"), "{error}");
+        assert_eq!(fs::read_to_string(root.join("a.txt")).unwrap(), "old a");
+        assert!(!root.join("b.txt").exists());
+        assert_eq!(fs::read_to_string(root.join("gone.txt")).unwrap(), "old gone");
+        let leftovers: Vec<_> = fs::read_dir(root).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers.len(), 3, "{leftovers:?}");
+    }
+
+    #[test]
+    fn json_is_compared_as_values() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("s.json"), "{\"a\": 1,\n \"b\": [2]}").unwrap();
+        let mut set = FileSet::new(dir.path());
+        set.write("s.json", "{\"a\":1,\"b\":[2]}".into(), Compare::Json);
+        assert!(set.changes().is_empty());
+        set.write("t.json", "{}".into(), Compare::Json);
+        assert_eq!(set.changes(), vec![Change::Create("t.json".into())]);
+    }
+}
