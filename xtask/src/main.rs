@@ -14,6 +14,10 @@ mod transaction;
 #[derive(Parser)]
 #[command(about = "Maintainer commands of plugchat-rs")]
 struct Cli {
+    /// The workspace to work in (default: the one this xtask was built from). Tests point it
+    /// at a temporary copy.
+    #[arg(long, global = true, value_name = "DIR")]
+    workspace: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -68,12 +72,11 @@ enum Command {
     },
 }
 
-fn run_diff(from: &str, to: Option<&str>, format: diff::Format) -> Result<(), String> {
-    let root = regen::workspace_root();
+fn run_diff(root: &std::path::Path, from: &str, to: Option<&str>, format: diff::Format) -> Result<(), String> {
     let docs = root.join(regen::DOCS);
     let to = to.unwrap_or(docs.to_str().unwrap_or(regen::DOCS));
-    let from = diff::source::load(from, &root, regen::DOCS).map_err(|e| e.to_string())?;
-    let to = diff::source::load(to, &root, regen::DOCS).map_err(|e| e.to_string())?;
+    let from = diff::source::load(from, root, regen::DOCS).map_err(|e| e.to_string())?;
+    let to = diff::source::load(to, root, regen::DOCS).map_err(|e| e.to_string())?;
     let errors = diff::source::unparsed(&from, &to);
     let api_diff =
         diff::compare(&plugchat_codegen::api_surface(&from.spec), &plugchat_codegen::api_surface(&to.spec), errors);
@@ -82,9 +85,11 @@ fn run_diff(from: &str, to: Option<&str>, format: diff::Format) -> Result<(), St
 }
 
 fn main() -> ExitCode {
-    let result = match Cli::parse().command {
-        Command::Regen { check } => regen::run(check).map_err(|e| e.to_string()),
-        Command::Diff { from, to, format } => run_diff(&from, to.as_deref(), format),
+    let cli = Cli::parse();
+    let root = cli.workspace.unwrap_or_else(regen::workspace_root);
+    let result = match cli.command {
+        Command::Regen { check } => regen::run(&root, check).map_err(|e| e.to_string()),
+        Command::Diff { from, to, format } => run_diff(&root, &from, to.as_deref(), format),
         Command::Check { docs, allow_errors } => check::run(&docs, allow_errors),
         Command::Conformance { docs, examples } => conformance::run(&docs, &examples),
         Command::BenchCompile { runs } => bench_compile::run(runs),

@@ -167,7 +167,14 @@ fn check_features(root: &Path, spec: &Spec) -> Result<(), RegenError> {
 
 /// Regenerates everything under `root` (a workspace), or in check mode reports what is stale.
 pub(crate) fn regen(root: &Path, check: bool) -> Result<Report, RegenError> {
-    let (spec, diagnostics) = plugchat_spec::parse_tree(&root.join(DOCS));
+    let (spec, mut diagnostics) = plugchat_spec::parse_tree(&root.join(DOCS));
+    // Name pages as `docs-spec/...`, the way the maintainer sees the tree.
+    let prefix = format!("{}/", root.display().to_string().trim_end_matches('/'));
+    for diagnostic in &mut diagnostics {
+        if let Some(relative) = diagnostic.location.file.strip_prefix(&prefix) {
+            diagnostic.location.file = relative.to_owned();
+        }
+    }
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let summary = format!(
         "pages: {}, operations: {}, diagnostics: {}",
@@ -197,9 +204,8 @@ pub(crate) fn regen(root: &Path, check: bool) -> Result<Report, RegenError> {
 }
 
 /// The command: regen, then what it means for the API (docs-spec at `HEAD` → work tree).
-pub(crate) fn run(check: bool) -> Result<(), RegenError> {
-    let root = workspace_root();
-    let report = regen(&root, check)?;
+pub(crate) fn run(root: &Path, check: bool) -> Result<(), RegenError> {
+    let report = regen(root, check)?;
     for diagnostic in &report.diagnostics {
         eprintln!("{diagnostic}");
     }
@@ -221,7 +227,7 @@ pub(crate) fn run(check: bool) -> Result<(), RegenError> {
     }
     println!("{}", report.summary);
     if !check {
-        match head_to_work_tree(&root) {
+        match head_to_work_tree(root) {
             Ok(diff) => print!("{}", diff::render(&diff, diff::Format::Text)),
             Err(error) => println!("API diff against HEAD skipped: {error}"),
         }

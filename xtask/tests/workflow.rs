@@ -1,0 +1,384 @@
+//! The maintainer's loop, run for real: a temporary copy of the workspace's generated files
+//! and docs-spec (a git repository, like a clone), a real edit of a page, then the `xtask`
+//! binary. Asserts what the maintainer sees: the exit status, the files touched (and only
+//! those), the API diff's verdicts, and a tree left exactly as it was after a failure.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// What regen reads and writes, copied from the real workspace.
+const COPIED: &[&str] = &[
+    "docs-spec",
+    "crates/plugchat-api/spec.json",
+    "crates/plugchat-api/Cargo.toml",
+    "crates/plugchat-spec/tests/snapshots",
+    "crates/plugchat-codegen/tests/snapshots",
+];
+
+const SEND_TEXT: &str = "docs-spec/message/send-message-text.md";
+const SEND_TEXT_CODE: &str = "crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__send-text.snap";
+const SEND_TEXT_MODEL: &str =
+    "crates/plugchat-spec/tests/snapshots/snapshots__docs_spec__message__send-message-text.md.snap";
+
+struct Workspace {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+}
+
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+fn git(root: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .current_dir(root)
+        .args(["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+}
+
+impl Workspace {
+    /// A committed copy of the real workspace's docs and generated files.
+    fn new() -> Workspace {
+        let real = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        // Inside a subdirectory, so `../shared/corpus` is absent: regen skips those snapshots.
+        let root = dir.path().join("workspace");
+        for path in COPIED {
+            copy(&real.join(path), &root.join(path));
+        }
+        git(&root, &["init", "-q"]);
+        git(&root, &["add", "-A"]);
+        git(&root, &["commit", "-q", "-m", "docs as published"]);
+        Workspace { _dir: dir, root }
+    }
+
+    fn xtask(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("--workspace")
+            .arg(&self.root)
+            .args(args)
+            .current_dir(&self.root)
+            .output()
+            .unwrap()
+    }
+
+    fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.root.join(relative)).unwrap()
+    }
+
+    /// Replaces `old` (which must occur once) in a file.
+    fn edit(&self, relative: &str, old: &str, new: &str) {
+        let text = self.read(relative);
+        assert_eq!(text.matches(old).count(), 1, "`{old}` must occur once in {relative}");
+        std::fs::write(self.root.join(relative), text.replace(old, new)).unwrap();
+    }
+
+    /// Every file under the root (but `.git`), with its bytes.
+    fn files(&self) -> BTreeMap<String, Vec<u8>> {
+        fn walk(dir: &Path, root: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.file_name().is_some_and(|n| n == ".git") {
+                    continue;
+                }
+                if path.is_dir() {
+                    walk(&path, root, out);
+                } else {
+                    let relative = path.strip_prefix(root).unwrap().display().to_string();
+                    out.insert(relative, std::fs::read(&path).unwrap());
+                }
+            }
+        }
+        let mut out = BTreeMap::new();
+        walk(&self.root, &self.root, &mut out);
+        out
+    }
+
+    /// The files that differ between two listings.
+    fn touched(before: &BTreeMap<String, Vec<u8>>, after: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+        let mut paths: Vec<String> = before.keys().chain(after.keys()).cloned().collect();
+        paths.sort();
+        paths.dedup();
+        paths.into_iter().filter(|p| before.get(p) != after.get(p)).collect()
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// The diff's JSON changes as `(operation, kind, wire, rust)`.
+fn changes(ws: &Workspace) -> (String, Vec<(String, String, String, String)>) {
+    let output = ws.xtask(&["diff", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let field = |c: &serde_json::Value, k: &str| c[k].as_str().unwrap().to_owned();
+    let list = json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (field(c, "operation"), field(c, "kind"), field(c, "wire"), field(c, "rust")))
+        .collect();
+    (json["bump"].as_str().unwrap().to_owned(), list)
+}
+
+#[test]
+fn an_unchanged_tree_is_up_to_date() {
+    let ws = Workspace::new();
+    let before = ws.files();
+    let output = ws.xtask(&["regen"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("everything was up to date"), "{}", stdout(&output));
+    assert!(stdout(&output).ends_with("changes: 0, breaking: 0, bump: none\n"), "{}", stdout(&output));
+    assert_eq!(Workspace::touched(&before, &ws.files()), Vec::<String>::new());
+    assert!(ws.xtask(&["regen", "--check"]).status.success());
+}
+
+/// The first scenario: a required row added without touching the example is a warning;
+/// regen goes through, touches exactly the page's files, and says the bump is major.
+#[test]
+fn a_warning_never_stops_regen_and_nothing_is_deleted() {
+    let ws = Workspace::new();
+    let before = ws.files();
+    ws.edit(
+        SEND_TEXT,
+        "| message | string | O texto da mensagem |\n",
+        "| message | string | O texto da mensagem |\n| linkPreview | boolean | Mostra a prévia do link |\n",
+    );
+    let stale = ws.xtask(&["regen", "--check"]);
+    assert!(!stale.status.success());
+    assert!(stderr(&stale).contains("crates/plugchat-api/spec.json"), "{}", stderr(&stale));
+
+    let output = ws.xtask(&["regen"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("send-message-text.md:36:1: warning: `linkPreview`"), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(out.contains("[required-attribute-added, wire breaking, rust major]"), "{out}");
+    assert!(out.ends_with("changes: 1, breaking: 1, bump: major\n"), "{out}");
+    let touched = Workspace::touched(&before, &ws.files());
+    assert_eq!(
+        touched,
+        ["crates/plugchat-api/spec.json", SEND_TEXT_CODE, SEND_TEXT_MODEL, SEND_TEXT].map(String::from)
+    );
+    assert!(ws.read(SEND_TEXT_CODE).contains("link_preview: bool"));
+    assert!(ws.xtask(&["regen", "--check"]).status.success());
+}
+
+/// The second scenario: a required attribute, a removed response field and a
+/// changed type, each named with its verdicts.
+#[test]
+fn a_breaking_edit_is_reported_as_major() {
+    let ws = Workspace::new();
+    ws.edit(
+        SEND_TEXT,
+        "| message | string | O texto da mensagem |\n",
+        "| message | string | O texto da mensagem |\n| linkPreview | boolean | Mostra a prévia do link |\n",
+    );
+    ws.edit(
+        SEND_TEXT,
+        "\"message\": \"Olá, *Plug Chat*\"\n",
+        "\"message\": \"Olá, *Plug Chat*\",\n  \"linkPreview\": true\n",
+    );
+    ws.edit(SEND_TEXT, "| delayMessage | number |", "| delayMessage | integer |");
+    let text = ws.read(SEND_TEXT);
+    let zaap_row = text.lines().find(|l| l.starts_with("| zaapId")).unwrap().to_owned();
+    let zaap_example = text.lines().find(|l| l.trim_start().starts_with("\"zaapId\"")).unwrap().to_owned();
+    ws.edit(SEND_TEXT, &format!("{zaap_row}\n"), "");
+    ws.edit(SEND_TEXT, &format!("{zaap_example}\n"), "");
+
+    let output = ws.xtask(&["regen"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("warning"), "the edit is consistent: {}", stderr(&output));
+    assert!(stdout(&output).ends_with("bump: major\n"), "{}", stdout(&output));
+
+    // `cargo xtask diff` (HEAD against the work tree) names each change for the reviewer.
+    let output = ws.xtask(&["diff", "--from", "HEAD", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["bump"], "major");
+    let kinds: Vec<(&str, &str, &str, &str)> = json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["page"].as_str().unwrap(),
+                c["kind"].as_str().unwrap(),
+                c["wire"].as_str().unwrap(),
+                c["rust"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let page = "message/send-message-text.md";
+    for expected in [
+        (page, "required-attribute-added", "breaking", "major"),
+        (page, "attribute-type-changed", "breaking", "major"),
+        (page, "response-field-removed", "breaking", "major"),
+    ] {
+        assert!(kinds.contains(&expected), "{expected:?} not in {kinds:?}");
+    }
+    assert!(json["changes"].as_array().unwrap().iter().all(|c| c["operation"] == "send-text"));
+}
+
+#[test]
+fn a_new_page_creates_its_snapshots_and_is_minor() {
+    let ws = Workspace::new();
+    let before = ws.files();
+    let page =
+        ws.read(SEND_TEXT).replace("id: send-text", "id: send-text-later").replace("/send-text", "/send-text-later");
+    std::fs::write(ws.root.join("docs-spec/message/send-text-later.md"), page).unwrap();
+    let output = ws.xtask(&["regen"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let touched = Workspace::touched(&before, &ws.files());
+    assert_eq!(
+        touched,
+        [
+            "crates/plugchat-api/spec.json",
+            "crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__send-text-later.snap",
+            "crates/plugchat-spec/tests/snapshots/snapshots__docs_spec__message__send-text-later.md.snap",
+            "docs-spec/message/send-text-later.md",
+        ]
+        .map(String::from)
+    );
+    let (bump, changes) = changes(&ws);
+    assert_eq!(bump, "minor");
+    assert_eq!(changes, [("send-text-later".into(), "operation-added".into(), "compatible".into(), "minor".into())]);
+}
+
+#[test]
+fn a_removed_page_removes_only_its_snapshots_and_is_major() {
+    let ws = Workspace::new();
+    let before = ws.files();
+    std::fs::remove_file(ws.root.join(SEND_TEXT)).unwrap();
+    let output = ws.xtask(&["regen"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let after = ws.files();
+    assert_eq!(
+        Workspace::touched(&before, &after),
+        ["crates/plugchat-api/spec.json", SEND_TEXT_CODE, SEND_TEXT_MODEL, SEND_TEXT].map(String::from)
+    );
+    assert!(!after.contains_key(SEND_TEXT_CODE) && !after.contains_key(SEND_TEXT_MODEL));
+    assert!(stdout(&output).contains(&format!("removed {SEND_TEXT_CODE}")), "{}", stdout(&output));
+    let (bump, changes) = changes(&ws);
+    assert_eq!(bump, "major");
+    assert_eq!(changes, [("send-text".into(), "operation-removed".into(), "breaking".into(), "major".into())]);
+}
+
+#[test]
+fn a_renamed_id_is_a_rename_not_a_removal() {
+    let ws = Workspace::new();
+    ws.edit(SEND_TEXT, "id: send-text\n", "id: send-message-text\n");
+    let output = ws.xtask(&["regen"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!ws.root.join(SEND_TEXT_CODE).exists());
+    assert!(
+        ws.root.join("crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__send-message-text.snap").exists()
+    );
+    let (bump, changes) = changes(&ws);
+    assert_eq!(bump, "major");
+    assert_eq!(
+        changes,
+        [("send-message-text".into(), "operation-renamed".into(), "compatible".into(), "major".into())]
+    );
+}
+
+/// A failure halfway through writing (a snapshot path that cannot be written) leaves every
+/// file as it was, though spec.json and other snapshots were due to change.
+#[test]
+fn a_failure_halfway_leaves_the_tree_as_it_was() {
+    let ws = Workspace::new();
+    let page =
+        ws.read(SEND_TEXT).replace("id: send-text", "id: send-text-later").replace("/send-text", "/send-text-later");
+    std::fs::write(ws.root.join("docs-spec/message/send-text-later.md"), page).unwrap();
+    ws.edit(SEND_TEXT, "| message | string |", "| message | texto |");
+    // A directory (with a file in it) where the new page's code snapshot must go.
+    let blocker = ws.root.join("crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__send-text-later.snap");
+    std::fs::create_dir_all(&blocker).unwrap();
+    std::fs::write(blocker.join("keep"), "x").unwrap();
+    let before = ws.files();
+
+    let output = ws.xtask(&["regen"]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(
+        message.contains(
+            "cannot write crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__send-text-later.snap"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("nothing was changed"), "{message}");
+    assert_eq!(Workspace::touched(&before, &ws.files()), Vec::<String>::new());
+}
+
+/// A page with an error stops regen before anything is written, naming the page.
+#[test]
+fn a_page_with_an_error_stops_regen_before_writing() {
+    let ws = Workspace::new();
+    ws.edit(
+        SEND_TEXT,
+        "| message | string | O texto da mensagem |\n",
+        "| message | string | O texto da mensagem |\n| linkPreview | boolean | x |\n",
+    );
+    let text = ws.read(SEND_TEXT);
+    let method_line = text.lines().find(|l| l.contains("https://") && l.contains("send-text")).unwrap().to_owned();
+    ws.edit(SEND_TEXT, &method_line, "no method here");
+    let before = ws.files();
+    let output = ws.xtask(&["regen"]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("docs-spec/message/send-message-text.md:"), "{message}");
+    assert!(message.contains("error: docs-spec/ has 1 error(s)"), "{message}");
+    assert_eq!(Workspace::touched(&before, &ws.files()), Vec::<String>::new());
+}
+
+/// The two upstream revisions (from `../shared/corpus`, which CI always has): a large diff of
+/// trees with parse errors, compared as far as they parse.
+#[test]
+fn diff_of_the_two_corpus_revisions() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    assert!(corpus.is_dir(), "{} is missing: this test needs ../shared/corpus", corpus.display());
+    let (from, to) = (corpus.join("plugchat-docs-2022-03/docs"), corpus.join("plugchat-docs/docs"));
+    let run = |format: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["diff", "--from", from.to_str().unwrap(), "--to", to.to_str().unwrap(), "--format", format])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output)
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(json["bump"], "major");
+    let has = |page: &str, kind: &str| {
+        json["changes"].as_array().unwrap().iter().any(|c| c["page"] == page && c["kind"] == kind)
+    };
+    assert!(has("chats/get-pending-chats.md", "operation-added"));
+    assert!(has("webhooks/webhooksConf/update-webhook-receive.md", "operation-removed"));
+    assert!(has("group/metadata-group.md", "response-field-added"));
+    assert!(has("webhooks/update-webhook-disconnected.md", "path-changed"));
+    let errors: Vec<&str> = json["errors"].as_array().unwrap().iter().map(|e| e["error"].as_str().unwrap()).collect();
+    assert!(errors.iter().any(|e| e.starts_with("buttons/api-buttons.md:")), "{errors:?}");
+
+    let text = run("text");
+    let last = text.lines().last().unwrap();
+    let count = json["changes"].as_array().unwrap().len();
+    assert_eq!(last, format!("changes: {count}, breaking: {}, bump: major", text.matches("wire breaking").count()));
+    let markdown = run("markdown");
+    assert!(markdown.contains("| Operation | Page | Change | Wire | Rust | Details |"), "{markdown}");
+    assert_eq!(markdown.matches("\n| `").count(), count);
+}
