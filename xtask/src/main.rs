@@ -8,6 +8,7 @@ mod bench_compile;
 mod check;
 mod conformance;
 mod diff;
+mod generate;
 mod regen;
 mod transaction;
 
@@ -55,6 +56,21 @@ enum Command {
         #[arg(long)]
         allow_errors: bool,
     },
+    /// Write a standalone client crate for any docs tree of this format.
+    Generate {
+        /// The docs tree.
+        #[arg(long)]
+        docs: std::path::PathBuf,
+        /// The crate's directory (created if needed).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// The crate's name [default: the directory's name].
+        #[arg(long)]
+        name: Option<String>,
+        /// Leave out pages with errors (listed) instead of refusing the tree.
+        #[arg(long)]
+        allow_errors: bool,
+    },
     /// Time the build of plugchat-api (macro) against the same code pre-expanded.
     BenchCompile {
         /// Builds per measurement (the median is reported).
@@ -90,6 +106,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Regen { check } => regen::run(&root, check).map_err(|e| e.to_string()),
         Command::Diff { from, to, format } => run_diff(&root, &from, to.as_deref(), format),
+        Command::Generate { docs, out, name, allow_errors } => {
+            let root = std::path::absolute(&root).unwrap_or(root);
+            generate::run(&root, &docs, &out, name.as_deref(), allow_errors)
+        }
         Command::Check { docs, allow_errors } => check::run(&docs, allow_errors),
         Command::Conformance { docs, examples } => conformance::run(&docs, &examples),
         Command::BenchCompile { runs } => bench_compile::run(runs),
