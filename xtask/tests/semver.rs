@@ -1,0 +1,447 @@
+//! The `rust` verdicts of `cargo xtask diff` are checked, not guessed: for each kind of change,
+//! a small docs tree before and after it, and a consumer written against the crate generated
+//! from the old tree. Both crates are generated with `cargo xtask generate` and built for real
+//! (one cargo invocation, a shared target dir); the consumer must compile against the old
+//! crate always, and against the new one exactly when the diff did not say `major`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::Command;
+
+/// A page of the demo API, with the parts a case changes.
+#[derive(Clone)]
+struct Page {
+    id: &'static str,
+    method: &'static str,
+    path: &'static str,
+    title: &'static str,
+    /// `| name | Tipo | description |` rows.
+    required: Vec<&'static str>,
+    optional: Vec<&'static str>,
+    request_example: &'static str,
+    response_rows: Vec<&'static str>,
+    response_example: &'static str,
+    extra_statuses: &'static str,
+}
+
+fn send() -> Page {
+    Page {
+        id: "demo-send",
+        method: "POST",
+        path: "/v1/demo/send",
+        title: "Enviar",
+        required: vec!["| phone | string | Telefone |"],
+        optional: vec!["| delay | integer | Espera em segundos |", "| kind | string | Tipo. Valores: `a`, `b` |"],
+        request_example: r#"{"phone": "5511999999999"}"#,
+        response_rows: vec!["| id | string | Identificador |", "| note | string | Nota |"],
+        response_example: r#"{"id": "abc"}"#,
+        extra_statuses: "",
+    }
+}
+
+fn other() -> Page {
+    Page {
+        id: "demo-other",
+        method: "GET",
+        path: "/v1/demo/other",
+        title: "Outro",
+        required: vec![],
+        optional: vec!["| page | integer | Página |"],
+        request_example: "",
+        response_rows: vec!["| ok | boolean | Deu certo |"],
+        response_example: r#"{"ok": true}"#,
+        extra_statuses: "",
+    }
+}
+
+fn table(rows: &[&str]) -> String {
+    let mut out = String::from("| Atributos | Tipo | Descrição |\n| :-- | :-: | :-- |\n");
+    for row in rows {
+        out.push_str(row);
+        out.push('\n');
+    }
+    out
+}
+
+fn render(page: &Page) -> String {
+    let mut text = format!(
+        "---\nid: {}\ntitle: {}\n---\n\n## Método\n\n`{}` https://api.example.com{}\n\n## Header\n\n\
+         | Key | Value |\n| :-: | :-: |\n| Authorization: | token |\n\n## Conceituação\n\n{} algo.\n\n## Atributos\n\n",
+        page.id, page.title, page.method, page.path, page.title
+    );
+    if !page.required.is_empty() {
+        text.push_str(&format!("### Obrigatórios\n\n{}\n", table(&page.required)));
+    }
+    if !page.optional.is_empty() {
+        text.push_str(&format!("### Opcionais\n\n{}\n", table(&page.optional)));
+    }
+    if !page.request_example.is_empty() {
+        text.push_str(&format!("## Request Body\n\n```json\n{}\n```\n\n", page.request_example));
+    }
+    text.push_str(&format!(
+        "## Response\n\n### 200\n\n{}\nExemplo\n\n```json\n{}\n```\n\n### 405\n\nMétodo errado.\n{}",
+        table(&page.response_rows),
+        page.response_example,
+        page.extra_statuses
+    ));
+    text
+}
+
+struct Case {
+    name: &'static str,
+    old: Vec<Page>,
+    new: Vec<Page>,
+    /// A consumer module written against the old crate.
+    consumer: &'static str,
+    kind: &'static str,
+    bump: &'static str,
+}
+
+const CALL_SEND: &str = r#"
+pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
+    let answer = client.demo_send().phone("5511999999999").send().await?.into_inner();
+    let _ = answer;
+    Ok(())
+}"#;
+
+fn cases() -> Vec<Case> {
+    let with = |f: &dyn Fn(&mut Page)| {
+        let mut page = send();
+        f(&mut page);
+        vec![page]
+    };
+    vec![
+        Case {
+            name: "required-attribute-added",
+            old: vec![send()],
+            new: with(&|p| {
+                p.required.push("| message | string | Texto |");
+                p.request_example = r#"{"phone": "5511999999999", "message": "oi"}"#;
+            }),
+            consumer: CALL_SEND,
+            kind: "required-attribute-added",
+            bump: "major",
+        },
+        Case {
+            name: "optional-attribute-added",
+            old: vec![send()],
+            new: with(&|p| p.optional.push("| caption | string | Legenda |")),
+            consumer: CALL_SEND,
+            kind: "optional-attribute-added",
+            bump: "minor",
+        },
+        Case {
+            name: "attribute-removed",
+            old: vec![send()],
+            new: with(&|p| p.optional.retain(|r| !r.contains("delay"))),
+            consumer: r#"
+pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
+    client.demo_send().phone("1").delay(5).send().await?;
+    Ok(())
+}"#,
+            kind: "attribute-removed",
+            bump: "major",
+        },
+        Case {
+            name: "attribute-made-optional",
+            old: vec![send()],
+            new: with(&|p| {
+                p.required.clear();
+                p.optional.push("| phone | string | Telefone |");
+            }),
+            consumer: CALL_SEND,
+            kind: "attribute-made-optional",
+            bump: "minor",
+        },
+        Case {
+            name: "attribute-made-required",
+            old: vec![send()],
+            new: with(&|p| {
+                p.optional.retain(|r| !r.contains("delay"));
+                p.required.push("| delay | integer | Espera em segundos |");
+                p.request_example = r#"{"phone": "5511999999999", "delay": 2}"#;
+            }),
+            consumer: CALL_SEND,
+            kind: "attribute-made-required",
+            bump: "major",
+        },
+        Case {
+            name: "attribute-type-changed",
+            old: vec![send()],
+            new: with(&|p| p.optional[0] = "| delay | boolean | Esperar |"),
+            consumer: r#"
+pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
+    client.demo_send().phone("1").delay(5).send().await?;
+    Ok(())
+}"#,
+            kind: "attribute-type-changed",
+            bump: "major",
+        },
+        Case {
+            name: "allowed-values-added",
+            old: vec![send()],
+            new: with(&|p| p.optional[1] = "| kind | string | Tipo. Valores: `a`, `b`, `c` |"),
+            consumer: r#"
+pub fn consumer(kind: crate::demo::DemoSendKind) -> &'static str {
+    match kind {
+        crate::demo::DemoSendKind::A => "a",
+        crate::demo::DemoSendKind::B => "b",
+    }
+}"#,
+            kind: "allowed-values-added",
+            bump: "major",
+        },
+        Case {
+            name: "response-field-added",
+            old: vec![send()],
+            new: with(&|p| {
+                p.response_rows.push("| status | string | Situação |");
+                p.response_example = r#"{"id": "abc", "status": "ok"}"#;
+            }),
+            consumer: r#"
+pub async fn consumer(client: &crate::Client) -> Result<String, crate::Error> {
+    let answer = client.demo_send().phone("1").send().await?.into_inner();
+    Ok(answer.id)
+}"#,
+            kind: "response-field-added",
+            bump: "minor",
+        },
+        Case {
+            name: "response-field-removed",
+            old: vec![send()],
+            new: with(&|p| p.response_rows.retain(|r| !r.contains("note"))),
+            consumer: r#"
+pub async fn consumer(client: &crate::Client) -> Result<Option<String>, crate::Error> {
+    let answer = client.demo_send().phone("1").send().await?.into_inner();
+    Ok(answer.note)
+}"#,
+            kind: "response-field-removed",
+            bump: "major",
+        },
+        Case {
+            name: "response-field-made-optional",
+            old: vec![send()],
+            new: with(&|p| p.response_example = r#"{"note": "x"}"#),
+            consumer: r#"
+pub async fn consumer(client: &crate::Client) -> Result<String, crate::Error> {
+    let answer = client.demo_send().phone("1").send().await?.into_inner();
+    Ok(answer.id)
+}"#,
+            kind: "response-field-made-optional",
+            bump: "major",
+        },
+        Case {
+            name: "response-field-made-required",
+            old: vec![send()],
+            new: with(&|p| p.response_example = r#"{"id": "abc", "note": "x"}"#),
+            consumer: r#"
+pub async fn consumer(client: &crate::Client) -> Result<Option<String>, crate::Error> {
+    let answer = client.demo_send().phone("1").send().await?.into_inner();
+    Ok(answer.note)
+}"#,
+            kind: "response-field-made-required",
+            bump: "major",
+        },
+        Case {
+            name: "operation-added",
+            old: vec![send()],
+            new: vec![send(), other()],
+            consumer: CALL_SEND,
+            kind: "operation-added",
+            bump: "minor",
+        },
+        Case {
+            name: "operation-removed",
+            old: vec![send(), other()],
+            new: vec![send()],
+            consumer: r#"
+pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
+    client.demo_other().send().await?;
+    Ok(())
+}"#,
+            kind: "operation-removed",
+            bump: "major",
+        },
+        Case {
+            name: "operation-renamed",
+            old: vec![send()],
+            new: with(&|p| p.id = "demo-send-message"),
+            consumer: CALL_SEND,
+            kind: "operation-renamed",
+            bump: "major",
+        },
+        Case {
+            name: "method-changed",
+            old: vec![send()],
+            new: with(&|p| p.method = "PUT"),
+            consumer: CALL_SEND,
+            kind: "method-changed",
+            bump: "patch",
+        },
+        Case {
+            name: "path-changed",
+            old: vec![send()],
+            new: with(&|p| p.path = "/v1/demo/send-message"),
+            consumer: CALL_SEND,
+            kind: "path-changed",
+            bump: "patch",
+        },
+        Case {
+            name: "description-changed",
+            old: vec![send()],
+            new: with(&|p| p.title = "Enviar agora"),
+            consumer: CALL_SEND,
+            kind: "description-changed",
+            bump: "patch",
+        },
+        Case {
+            name: "status-added",
+            old: vec![send()],
+            new: with(&|p| p.extra_statuses = "\n### 404\n\nNão achou.\n"),
+            consumer: CALL_SEND,
+            kind: "status-added",
+            bump: "patch",
+        },
+        Case {
+            name: "fixed-attribute-added",
+            old: vec![send()],
+            new: with(&|p| {
+                p.required.push("| mode | string | Modo. Valores: `fast` |");
+                p.request_example = r#"{"phone": "5511999999999", "mode": "fast"}"#;
+            }),
+            consumer: CALL_SEND,
+            kind: "fixed-attribute-added",
+            bump: "patch",
+        },
+    ]
+}
+
+fn write_tree(dir: &Path, pages: &[Page]) {
+    std::fs::create_dir_all(dir.join("demo")).unwrap();
+    std::fs::write(dir.join("api.yml"), "base_url: https://api.example.com/v1\n").unwrap();
+    for page in pages {
+        std::fs::write(dir.join("demo").join(format!("{}.md", page.id)), render(page)).unwrap();
+    }
+}
+
+fn xtask(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().unwrap()
+}
+
+/// Generates a member crate of the test workspace from `tree`, with the consumers beside the API.
+fn member(root: &Path, name: &str, tree: &Path, consumers: &[&str]) {
+    let out = root.join(name);
+    let output = xtask(&["generate", "--docs", tree.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
+    // Members of the test workspace, not crates of their own.
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    let manifest = manifest.split("\n# A crate of its own").next().unwrap().to_owned();
+    std::fs::write(out.join("Cargo.toml"), manifest).unwrap();
+    let mut lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    for (i, consumer) in consumers.iter().enumerate() {
+        lib.push_str(&format!("\n#[allow(dead_code, unused_variables)]\nmod consumer_{i} {{{consumer}\n}}\n"));
+    }
+    std::fs::write(out.join("src/lib.rs"), lib).unwrap();
+}
+
+/// Keeps a copy of an old tree for its shared crate.
+fn member_tree_placeholder(root: &Path, position: usize, tree: &Path) {
+    let target = root.join(format!("trees/old-{position}"));
+    std::fs::create_dir_all(target.join("demo")).unwrap();
+    for entry in std::fs::read_dir(tree.join("demo")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), target.join("demo").join(entry.file_name())).unwrap();
+    }
+    std::fs::copy(tree.join("api.yml"), target.join("api.yml")).unwrap();
+}
+
+#[test]
+fn rust_verdicts_match_what_compiles() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let cases = cases();
+    let mut members = Vec::new();
+    // Cases sharing an old tree share one old crate, each consumer in a module of its own.
+    let mut old_crates: Vec<(String, Vec<&str>)> = Vec::new();
+    let mut old_crate_of = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let (old, new) = (root.join(format!("trees/{i}-old")), root.join(format!("trees/{i}-new")));
+        write_tree(&old, &case.old);
+        write_tree(&new, &case.new);
+        let output =
+            xtask(&["diff", "--from", old.to_str().unwrap(), "--to", new.to_str().unwrap(), "--format", "json"]);
+        assert!(output.status.success(), "{}: {}", case.name, String::from_utf8_lossy(&output.stderr));
+        let diff: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert!(diff["errors"].as_array().unwrap().is_empty(), "{}: {diff}", case.name);
+        let kinds: Vec<&str> =
+            diff["changes"].as_array().unwrap().iter().map(|c| c["kind"].as_str().unwrap()).collect();
+        assert!(kinds.contains(&case.kind), "{}: {kinds:?}", case.name);
+        assert_eq!(diff["bump"], case.bump, "{}: {diff:#}", case.name);
+        let old_text: String = case.old.iter().map(render).collect();
+        let position = old_crates.iter().position(|(text, _)| *text == old_text).unwrap_or_else(|| {
+            old_crates.push((old_text, Vec::new()));
+            member_tree_placeholder(root, old_crates.len() - 1, &old);
+            old_crates.len() - 1
+        });
+        old_crates[position].1.push(case.consumer);
+        old_crate_of.push(format!("old-{position}"));
+        member(root, &format!("case-{i}-new"), &new, &[case.consumer]);
+        members.push(format!("\"case-{i}-new\""));
+    }
+    for (position, (_, consumers)) in old_crates.iter().enumerate() {
+        let tree = root.join(format!("trees/old-{position}"));
+        member(root, &format!("old-{position}"), &tree, consumers);
+        members.push(format!("\"old-{position}\""));
+    }
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", ")),
+    )
+    .unwrap();
+    // The workspace's own lock file: the same dependency versions, already built by earlier runs.
+    std::fs::copy(workspace.join("Cargo.lock"), root.join("Cargo.lock")).unwrap();
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(root)
+        .args(["build", "--workspace", "--keep-going", "--message-format=json", "--quiet"])
+        .env("CARGO_TARGET_DIR", workspace.join("target/generated"))
+        .output()
+        .unwrap();
+    // Crates whose compilation reported an error, from cargo's JSON messages.
+    let mut failed = BTreeSet::new();
+    let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in output.stdout.split(|b| *b == b'\n') {
+        let Ok(message) = serde_json::from_slice::<serde_json::Value>(line) else { continue };
+        if message["reason"] == "compiler-message" && message["message"]["level"] == "error" {
+            let krate = message["target"]["name"].as_str().unwrap_or_default().replace('_', "-");
+            errors
+                .entry(krate.clone())
+                .or_default()
+                .push(message["message"]["message"].as_str().unwrap_or("").to_owned());
+            failed.insert(krate);
+        }
+    }
+    let mut wrong = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let (old, new) = (format!("case-{i}-old"), format!("case-{i}-new"));
+        if failed.contains(&old) {
+            wrong.push(format!(
+                "{}: the consumer does not even compile against the old crate: {:?}",
+                case.name, errors[&old]
+            ));
+        }
+        let breaks = failed.contains(&new);
+        if breaks != (case.bump == "major") {
+            wrong.push(format!(
+                "{}: verdict `{}` but the consumer {} against the new crate {:?}",
+                case.name,
+                case.bump,
+                if breaks { "fails to compile" } else { "compiles" },
+                errors.get(&new)
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}\n\ncargo stderr:\n{}", wrong.join("\n"), String::from_utf8_lossy(&output.stderr));
+}
