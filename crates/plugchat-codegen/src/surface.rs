@@ -88,6 +88,8 @@ pub struct ParamSurface {
     pub allowed_values: Vec<String>,
     /// The documented Tipo, as written.
     pub documented_type: String,
+    /// The description column (the setter's rustdoc).
+    pub description: String,
 }
 
 /// The success response's Rust type.
@@ -110,6 +112,8 @@ pub struct FieldSurface {
     pub rust_type: String,
     /// Whether the Rust field is `Option`.
     pub optional: bool,
+    /// The description column (the field's rustdoc).
+    pub description: String,
 }
 
 /// One `WebhookEvent` variant.
@@ -159,6 +163,7 @@ pub fn operation_surface(page: &Page) -> Option<OperationSurface> {
                 location: location(param.place),
                 allowed_values: attribute.map(|a| a.allowed_values.clone()).unwrap_or_default(),
                 documented_type: attribute.map(|a| a.ty.clone()).unwrap_or_else(|| "string".to_owned()),
+                description: attribute.map(|a| a.description.clone()).unwrap_or_default(),
                 wire_name: param.wire_name,
             }
         })
@@ -174,6 +179,7 @@ pub fn operation_surface(page: &Page) -> Option<OperationSurface> {
                     wire_name: f.wire_name.clone(),
                     rust_type: type_text(&f.ty),
                     optional: !f.required,
+                    description: f.doc.clone(),
                 })
                 .collect(),
         })
@@ -203,6 +209,7 @@ pub fn event_surface(page: &Page) -> Option<EventSurface> {
         wire_name: attribute.name.clone(),
         rust_type: type_text(&crate::types::rust_type_or_value(&attribute.ty)),
         optional,
+        description: attribute.description.clone(),
     };
     Some(EventSurface {
         id: page.id.clone(),

@@ -345,6 +345,9 @@ fn compare_params(old: &[ParamSurface], new: &[ParamSurface], page: &str, id: &s
                 );
             }
         }
+        if old.description != new.description {
+            out.push(page, id, Kind::DescriptionChanged, format!("description of `{name}` changed"));
+        }
         if old.location != new.location {
             out.push(
                 page,
@@ -456,6 +459,14 @@ fn compare_fields(
                 id,
                 kinds.retyped,
                 format!("{} `{}`: `{}` → `{}`", kinds.what, new.wire_name, old.rust_type, new.rust_type),
+            );
+        }
+        if old.description != new.description {
+            out.push(
+                page,
+                id,
+                Kind::DescriptionChanged,
+                format!("description of {} `{}` changed", kinds.what, new.wire_name),
             );
         }
         match (old.optional, new.optional) {
