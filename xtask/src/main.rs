@@ -46,6 +46,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = diff::Format::Text)]
         format: diff::Format,
+        /// Print the kinds of change with their verdicts (markdown) instead of diffing.
+        #[arg(long)]
+        list_kinds: bool,
     },
     /// Lint a docs tree: one line per diagnostic, then a summary.
     Check {
@@ -105,7 +108,11 @@ fn main() -> ExitCode {
     let root = cli.workspace.unwrap_or_else(regen::workspace_root);
     let result = match cli.command {
         Command::Regen { check } => regen::run(&root, check).map_err(|e| e.to_string()),
-        Command::Diff { from, to, format } => run_diff(&root, &from, to.as_deref(), format),
+        Command::Diff { list_kinds: true, .. } => {
+            print!("{}", diff::Kind::table());
+            Ok(())
+        }
+        Command::Diff { from, to, format, .. } => run_diff(&root, &from, to.as_deref(), format),
         Command::Generate { docs, out, name, allow_errors } => {
             let root = std::path::absolute(&root).unwrap_or(root);
             generate::run(&root, &docs, &out, name.as_deref(), allow_errors)

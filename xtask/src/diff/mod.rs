@@ -6,6 +6,7 @@
 //! the old docs now get it wrong on HTTP?) and `rust` (what the change does to code written
 //! against the generated crate, under Cargo's semver rules). The rules are in [`Kind::verdicts`]
 //! and `tests/semver.rs` compiles a consumer per kind to prove the `rust` column.
+//! README.md's table of kinds is [`Kind::table`]; a test keeps the two equal.
 
 mod render;
 pub(crate) mod source;
@@ -87,55 +88,117 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    /// The verdicts of a change of this kind: the one place the rules live.
+    /// Every kind, in the order the README's table lists them.
+    pub(crate) const ALL: [Kind; 34] = [
+        Kind::OperationAdded,
+        Kind::OperationRemoved,
+        Kind::OperationRenamed,
+        Kind::MethodChanged,
+        Kind::PathChanged,
+        Kind::DescriptionChanged,
+        Kind::RequiredAttributeAdded,
+        Kind::OptionalAttributeAdded,
+        Kind::FixedAttributeAdded,
+        Kind::AttributeRemoved,
+        Kind::FixedAttributeRemoved,
+        Kind::AttributeMadeRequired,
+        Kind::AttributeMadeOptional,
+        Kind::AttributeTypeChanged,
+        Kind::AttributeDocumentedTypeChanged,
+        Kind::AllowedValuesAdded,
+        Kind::AllowedValuesRemoved,
+        Kind::AttributeLocationChanged,
+        Kind::ResponseShapeChanged,
+        Kind::ResponseFieldAdded,
+        Kind::ResponseFieldRemoved,
+        Kind::ResponseFieldTypeChanged,
+        Kind::ResponseFieldMadeOptional,
+        Kind::ResponseFieldMadeRequired,
+        Kind::StatusAdded,
+        Kind::StatusRemoved,
+        Kind::EventAdded,
+        Kind::EventRemoved,
+        Kind::EventDiscriminatorChanged,
+        Kind::EventFieldAdded,
+        Kind::EventFieldRemoved,
+        Kind::EventFieldTypeChanged,
+        Kind::EventFieldMadeOptional,
+        Kind::EventFieldMadeRequired,
+    ];
+
+    /// The verdicts of a change of this kind, and why: the one place the rules live.
     pub(crate) fn verdicts(self) -> (Wire, Bump) {
+        self.rule().0
+    }
+
+    /// Why the verdicts are what they are (the README's table).
+    pub(crate) fn reason(self) -> &'static str {
+        self.rule().1
+    }
+
+    fn rule(self) -> ((Wire, Bump), &'static str) {
         use Bump::{Major, Minor, Patch};
         use Kind::*;
         use Wire::{Breaking, Compatible};
         match self {
-            OperationAdded => (Compatible, Minor),
-            OperationRemoved => (Breaking, Major),
-            // Same endpoint, new method name: calls to the old name stop compiling.
-            OperationRenamed => (Compatible, Major),
-            // The crate sends what the new docs say; code calling it does not change.
-            MethodChanged | PathChanged => (Breaking, Patch),
-            DescriptionChanged => (Compatible, Patch),
-            // A new required builder member: `send()` is not callable without it.
-            RequiredAttributeAdded => (Breaking, Major),
-            OptionalAttributeAdded => (Compatible, Minor),
-            // The method sends the one allowed value itself.
-            FixedAttributeAdded => (Breaking, Patch),
-            // The setter disappears; the service no longer documents the value.
-            AttributeRemoved => (Compatible, Major),
-            FixedAttributeRemoved => (Compatible, Patch),
-            AttributeMadeRequired => (Breaking, Major),
-            // bon's setter of an optional member takes the value itself, so calls still compile.
-            AttributeMadeOptional => (Compatible, Minor),
-            AttributeTypeChanged => (Breaking, Major),
-            AttributeDocumentedTypeChanged => (Breaking, Patch),
-            // Request enums are exhaustive: a new variant breaks a `match` on them.
-            AllowedValuesAdded => (Compatible, Major),
-            AllowedValuesRemoved => (Breaking, Major),
-            AttributeLocationChanged => (Breaking, Patch),
-            ResponseShapeChanged => (Breaking, Major),
-            // Response structs are `#[non_exhaustive]`.
-            ResponseFieldAdded => (Compatible, Minor),
-            ResponseFieldRemoved => (Breaking, Major),
-            ResponseFieldTypeChanged => (Breaking, Major),
-            ResponseFieldMadeOptional => (Breaking, Major),
-            ResponseFieldMadeRequired => (Compatible, Major),
-            // Error statuses only document `Error::Api`; any 2xx is a success.
-            StatusAdded | StatusRemoved => (Compatible, Patch),
-            // `WebhookEvent` and its payload structs are `#[non_exhaustive]`.
-            EventAdded => (Compatible, Minor),
-            EventRemoved => (Breaking, Major),
-            EventDiscriminatorChanged => (Breaking, Patch),
-            EventFieldAdded => (Compatible, Minor),
-            EventFieldRemoved => (Breaking, Major),
-            EventFieldTypeChanged => (Breaking, Major),
-            EventFieldMadeOptional => (Breaking, Major),
-            EventFieldMadeRequired => (Compatible, Major),
+            OperationAdded => ((Compatible, Minor), "a new `Client` method"),
+            OperationRemoved => ((Breaking, Major), "the endpoint is gone, and so is its method"),
+            OperationRenamed => {
+                ((Compatible, Major), "same endpoint, new page id: calls to the old method name stop compiling")
+            }
+            MethodChanged => ((Breaking, Patch), "the crate sends the new method; calling code does not change"),
+            PathChanged => ((Breaking, Patch), "the crate sends to the new path; calling code does not change"),
+            DescriptionChanged => ((Compatible, Patch), "rustdoc only"),
+            RequiredAttributeAdded => {
+                ((Breaking, Major), "a new required builder member: `send()` does not compile without it")
+            }
+            OptionalAttributeAdded => ((Compatible, Minor), "a new optional setter"),
+            FixedAttributeAdded => ((Breaking, Patch), "one allowed value: the method sends it itself, no setter"),
+            AttributeRemoved => {
+                ((Compatible, Major), "the setter disappears; the service ignores what it no longer documents")
+            }
+            FixedAttributeRemoved => ((Compatible, Patch), "the method stops sending it; there was no setter"),
+            AttributeMadeRequired => ((Breaking, Major), "calls that did not set it stop compiling"),
+            AttributeMadeOptional => {
+                ((Compatible, Minor), "bon's setter of an optional member takes the value itself: calls still compile")
+            }
+            AttributeTypeChanged => ((Breaking, Major), "the setter takes another type"),
+            AttributeDocumentedTypeChanged => ((Breaking, Patch), "the Tipo changed but maps to the same Rust type"),
+            AllowedValuesAdded => {
+                ((Compatible, Major), "request enums are exhaustive: a `match` on one stops compiling")
+            }
+            AllowedValuesRemoved => ((Breaking, Major), "the enum loses a variant"),
+            AttributeLocationChanged => {
+                ((Breaking, Patch), "path, query, body or header: the crate sends it where the docs now say")
+            }
+            ResponseShapeChanged => ((Breaking, Major), "object, list or untyped JSON: `send()` returns another type"),
+            ResponseFieldAdded => ((Compatible, Minor), "response structs are `#[non_exhaustive]`"),
+            ResponseFieldRemoved => ((Breaking, Major), "reading the field stops compiling"),
+            ResponseFieldTypeChanged => ((Breaking, Major), "the field has another type"),
+            ResponseFieldMadeOptional => ((Breaking, Major), "`T` becomes `Option<T>`"),
+            ResponseFieldMadeRequired => ((Compatible, Major), "`Option<T>` becomes `T`"),
+            StatusAdded => ((Compatible, Patch), "error statuses only document `Error::Api`; any 2xx is a success"),
+            StatusRemoved => ((Compatible, Patch), "error statuses only document `Error::Api`; any 2xx is a success"),
+            EventAdded => ((Compatible, Minor), "`WebhookEvent` is `#[non_exhaustive]`"),
+            EventRemoved => ((Breaking, Major), "the variant is gone"),
+            EventDiscriminatorChanged => ((Breaking, Patch), "the crate recognises the event by the new values"),
+            EventFieldAdded => ((Compatible, Minor), "payload structs are `#[non_exhaustive]`"),
+            EventFieldRemoved => ((Breaking, Major), "reading the field stops compiling"),
+            EventFieldTypeChanged => ((Breaking, Major), "the field has another type"),
+            EventFieldMadeOptional => ((Breaking, Major), "`T` becomes `Option<T>`"),
+            EventFieldMadeRequired => ((Compatible, Major), "`Option<T>` becomes `T`"),
         }
+    }
+
+    /// The README's table of kinds and verdicts.
+    pub(crate) fn table() -> String {
+        let mut out = String::from("| kind | wire | rust | why |\n|---|---|---|---|\n");
+        for kind in Kind::ALL {
+            let (wire, rust) = kind.verdicts();
+            let wire = if wire == Wire::Breaking { "breaking" } else { "compatible" };
+            out.push_str(&format!("| `{}` | {wire} | {} | {} |\n", kind.name(), rust.as_str(), kind.reason()));
+        }
+        out
     }
 
     pub(crate) fn name(self) -> String {
@@ -510,5 +573,20 @@ fn compare_events(from: &[EventSurface], to: &[EventSurface], out: &mut Changes)
     }
     for old in from.iter().filter(|old| !to.iter().any(|new| new.id == old.id)) {
         out.push(&old.file, &old.id, Kind::EventRemoved, format!("webhook event `{}` is gone", old.id));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kind;
+
+    /// The README's table of kinds is generated from [`Kind::rule`], so it cannot drift.
+    #[test]
+    fn readme_lists_every_kind_with_its_verdicts() {
+        let readme = std::fs::read_to_string(crate::regen::workspace_root().join("README.md")).unwrap();
+        let table = Kind::table();
+        assert!(readme.contains(&table), "README.md's table of diff kinds is stale; it should read:\n{table}");
+        let names: std::collections::BTreeSet<String> = Kind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(names.len(), Kind::ALL.len(), "a kind is listed twice");
     }
 }
