@@ -5,6 +5,10 @@
 //! `target/bench-compile/` that shares the target directory, so it reuses the same built
 //! dependencies). Each build is timed `runs` times after touching the crate's source; the
 //! medians give seconds, seconds per operation, and the macro's overhead over pre-expanded code.
+//!
+//! With `--cold`, what a user pays: a one-call consumer of plugchat-api and the same call
+//! written by hand with reqwest + serde, each built from scratch (a fresh target dir, the same
+//! lock file), interleaved so both see the same machine load.
 
 use std::path::Path;
 use std::process::Command;
@@ -76,6 +80,113 @@ fn write_preexpanded(root: &Path) -> Result<std::path::PathBuf, String> {
     );
     std::fs::write(dir.join("src/lib.rs"), source).map_err(|e| e.to_string())?;
     Ok(dir)
+}
+
+/// `main.rs` of the consumer that uses plugchat-api.
+const WITH_API: &str = r#"#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let client = plugchat_api::Client::builder().token("token").build().expect("client");
+    match client.get_profile_picture().phone("5511999999999").send().await {
+        Ok(pictures) => println!("{} pictures", pictures.len()),
+        Err(error) => eprintln!("{error}"),
+    }
+}
+"#;
+
+/// `main.rs` of the same call written by hand.
+const BY_HAND: &str = r#"#[derive(Debug, serde::Deserialize)]
+struct Picture {
+    link: String,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let answer = reqwest::Client::new()
+        .get("https://app.plugchat.com.br/api/whatsapp/profile-picture")
+        .query(&[("phone", "5511999999999")])
+        .header("Authorization", "token")
+        .send()
+        .await;
+    match answer {
+        Ok(response) => match response.json::<Vec<Picture>>().await {
+            Ok(pictures) => println!("{} pictures, first {:?}", pictures.len(), pictures.first().map(|p| &p.link)),
+            Err(error) => eprintln!("{error}"),
+        },
+        Err(error) => eprintln!("{error}"),
+    }
+}
+"#;
+
+/// Writes a consumer crate; returns its directory.
+fn write_consumer(root: &Path, name: &str, dependencies: &str, main: &str) -> Result<std::path::PathBuf, String> {
+    let dir = root.join("target/bench-compile").join(name);
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+    let manifest = format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\n{dependencies}tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\n[workspace]\n"
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("src/main.rs"), main).map_err(|e| e.to_string())?;
+    Ok(dir)
+}
+
+/// How many crates `cargo build` compiles for `dir` (from its dependency tree).
+fn crate_count(dir: &Path) -> Result<usize, String> {
+    let output = Command::new(cargo())
+        .current_dir(dir)
+        .args(["tree", "-e", "normal,build", "--prefix", "none"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let mut names: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| l.trim_end_matches(" (*)").to_owned())
+        .filter(|l| !l.is_empty())
+        .collect();
+    names.sort();
+    names.dedup();
+    Ok(names.len())
+}
+
+/// Cold debug builds of the two consumers, interleaved; medians of `runs`.
+pub(crate) fn run_cold(runs: usize) -> Result<(), String> {
+    let root = workspace_root();
+    let api = root.join("crates/plugchat-api").display().to_string();
+    let with_api =
+        write_consumer(&root, "consumer-plugchat-api", &format!("plugchat-api = {{ path = \"{api}\" }}\n"), WITH_API)?;
+    let by_hand = write_consumer(
+        &root,
+        "consumer-by-hand",
+        "reqwest = { version = \"0.12\", default-features = false, features = [\"rustls-tls\", \"json\"] }\n\
+         serde = { version = \"1\", features = [\"derive\"] }\n",
+        BY_HAND,
+    )?;
+    let (mut api_times, mut hand_times) = (Vec::new(), Vec::new());
+    for run in 0..runs {
+        for (dir, times) in [(&with_api, &mut api_times), (&by_hand, &mut hand_times)] {
+            let target = dir.join("target-cold");
+            let _ = std::fs::remove_dir_all(&target);
+            let elapsed = build(dir, &target, &[])?;
+            println!(
+                "  run {}: {}: {:.1} s",
+                run + 1,
+                dir.file_name().unwrap_or_default().to_string_lossy(),
+                elapsed.as_secs_f64()
+            );
+            times.push(elapsed);
+        }
+    }
+    api_times.sort();
+    hand_times.sort();
+    let (api, hand) = (api_times[runs / 2].as_secs_f64(), hand_times[runs / 2].as_secs_f64());
+    println!(
+        "cold debug build of a one-call consumer, median of {runs}: plugchat-api {api:.1} s ({} crates), \
+         by hand with reqwest + serde {hand:.1} s ({} crates): {:.2}x",
+        crate_count(&with_api)?,
+        crate_count(&by_hand)?,
+        api / hand
+    );
+    Ok(())
 }
 
 pub(crate) fn run(runs: usize) -> Result<(), String> {

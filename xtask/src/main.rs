@@ -79,6 +79,9 @@ enum Command {
         /// Builds per measurement (the median is reported).
         #[arg(long, default_value_t = 5)]
         runs: usize,
+        /// Instead: cold builds of a one-call consumer, with plugchat-api and by hand.
+        #[arg(long)]
+        cold: bool,
     },
     /// Match HAR request examples to the operations of a docs tree and list disagreements.
     Conformance {
@@ -119,7 +122,8 @@ fn main() -> ExitCode {
         }
         Command::Check { docs, allow_errors } => check::run(&docs, allow_errors),
         Command::Conformance { docs, examples } => conformance::run(&docs, &examples),
-        Command::BenchCompile { runs } => bench_compile::run(runs),
+        Command::BenchCompile { runs, cold: false } => bench_compile::run(runs),
+        Command::BenchCompile { runs, cold: true } => bench_compile::run_cold(runs),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

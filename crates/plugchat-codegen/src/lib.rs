@@ -1,4 +1,4 @@
-//! Turns a [`plugchat_spec::Spec`] into the Rust code of a typed client.
+//! Turns a [`plugchat_model::Spec`] into the Rust code of a typed client.
 //!
 //! A plain library: the proc-macro (`plugchat-macros`), `cargo xtask` and the snapshot tests
 //! all call [`generate`]. The code it produces refers to everything by absolute path
@@ -17,7 +17,7 @@ mod webhooks;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use plugchat_spec::{SPEC_FORMAT_VERSION, Spec};
+use plugchat_model::{SPEC_FORMAT_VERSION, Spec};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -79,7 +79,7 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
     if !problems.is_empty() {
         return Err(Error { problems });
     }
-    let callbacks: Vec<&plugchat_spec::Page> = spec.pages.iter().filter(|p| p.callback.is_some()).collect();
+    let callbacks: Vec<&plugchat_model::Page> = spec.pages.iter().filter(|p| p.callback.is_some()).collect();
     if let Some(first) = callbacks.first() {
         sections.entry(first.section.as_str()).or_default().push(webhooks::generate_webhooks(&callbacks));
     }

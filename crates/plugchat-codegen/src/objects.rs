@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use plugchat_spec::{Attribute, ObjectType, Operation};
+use plugchat_model::{Attribute, ObjectType, Operation};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 

@@ -3,7 +3,7 @@
 //! The builder comes from `bon` (re-exported by the runtime): required attributes are
 //! required members, so leaving one out does not compile; optional ones are `Option`s.
 
-use plugchat_spec::{Attribute, Operation, Page, RequestExample, Response};
+use plugchat_model::{Attribute, Operation, Page, RequestExample, Response};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;

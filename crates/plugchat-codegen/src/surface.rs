@@ -5,7 +5,7 @@
 //! [`crate::operation::response_shape`]), so a tool that compares two surfaces (`cargo xtask
 //! diff`) judges exactly what users compile against, never a second reading of the docs.
 
-use plugchat_spec::{Page, Spec};
+use plugchat_model::{Page, Spec};
 use proc_macro2::TokenStream;
 use serde::Serialize;
 
@@ -205,7 +205,7 @@ pub fn operation_surface(page: &Page) -> Option<OperationSurface> {
 /// The surface of one callback page.
 pub fn event_surface(page: &Page) -> Option<EventSurface> {
     let callback = page.callback.as_ref()?;
-    let field = |attribute: &plugchat_spec::Attribute, optional: bool| FieldSurface {
+    let field = |attribute: &plugchat_model::Attribute, optional: bool| FieldSurface {
         wire_name: attribute.name.clone(),
         rust_type: type_text(&crate::types::rust_type_or_value(&attribute.ty)),
         optional,

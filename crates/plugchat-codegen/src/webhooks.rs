@@ -1,7 +1,7 @@
 //! `WebhookEvent`: one variant per callback page, told apart by the payload itself, with
 //! typed nested content built from the pages' dotted field names (`image.imageUrl`).
 
-use plugchat_spec::{Attribute, Page};
+use plugchat_model::{Attribute, Page};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use plugchat_spec::{SPEC_FORMAT_VERSION, Spec};
+use plugchat_model::{SPEC_FORMAT_VERSION, Spec};
 use proc_macro::TokenStream;
 use quote::quote;
 use syn::{LitStr, parse_macro_input};

@@ -16,18 +16,22 @@ mod frontmatter;
 mod har;
 mod json;
 mod markdown;
-mod model;
+/// The model crate, under the name the parser's modules use.
+mod model {
+    pub(crate) use plugchat_model::*;
+}
 mod page;
 mod reconcile;
 mod tree;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use har::{Finding, HarRequest, check_examples, read_har};
-pub use model::{
+pub use page::parse_page;
+/// The model lives in `plugchat-model` (what the generator reads); the parser builds it.
+pub use plugchat_model::{
     Attribute, Callback, CallbackExample, Discriminator, Header, Location, Method, ObjectType, Operation, Page,
     RequestExample, Response, SPEC_FORMAT_VERSION, Spec,
 };
-pub use page::parse_page;
 
 /// Reads a JSON example as pages write them, repairing comments, trailing commas, `ou`
 /// alternatives, prose lines, missing commas and concatenated values. Returns the value and

@@ -1,7 +1,11 @@
 //! The spec model: what the pages say, with where each part was written.
 //!
-//! It is what `cargo xtask regen` writes for the macro to read, so every type is
-//! serialisable and [`SPEC_FORMAT_VERSION`] changes whenever its shape does.
+//! It is what `cargo xtask regen` writes (`spec.json`) for the macro to read, so every type is
+//! serialisable and [`SPEC_FORMAT_VERSION`] changes whenever its shape does. It lives apart
+//! from the markdown parser (`plugchat-spec`) so that the proc-macro, and with it every user of
+//! the generated client, compiles only this model and not pulldown-cmark or a YAML parser.
+
+#![deny(missing_docs)]
 
 use std::fmt;
 
