@@ -23,8 +23,16 @@ async fn picture_link(client: &Client, phone: &str) -> Result<Option<String>, Er
 async fn receive(body: axum::body::Bytes) -> axum::http::StatusCode {
     use plugchat_api::webhooks::WebhookEvent;
     match WebhookEvent::from_slice(&body) {
-        Ok(WebhookEvent::MessageReceived(m)) => println!("{}: {:?}", m.phone, m.text.and_then(|t| t.message)),
-        Ok(other) => println!("{}: {other:?}", other.name()),
+        Ok(WebhookEvent::MessageReceived(m)) if m.notification.is_some() => {
+            println!("notification {:?} {:?}", m.notification, m.notification_parameters)
+        }
+        Ok(WebhookEvent::MessageReceived(m)) => println!("{:?}: {:?}", m.phone, m.text.and_then(|t| t.message)),
+        Ok(other) => {
+            for mismatch in other.mismatches() {
+                eprintln!("{}: {mismatch}", other.name()) // a value the docs did not announce; the event still decoded
+            }
+            println!("{}: {other:?}", other.name())
+        }
         Err(error) => {
             eprintln!("{error}");
             return axum::http::StatusCode::BAD_REQUEST;

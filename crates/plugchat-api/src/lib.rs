@@ -38,5 +38,5 @@ pub type BlockingClient = plugchat_runtime::BlockingClient<Client>;
 
 pub use plugchat_runtime::{
     ApiError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_WEBHOOK_BYTES, DEFAULT_TIMEOUT, Error,
-    HeaderMap, Pages, RequestOptions, Response, RetryPolicy, StatusCode, WebhookError,
+    HeaderMap, Mismatch, Pages, RequestOptions, Response, RetryPolicy, StatusCode, WebhookError,
 };
