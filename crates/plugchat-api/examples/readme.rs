@@ -8,7 +8,7 @@ use plugchat_api::{Client, Error, StatusCode};
 
 async fn picture_link(client: &Client, phone: &str) -> Result<Option<String>, Error> {
     match client.get_profile_picture().phone(phone).send().await {
-        Ok(pictures) => Ok(pictures.into_inner().into_iter().next().map(|p| p.link)),
+        Ok(pictures) => Ok(pictures.into_inner().into_iter().next().and_then(|p| p.link)),
         Err(Error::Api(api)) if api.status == StatusCode::METHOD_NOT_ALLOWED => {
             eprintln!("405, the docs say: {}", api.documented.unwrap_or("nothing"));
             Ok(None)
@@ -49,7 +49,7 @@ async fn main() -> Result<(), Error> {
         .build()?;
     let pictures = client.get_profile_picture().phone("5511999999999").send().await?;
     for picture in &pictures {
-        println!("{}", picture.link);
+        println!("{}", picture.link.as_deref().unwrap_or("(no picture)")); // every response field is an Option
     }
 
     client.send_text().phone("5511999999999").message("Olá!").delay_message(3).send().await?;
@@ -62,7 +62,7 @@ async fn main() -> Result<(), Error> {
 
     let mut chats = client.get_chats_stream(50);
     while let Some(chat) = chats.next().await {
-        println!("{}", chat?.name);
+        println!("{:?}", chat?.name);
     }
     println!("{:?}", picture_link(&client, "5511999999999").await?);
     let _app: axum::Router = axum::Router::new().route("/webhooks", axum::routing::post(receive));

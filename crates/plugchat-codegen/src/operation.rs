@@ -195,8 +195,10 @@ fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) ->
         Some(Value::Object(object)) => (false, Some(object)),
         _ => (false, None),
     };
-    let present = |name: &str| sample.is_none_or(|s| s.get(name).is_some_and(|v| !v.is_null()));
-    let mut fields: Vec<(String, TokenStream, bool, String)> = response
+    // Every field is an `Option`: the docs never prove a field cannot be `null` (the format has
+    // no such marker, and an example only shows one filled value), and a call that did its work
+    // must not fail over one empty field (ARCHITECTURE.md, "Nulls").
+    let mut fields: Vec<(String, TokenStream, String)> = response
         .fields
         .iter()
         .map(|f| {
@@ -208,7 +210,7 @@ fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) ->
                 shown.is_none_or(|v| scalar != (v.is_array() || v.is_object()))
             });
             let ty = declared.or_else(|| shown.map(example_type)).unwrap_or_else(|| value.clone());
-            (f.name.clone(), ty, present(&f.name), f.description.clone())
+            (f.name.clone(), ty, f.description.clone())
         })
         .collect();
     if let Some(sample) = sample {
@@ -217,7 +219,6 @@ fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) ->
                 fields.push((
                     key.clone(),
                     example_type(example),
-                    false,
                     "Shown in the docs' example; not in its table.".to_owned(),
                 ));
             }
@@ -227,23 +228,18 @@ fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) ->
         return untyped;
     }
     let name = if is_list { format_ident!("{prefix}Item") } else { format_ident!("{prefix}Response") };
-    let field_tokens = fields.iter().map(|(wire, ty, required, doc)| {
+    let field_tokens = fields.iter().map(|(wire, ty, doc)| {
         let ident = names::snake(wire);
         let rename = (ident.to_string().trim_start_matches("r#") != wire).then(|| quote!(#[serde(rename = #wire)]));
         let docs = doc_lines(doc);
-        let decode = match (types::lenient_decoder(ty), required) {
-            (Some(decoder), true) => {
-                let path = format!("::plugchat_runtime::__private::lenient::{decoder}");
-                quote!(#[serde(deserialize_with = #path)])
-            }
-            (Some(decoder), false) => {
+        let decode = match types::lenient_decoder(ty) {
+            Some(decoder) => {
                 let path = format!("::plugchat_runtime::__private::lenient::option_{decoder}");
                 quote!(#[serde(default, deserialize_with = #path)])
             }
-            (None, _) => quote!(),
+            None => quote!(#[serde(default)]),
         };
-        let ty = if *required { ty.clone() } else { quote!(::core::option::Option<#ty>) };
-        quote! { #docs #rename #decode pub #ident: #ty, }
+        quote! { #docs #rename #decode pub #ident: ::core::option::Option<#ty>, }
     });
     let mut doc = format!(
         "{} of [`Client::{method}`](crate::Client::{method}) (status {}).",
@@ -251,7 +247,8 @@ fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) ->
         response.status
     );
     doc.push_str(
-        "\n\nFields the service adds later are ignored; fields that are only in the docs' table are optional.",
+        "\n\nEvery field is an `Option`: `null` or absent is `None`, never a decode error. Fields the service \
+         adds later are ignored.",
     );
     if let Some(example) = &response.example {
         doc.push_str("\n\nExample from the docs:\n```json\n");
