@@ -5,7 +5,7 @@
 //! let client = plugchat_api::Client::builder().token("my-token").build()?;
 //! let pictures = client.get_profile_picture().phone("5511999999999").send().await?;
 //! for picture in &pictures {
-//!     println!("{}", picture.link);
+//!     println!("{}", picture.link.as_deref().unwrap_or("(no picture)")); // every response field is an Option
 //! }
 //! # Ok(())
 //! # }
