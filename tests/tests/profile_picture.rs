@@ -22,7 +22,7 @@ async fn sends_the_documented_request_and_decodes_the_documented_answer() {
 
     assert_eq!(pictures.status(), StatusCode::OK);
     assert_eq!(pictures.len(), 1);
-    assert_eq!(pictures[0].link, "Url com a foto do contato");
+    assert_eq!(pictures[0].link.as_deref(), Some("Url com a foto do contato"));
     assert!(format!("{:?}", pictures[0]).contains("link"));
 
     let requests = server.requests();
@@ -40,7 +40,7 @@ async fn a_single_object_decodes_as_one_item() {
         RecordingServer::start([Reply::json(serde_json::json!({ "link": "https://pps.example/1.jpg", "new": 1 }))])
             .await;
     let pictures = client(&server).get_profile_picture().phone("5511999999999").send().await.expect("call");
-    let links: Vec<&str> = pictures.iter().map(|p| p.link.as_str()).collect();
+    let links: Vec<&str> = pictures.iter().filter_map(|p| p.link.as_deref()).collect();
     assert_eq!(links, ["https://pps.example/1.jpg"]);
 }
 

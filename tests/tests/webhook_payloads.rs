@@ -1,6 +1,8 @@
 //! Every webhook payload example of the docs decodes into its own `WebhookEvent` variant
 //! (never `Unknown`, never an error): docs-spec's into its page's event, both upstream
-//! revisions' as an insta snapshot lists. Also: size limit, bad JSON, bad fields and unknown events.
+//! revisions' as an insta snapshot lists. Also: what is not an event (size limit, bad JSON, not
+//! an object, no event named), unknown events, and real-traffic shapes: null and missing
+//! fields, notifications, values of another type.
 
 use std::path::{Path, PathBuf};
 
@@ -156,18 +158,125 @@ fn every_upstream_payload_decodes_into_a_documented_event() {
 }
 
 #[test]
-fn bad_payloads_are_typed_errors() {
+fn payloads_that_are_not_events_are_typed_errors() {
     let big = vec![b' '; plugchat_api::DEFAULT_MAX_WEBHOOK_BYTES + 1];
     assert!(matches!(WebhookEvent::from_slice(&big), Err(WebhookError::TooLarge { .. })));
     assert!(matches!(WebhookEvent::from_slice(b"{\"type\": "), Err(WebhookError::NotJson(_))));
-    let error =
-        WebhookEvent::from_slice(br#"{"type":"ReceivedCallback","phone":"1","messageId":"m","momment":{"x":1}}"#)
-            .unwrap_err();
-    let WebhookError::Invalid { event, path, .. } = &error else { panic!("{error:?}") };
-    assert_eq!((*event, path.as_str()), ("message-received", "momment"));
+    for (bytes, found) in [
+        (&br#"[{"type":"ReceivedCallback","phone":"1"}]"#[..], "array"),
+        (b"null", "null"),
+        (br#""ReceivedCallback""#, "string"),
+        (b"5", "number"),
+    ] {
+        assert_eq!(WebhookEvent::from_slice(bytes), Err(WebhookError::NotAnObject { found }), "{bytes:?}");
+    }
+    for (bytes, found) in [
+        (&br#"{"type":5,"phone":"1"}"#[..], "number"),
+        (br#"{"type":null}"#, "null"),
+        (br#"{"type":["ReceivedCallback"]}"#, "array"),
+    ] {
+        assert_eq!(WebhookEvent::from_slice(bytes), Err(WebhookError::BadDiscriminator { field: "type", found }));
+    }
+    assert_eq!(
+        WebhookEvent::from_slice(br#"{"phone":"5544999999999","momment":1}"#),
+        Err(WebhookError::NoDiscriminator { fields: WebhookEvent::DISCRIMINATORS })
+    );
+    assert_eq!(WebhookEvent::DISCRIMINATORS, ["attendance.status", "type"]);
+    assert!(matches!(WebhookEvent::from_slice(b"{}"), Err(WebhookError::NoDiscriminator { .. })));
+}
+
+#[test]
+fn unknown_events_keep_their_json() {
     let unknown = WebhookEvent::from_slice(br#"{"type":"SomethingNewCallback","x":1}"#).unwrap();
     assert_eq!(unknown, WebhookEvent::Unknown(serde_json::json!({"type":"SomethingNewCallback","x":1})));
+    assert!(unknown.mismatches().is_empty());
+    let unknown = WebhookEvent::from_slice(br#"{"attendance":{"status":"PAUSED"}}"#).unwrap();
+    assert_eq!(unknown.name(), "unknown");
     let event: WebhookEvent =
         serde_json::from_str(r#"{"type":"DisconnectedCallback","momment":1,"error":"x","disconnected":true}"#).unwrap();
     assert_eq!(event.name(), "disconnected");
+}
+
+#[test]
+fn a_byte_order_mark_before_the_payload_is_accepted() {
+    let event = WebhookEvent::from_slice(b"\xEF\xBB\xBF{\"type\":\"DisconnectedCallback\",\"momment\":1}").unwrap();
+    assert_eq!(event.name(), "disconnected");
+    assert!(matches!(WebhookEvent::from_slice(b"\xEF\xBB\xBF"), Err(WebhookError::NotJson(_))));
+}
+
+/// A received text from a contact without a profile picture or name: the shape of real
+/// traffic that used to be refused at `photo`.
+#[test]
+fn null_fields_of_a_received_message_are_none() {
+    let payload = br#"{"instanceId":"I","messageId":"M","phone":"5544999999999","fromMe":false,
+        "momment":1632228638000,"status":"RECEIVED","chatName":null,"senderPhoto":null,"senderName":null,
+        "participantPhone":null,"photo":null,"broadcast":false,"referenceMessageId":null,
+        "type":"ReceivedCallback","text":{"message":"oi","title":null}}"#;
+    let WebhookEvent::MessageReceived(m) = WebhookEvent::from_slice(payload).unwrap() else { panic!() };
+    assert!(m.photo.is_none() && m.chat_name.is_none() && m.sender_name.is_none() && m.reference_message_id.is_none());
+    assert_eq!(m.phone.as_deref(), Some("5544999999999"));
+    assert_eq!(m.momment, Some(1632228638000));
+    assert_eq!(m.text.as_ref().and_then(|t| t.message.as_deref()), Some("oi"));
+    assert!(m.mismatches().is_empty(), "{:?}", m.mismatches());
+}
+
+#[test]
+fn notifications_decode_with_their_parameters() {
+    let payload = br#"{"instanceId":"I","phone":"5544999999999","fromMe":false,"momment":1,"status":"RECEIVED",
+        "chatName":"x","senderName":"x","photo":null,"broadcast":false,"type":"ReceivedCallback",
+        "notification":"PROFILE_NAME_UPDATED","profileName":"Novo"}"#;
+    let WebhookEvent::MessageReceived(m) = WebhookEvent::from_slice(payload).unwrap() else { panic!() };
+    assert_eq!(m.message_id, None);
+    assert_eq!(m.notification.as_deref(), Some("PROFILE_NAME_UPDATED"));
+    assert_eq!(m.profile_name.as_deref(), Some("Novo"));
+
+    let payload = br#"{"phone":"120363019502650977-group","type":"ReceivedCallback","momment":1,
+        "notification":"MEMBERSHIP_APPROVAL_REQUEST","notificationParameters":["5544999999999", 5544888888888]}"#;
+    let WebhookEvent::MessageReceived(m) = WebhookEvent::from_slice(payload).unwrap() else { panic!() };
+    assert_eq!(m.notification.as_deref(), Some("MEMBERSHIP_APPROVAL_REQUEST"));
+    assert_eq!(m.notification_parameters.unwrap(), ["5544999999999", "5544888888888"]);
+
+    // A call notification with fields these docs do not list: decoded, and the raw JSON keeps them.
+    let payload = br#"{"phone":"5544999999999","type":"ReceivedCallback","notification":"CALL_MISSED_VOICE",
+        "callId":"C1","code":"missed","notificationParameters":null}"#;
+    let (event, raw) = WebhookEvent::from_slice_with_raw(payload).unwrap();
+    let WebhookEvent::MessageReceived(m) = event else { panic!() };
+    assert_eq!((m.call_id.as_deref(), m.notification_parameters), (Some("C1"), None));
+    assert_eq!(raw["code"], "missed");
+}
+
+/// Values of the wrong type do not reject the event: the field is `None` and the value is kept
+/// with its path.
+#[test]
+fn values_of_another_type_are_mismatches_not_errors() {
+    let payload = br#"{"type":"ReceivedCallback","phone":"1","messageId":"m","momment":{"x":1},
+        "fromMe":"maybe","text":"hello","contact":{"phones":"5544"},"image":{"imageUrl":["a"]}}"#;
+    let event = WebhookEvent::from_slice(payload).unwrap();
+    let WebhookEvent::MessageReceived(m) = &event else { panic!("{event:?}") };
+    assert_eq!((m.momment, m.from_me, &m.text), (None, None, &None));
+    assert_eq!(m.phone.as_deref(), Some("1"));
+    let mut found: Vec<(&str, &serde_json::Value)> =
+        event.mismatches().iter().map(|m| (m.path.as_str(), &m.value)).collect();
+    found.sort_by_key(|(path, _)| *path);
+    assert_eq!(
+        found,
+        [
+            ("contact.phones", &serde_json::json!("5544")),
+            ("fromMe", &serde_json::json!("maybe")),
+            ("image.imageUrl", &serde_json::json!(["a"])),
+            ("momment", &serde_json::json!({"x": 1})),
+            ("text", &serde_json::json!("hello")),
+        ]
+    );
+    let momment = event.mismatches().iter().find(|m| m.path == "momment").unwrap();
+    assert!(momment.reason.starts_with("invalid type: map"), "{momment}");
+
+    let event = WebhookEvent::from_slice(
+        br#"{"attendance":{"status":"FINISH","attendanceCategories":[{"categoryId":"1"},3,null],"customer":"x"}}"#,
+    )
+    .unwrap();
+    assert_eq!(event.name(), "attendance-finished");
+    let mut paths: Vec<&str> = event.mismatches().iter().map(|m| m.path.as_str()).collect();
+    paths.sort();
+    assert_eq!(paths, ["attendance.attendanceCategories[1]", "attendance.customer"]);
 }

@@ -8,7 +8,7 @@ use plugchat_api::{Client, Error, StatusCode};
 
 async fn picture_link(client: &Client, phone: &str) -> Result<Option<String>, Error> {
     match client.get_profile_picture().phone(phone).send().await {
-        Ok(pictures) => Ok(pictures.into_inner().into_iter().next().map(|p| p.link)),
+        Ok(pictures) => Ok(pictures.into_inner().into_iter().next().and_then(|p| p.link)),
         Err(Error::Api(api)) if api.status == StatusCode::METHOD_NOT_ALLOWED => {
             eprintln!("405, the docs say: {}", api.documented.unwrap_or("nothing"));
             Ok(None)
@@ -23,8 +23,16 @@ async fn picture_link(client: &Client, phone: &str) -> Result<Option<String>, Er
 async fn receive(body: axum::body::Bytes) -> axum::http::StatusCode {
     use plugchat_api::webhooks::WebhookEvent;
     match WebhookEvent::from_slice(&body) {
-        Ok(WebhookEvent::MessageReceived(m)) => println!("{}: {:?}", m.phone, m.text.and_then(|t| t.message)),
-        Ok(other) => println!("{}: {other:?}", other.name()),
+        Ok(WebhookEvent::MessageReceived(m)) if m.notification.is_some() => {
+            println!("notification {:?} {:?}", m.notification, m.notification_parameters)
+        }
+        Ok(WebhookEvent::MessageReceived(m)) => println!("{:?}: {:?}", m.phone, m.text.and_then(|t| t.message)),
+        Ok(other) => {
+            for mismatch in other.mismatches() {
+                eprintln!("{}: {mismatch}", other.name()) // a value the docs did not announce; the event still decoded
+            }
+            println!("{}: {other:?}", other.name())
+        }
         Err(error) => {
             eprintln!("{error}");
             return axum::http::StatusCode::BAD_REQUEST;
@@ -41,7 +49,7 @@ async fn main() -> Result<(), Error> {
         .build()?;
     let pictures = client.get_profile_picture().phone("5511999999999").send().await?;
     for picture in &pictures {
-        println!("{}", picture.link);
+        println!("{}", picture.link.as_deref().unwrap_or("(no picture)")); // every response field is an Option
     }
 
     client.send_text().phone("5511999999999").message("Olá!").delay_message(3).send().await?;
@@ -54,7 +62,7 @@ async fn main() -> Result<(), Error> {
 
     let mut chats = client.get_chats_stream(50);
     while let Some(chat) = chats.next().await {
-        println!("{}", chat?.name);
+        println!("{:?}", chat?.name);
     }
     println!("{:?}", picture_link(&client, "5511999999999").await?);
     let _app: axum::Router = axum::Router::new().route("/webhooks", axum::routing::post(receive));

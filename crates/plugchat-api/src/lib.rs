@@ -5,7 +5,7 @@
 //! let client = plugchat_api::Client::builder().token("my-token").build()?;
 //! let pictures = client.get_profile_picture().phone("5511999999999").send().await?;
 //! for picture in &pictures {
-//!     println!("{}", picture.link);
+//!     println!("{}", picture.link.as_deref().unwrap_or("(no picture)")); // every response field is an Option
 //! }
 //! # Ok(())
 //! # }
@@ -38,5 +38,5 @@ pub type BlockingClient = plugchat_runtime::BlockingClient<Client>;
 
 pub use plugchat_runtime::{
     ApiError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_WEBHOOK_BYTES, DEFAULT_TIMEOUT, Error,
-    HeaderMap, Pages, RequestOptions, Response, RetryPolicy, StatusCode, WebhookError,
+    HeaderMap, Mismatch, Pages, RequestOptions, Response, RetryPolicy, StatusCode, WebhookError,
 };

@@ -180,12 +180,11 @@ struct ResponseType {
     is_list: bool,
 }
 
-/// A field of the success response: wire name, Rust type (without `Option`), whether it is
-/// always present, and its documentation.
+/// A field of the success response: wire name, Rust type (inside the `Option` every response
+/// field is), and its documentation.
 pub(crate) struct ResponseField {
     pub(crate) wire_name: String,
     pub(crate) ty: TokenStream,
-    pub(crate) required: bool,
     pub(crate) doc: String,
 }
 
@@ -208,7 +207,9 @@ pub(crate) fn response_shape(response: &Response) -> Option<ResponseShape> {
         Some(Value::Object(object)) => (false, Some(object)),
         _ => (false, None),
     };
-    let present = |name: &str| sample.is_none_or(|s| s.get(name).is_some_and(|v| !v.is_null()));
+    // Every field is an `Option`: the docs never prove a field cannot be `null` (the format has
+    // no such marker, and an example only shows one filled value), and a call that did its work
+    // must not fail over one empty field (ARCHITECTURE.md, "Nulls").
     let mut fields: Vec<ResponseField> = response
         .fields
         .iter()
@@ -221,7 +222,7 @@ pub(crate) fn response_shape(response: &Response) -> Option<ResponseShape> {
                 shown.is_none_or(|v| scalar != (v.is_array() || v.is_object()))
             });
             let ty = declared.or_else(|| shown.map(example_type)).unwrap_or_else(|| value.clone());
-            ResponseField { wire_name: f.name.clone(), ty, required: present(&f.name), doc: f.description.clone() }
+            ResponseField { wire_name: f.name.clone(), ty, doc: f.description.clone() }
         })
         .collect();
     if let Some(sample) = sample {
@@ -230,7 +231,6 @@ pub(crate) fn response_shape(response: &Response) -> Option<ResponseShape> {
                 fields.push(ResponseField {
                     wire_name: key.clone(),
                     ty: example_type(example),
-                    required: false,
                     doc: "Shown in the docs' example; not in its table.".to_owned(),
                 });
             }
@@ -251,23 +251,18 @@ fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) ->
     let Some(response) = response else { return untyped };
     let Some(ResponseShape { is_list, fields }) = response_shape(response) else { return untyped };
     let name = if is_list { format_ident!("{prefix}Item") } else { format_ident!("{prefix}Response") };
-    let field_tokens = fields.iter().map(|ResponseField { wire_name: wire, ty, required, doc }| {
+    let field_tokens = fields.iter().map(|ResponseField { wire_name: wire, ty, doc }| {
         let ident = names::snake(wire);
         let rename = (ident.to_string().trim_start_matches("r#") != wire).then(|| quote!(#[serde(rename = #wire)]));
         let docs = doc_lines(doc);
-        let decode = match (types::lenient_decoder(ty), required) {
-            (Some(decoder), true) => {
-                let path = format!("::plugchat_runtime::__private::lenient::{decoder}");
-                quote!(#[serde(deserialize_with = #path)])
-            }
-            (Some(decoder), false) => {
+        let decode = match types::lenient_decoder(ty) {
+            Some(decoder) => {
                 let path = format!("::plugchat_runtime::__private::lenient::option_{decoder}");
                 quote!(#[serde(default, deserialize_with = #path)])
             }
-            (None, _) => quote!(),
+            None => quote!(#[serde(default)]),
         };
-        let ty = if *required { ty.clone() } else { quote!(::core::option::Option<#ty>) };
-        quote! { #docs #rename #decode pub #ident: #ty, }
+        quote! { #docs #rename #decode pub #ident: ::core::option::Option<#ty>, }
     });
     let mut doc = format!(
         "{} of [`Client::{method}`](crate::Client::{method}) (status {}).",
@@ -275,7 +270,8 @@ fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) ->
         response.status
     );
     doc.push_str(
-        "\n\nFields the service adds later are ignored; fields that are only in the docs' table are optional.",
+        "\n\nEvery field is an `Option`: `null` or absent is `None`, never a decode error. Fields the service \
+         adds later are ignored.",
     );
     if let Some(example) = &response.example {
         doc.push_str("\n\nExample from the docs:\n```json\n");

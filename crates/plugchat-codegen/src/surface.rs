@@ -178,7 +178,8 @@ pub fn operation_surface(page: &Page) -> Option<OperationSurface> {
                 .map(|f| FieldSurface {
                     wire_name: f.wire_name.clone(),
                     rust_type: type_text(&f.ty),
-                    optional: !f.required,
+                    // Every response field is an `Option` (ARCHITECTURE.md, "Nulls").
+                    optional: true,
                     description: f.doc.clone(),
                 })
                 .collect(),
@@ -205,22 +206,18 @@ pub fn operation_surface(page: &Page) -> Option<OperationSurface> {
 /// The surface of one callback page.
 pub fn event_surface(page: &Page) -> Option<EventSurface> {
     let callback = page.callback.as_ref()?;
-    let field = |attribute: &plugchat_model::Attribute, optional: bool| FieldSurface {
+    // Every payload field is an `Option`: a recognised event always decodes (ARCHITECTURE.md).
+    let field = |attribute: &plugchat_model::Attribute| FieldSurface {
         wire_name: attribute.name.clone(),
         rust_type: type_text(&crate::types::rust_type_or_value(&attribute.ty)),
-        optional,
+        optional: true,
         description: attribute.description.clone(),
     };
     Some(EventSurface {
         id: page.id.clone(),
         file: page.file.clone(),
         discriminator: callback.discriminator.iter().map(|d| (d.field.clone(), d.value.clone())).collect(),
-        fields: callback
-            .required
-            .iter()
-            .map(|a| field(a, false))
-            .chain(callback.optional.iter().map(|a| field(a, true)))
-            .collect(),
+        fields: callback.required.iter().chain(&callback.optional).map(field).collect(),
     })
 }
 

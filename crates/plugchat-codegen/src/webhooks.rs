@@ -16,105 +16,197 @@ struct Node<'a> {
     /// Whether some path wrote `segment[]`: the field is a list of objects.
     is_list: bool,
     attribute: Option<&'a Attribute>,
-    required: bool,
     children: Vec<Node<'a>>,
 }
 
-fn insert<'a>(nodes: &mut Vec<Node<'a>>, path: &[&str], attribute: &'a Attribute, required: bool) {
+fn insert<'a>(nodes: &mut Vec<Node<'a>>, path: &[&str], attribute: &'a Attribute) {
     let Some((first, rest)) = path.split_first() else { return };
     let segment = first.trim_end_matches("[]");
     let position = nodes.iter().position(|n| n.segment == segment).unwrap_or_else(|| {
-        nodes.push(Node {
-            segment: segment.to_owned(),
-            is_list: false,
-            attribute: None,
-            required: false,
-            children: Vec::new(),
-        });
+        nodes.push(Node { segment: segment.to_owned(), is_list: false, attribute: None, children: Vec::new() });
         nodes.len() - 1
     });
     let node = &mut nodes[position];
     node.is_list |= first.ends_with("[]");
     if rest.is_empty() {
         node.attribute = Some(attribute);
-        node.required = required;
     } else {
-        insert(&mut node.children, rest, attribute, false);
+        insert(&mut node.children, rest, attribute);
     }
 }
 
-/// The payload's fields as a tree. A required field that some example shows as `null` is
-/// optional in Rust: the examples are what the service sends.
+/// The payload's fields as a tree. Required and optional fields alike: real payloads leave
+/// out or null what the tables call required (a contact without a photo, a notification
+/// without a message), so every field is an `Option` in Rust.
 fn tree(page: &Page) -> Vec<Node<'_>> {
     let mut nodes = Vec::new();
     if let Some(callback) = &page.callback {
-        let null_somewhere =
-            |name: &str| callback.examples.iter().any(|e| e.payload.get(name).is_some_and(|v| v.is_null()));
-        for (attribute, required) in
-            callback.required.iter().map(|a| (a, true)).chain(callback.optional.iter().map(|a| (a, false)))
-        {
+        for attribute in callback.required.iter().chain(&callback.optional) {
             let path: Vec<&str> = attribute.name.split('.').collect();
-            insert(&mut nodes, &path, attribute, required && !null_somewhere(&attribute.name));
+            insert(&mut nodes, &path, attribute);
         }
     }
     nodes
 }
 
-/// The struct `name` for `nodes`, preceded by the structs of its nested objects.
-fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], out: &mut Vec<TokenStream>) {
-    let fields: Vec<TokenStream> = nodes
-        .iter()
-        .map(|node| {
-            let wire = node.segment.as_str();
-            let ident = names::snake(wire);
-            let declared = node.attribute.map_or("", |a| a.ty.as_str()).to_lowercase();
-            let description = node.attribute.map_or(String::new(), |a| a.description.clone());
-            let docs = doc_lines(&description);
-            let (ty, decoder) = if node.children.is_empty() {
-                let ty = match declared.as_str() {
-                    "object" | "" => quote!(::plugchat_runtime::__private::serde_json::Value),
-                    "array" => quote!(::std::vec::Vec<::plugchat_runtime::__private::serde_json::Value>),
-                    other => types::rust_type_or_value(other),
-                };
-                let decoder = types::lenient_decoder(&ty);
-                (ty, decoder)
-            } else {
-                let child = format_ident!("{}{}", name, names::camel(wire));
-                structs(&child, &format!("`{wire}` of [`{name}`]. {description}"), &node.children, out);
-                let is_list = node.is_list || declared.starts_with("array");
-                (if is_list { quote!(::std::vec::Vec<#child>) } else { quote!(#child) }, None)
-            };
-            match (node.required, decoder) {
-                (true, Some(decoder)) => {
-                    let path = format!("::plugchat_runtime::__private::lenient::{decoder}");
-                    quote!(#docs #[serde(rename = #wire, deserialize_with = #path)] pub #ident: #ty,)
-                }
-                (true, None) => quote!(#docs #[serde(rename = #wire)] pub #ident: #ty,),
-                (false, Some(decoder)) => {
-                    let path = format!("::plugchat_runtime::__private::lenient::option_{decoder}");
+/// How a leaf field is typed and decoded.
+enum Leaf {
+    /// A scalar through `lenient::option_<decoder>`.
+    Scalar(TokenStream, &'static str),
+    /// A list whose elements go through `lenient::option_<decoder>`, or are any JSON value.
+    List(TokenStream, Option<&'static str>),
+    /// Any JSON value.
+    Value,
+}
+
+fn leaf(declared: &str) -> Leaf {
+    let value = quote!(::plugchat_runtime::__private::serde_json::Value);
+    let ty = match declared {
+        "object" | "" => return Leaf::Value,
+        "array" => return Leaf::List(value, None),
+        other => types::rust_type_or_value(other),
+    };
+    if let Some(decoder) = types::lenient_decoder(&ty) {
+        return Leaf::Scalar(ty, decoder);
+    }
+    let ty = ty.to_string();
+    let scalars = [quote!(::std::string::String), quote!(bool), quote!(i64), value.clone()];
+    for element in scalars {
+        if quote!(::std::vec::Vec<#element>).to_string() == ty {
+            let decoder = types::lenient_decoder(&element);
+            return Leaf::List(element, decoder);
+        }
+    }
+    Leaf::Value
+}
+
+/// The expression decoding a leaf field `wire` of the object `object` at `path` with `decoder`.
+fn decode_leaf(leaf: &Leaf, wire: &str) -> (TokenStream, TokenStream) {
+    let element = |decoder: Option<&'static str>| match decoder {
+        Some(decoder) => {
+            let function = format_ident!("option_{}", decoder);
+            quote!(|value| ::plugchat_runtime::__private::lenient::#function(value))
+        }
+        None => quote!(::plugchat_runtime::__private::webhook::any),
+    };
+    match leaf {
+        Leaf::Scalar(ty, decoder) => {
+            let decode = element(Some(decoder));
+            (ty.clone(), quote!(decoder.field(object, path, #wire, #decode)))
+        }
+        Leaf::List(ty, decoder) => {
+            let decode = element(*decoder);
+            (quote!(::std::vec::Vec<#ty>), quote!(decoder.list(object, path, #wire, #decode)))
+        }
+        Leaf::Value => (
+            quote!(::plugchat_runtime::__private::serde_json::Value),
+            quote!(decoder.field(object, path, #wire, ::plugchat_runtime::__private::webhook::any)),
+        ),
+    }
+}
+
+/// The struct `name` for `nodes`, preceded by the structs of its nested objects. Every field
+/// is an `Option` decoded tolerantly (see `plugchat_runtime::webhook::Decoder`); an event's
+/// top-level struct (`top`) also keeps the mismatches and can be deserialised on its own.
+fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], top: bool, out: &mut Vec<TokenStream>) {
+    let mut fields = Vec::new();
+    let mut decoders = Vec::new();
+    for node in nodes {
+        let wire = node.segment.as_str();
+        let ident = names::snake(wire);
+        let declared = node.attribute.map_or("", |a| a.ty.as_str()).to_lowercase();
+        let description = node.attribute.map_or(String::new(), |a| a.description.clone());
+        let docs = doc_lines(&description);
+        let (ty, decode) = if node.children.is_empty() {
+            decode_leaf(&leaf(declared.as_str()), wire)
+        } else {
+            let child = format_ident!("{}{}", name, names::camel(wire));
+            structs(&child, &format!("`{wire}` of [`{name}`]. {description}"), &node.children, false, out);
+            if node.is_list || declared.starts_with("array") {
+                (
+                    quote!(::std::vec::Vec<#child>),
                     quote! {
-                        #docs
-                        #[serde(rename = #wire, default, deserialize_with = #path, skip_serializing_if = "::core::option::Option::is_none")]
-                        pub #ident: ::core::option::Option<#ty>,
+                        decoder.objects(object, path, #wire).map(|items| {
+                            items.into_iter().map(|(object, path)| #child::decode_object(object, &path, decoder)).collect()
+                        })
+                    },
+                )
+            } else {
+                (
+                    quote!(#child),
+                    quote! {
+                        match decoder.object(object, path, #wire) {
+                            ::core::option::Option::Some((object, path)) => ::core::option::Option::Some(#child::decode_object(object, &path, decoder)),
+                            ::core::option::Option::None => ::core::option::Option::None,
+                        }
+                    },
+                )
+            }
+        };
+        fields.push(quote! {
+            #docs
+            #[serde(rename = #wire, skip_serializing_if = "::core::option::Option::is_none")]
+            pub #ident: ::core::option::Option<#ty>,
+        });
+        decoders.push(quote!(#ident: #decode,));
+    }
+    let map = quote!(::plugchat_runtime::__private::serde_json::Map<::std::string::String, ::plugchat_runtime::__private::serde_json::Value>);
+    let docs = doc_lines(doc);
+    let (mismatch_field, mismatch_init, top_items) = if top {
+        (
+            quote! {
+                #[serde(skip)]
+                __mismatches: ::std::vec::Vec<::plugchat_runtime::Mismatch>,
+            },
+            quote!(__mismatches: ::std::vec::Vec::new(),),
+            quote! {
+                impl #name {
+                    /// The payload's values that did not fit their documented type: each typed
+                    /// field concerned is `None`, and its JSON path, the reason and the value are here.
+                    pub fn mismatches(&self) -> &[::plugchat_runtime::Mismatch] {
+                        &self.__mismatches
+                    }
+
+                    /// Decodes a payload object of this event (every field tolerantly).
+                    pub fn from_object(object: &#map) -> Self {
+                        let mut decoder = ::plugchat_runtime::__private::webhook::Decoder::new();
+                        let mut event = Self::decode_object(object, "", &mut decoder);
+                        event.__mismatches = decoder.finish();
+                        event
                     }
                 }
-                (false, None) => quote! {
-                    #docs
-                    #[serde(rename = #wire, default, skip_serializing_if = "::core::option::Option::is_none")]
-                    pub #ident: ::core::option::Option<#ty>,
-                },
-            }
-        })
-        .collect();
-    let docs = doc_lines(doc);
+
+                impl<'de> ::plugchat_runtime::__private::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::plugchat_runtime::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                        let payload = <::plugchat_runtime::__private::serde_json::Value as ::plugchat_runtime::__private::serde::Deserialize>::deserialize(deserializer)?;
+                        let object = ::plugchat_runtime::__private::webhook::object(&payload).map_err(<D::Error as ::plugchat_runtime::__private::serde::de::Error>::custom)?;
+                        ::core::result::Result::Ok(Self::from_object(object))
+                    }
+                }
+            },
+        )
+    } else {
+        (quote!(), quote!(), quote!())
+    };
     out.push(quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, ::plugchat_runtime::__private::serde::Serialize, ::plugchat_runtime::__private::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::plugchat_runtime::__private::serde::Serialize)]
         #[serde(crate = "::plugchat_runtime::__private::serde")]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
+            #mismatch_field
         }
+
+        impl #name {
+            #[doc(hidden)]
+            pub fn decode_object(object: &#map, path: &str, decoder: &mut ::plugchat_runtime::__private::webhook::Decoder) -> Self {
+                let _ = (&object, &path, &decoder);
+                #name { #(#decoders)* #mismatch_init }
+            }
+        }
+
+        #top_items
     });
 }
 
@@ -128,18 +220,22 @@ pub fn generate_webhooks(pages: &[&Page]) -> TokenStream {
     let mut variants = Vec::new();
     let mut arms = Vec::new();
     let mut names_arms = Vec::new();
+    let mut mismatch_arms = Vec::new();
+    let mut fields: Vec<&str> = Vec::new();
     for page in pages {
         let Some(callback) = &page.callback else { continue };
         let variant = names::camel(&page.id);
         let conditions: Vec<String> =
             callback.discriminator.iter().map(|d| format!("`{}` = `{}`", d.field, d.value)).collect();
         let doc = format!(
-            "{}.\n\nRecognised by {}; documented in `{}`.",
+            "{}.\n\nRecognised by {}; documented in `{}`. Every field is optional: real payloads leave out or \
+             null fields the docs call required, and a value that does not fit its documented type is `None` \
+             here and listed by `mismatches()`.",
             page.title.trim_end_matches('.'),
             conditions.join(" and "),
             page.file
         );
-        structs(&variant, &doc, &tree(page), &mut items);
+        structs(&variant, &doc, &tree(page), true, &mut items);
         let variant_doc = doc_lines(&format!("{} ({}).", page.title.trim_end_matches('.'), conditions.join(" and ")));
         variants.push(quote!(#variant_doc #variant(#variant),));
         let id = &page.id;
@@ -147,22 +243,31 @@ pub fn generate_webhooks(pages: &[&Page]) -> TokenStream {
             let (field, value) = (&d.field, &d.value);
             quote!((#field, #value))
         });
+        for d in &callback.discriminator {
+            if !fields.contains(&d.field.as_str()) {
+                fields.push(&d.field);
+            }
+        }
         arms.push(quote! {
-            if ::plugchat_runtime::__private::webhook::matches(&payload, &[#(#pairs),*]) {
-                return ::plugchat_runtime::__private::webhook::decode(#id, payload).map(WebhookEvent::#variant);
+            if ::plugchat_runtime::__private::webhook::matches(payload, &[#(#pairs),*]) {
+                return ::core::result::Result::Ok(::core::option::Option::Some(WebhookEvent::#variant(#variant::from_object(object))));
             }
         });
         names_arms.push(quote!(WebhookEvent::#variant(_) => #id,));
+        mismatch_arms.push(quote!(WebhookEvent::#variant(event) => event.mismatches(),));
     }
+    let fields_doc = fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ");
+    let enum_doc = doc_lines(&format!(
+        "A webhook payload, decoded into the event it announces.\n\n\
+         PlugChat POSTs these to the URLs set with the `update_webhook*` operations. The event is recognised \
+         from the payload itself (the fields {fields_doc}); a recognised event always decodes, whatever its \
+         other fields hold (see [`WebhookEvent::mismatches`]). A payload of an event these docs do not describe \
+         decodes to [`WebhookEvent::Unknown`] with its JSON kept; fields the docs do not list are ignored."
+    ));
     quote! {
         #(#items)*
 
-        /// A webhook payload, decoded into the event it announces.
-        ///
-        /// PlugChat POSTs these to the URLs set with the `update_webhook*` operations. The event
-        /// is recognised from the payload itself; a payload of an event these docs do not
-        /// describe decodes to [`WebhookEvent::Unknown`] with its JSON kept, and fields the
-        /// docs do not list are ignored.
+        #enum_doc
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum WebhookEvent {
@@ -172,7 +277,13 @@ pub fn generate_webhooks(pages: &[&Page]) -> TokenStream {
         }
 
         impl WebhookEvent {
+            /// The dotted paths of the fields that tell the documented events apart.
+            pub const DISCRIMINATORS: &'static [&'static str] = &[#(#fields),*];
+
             /// Decodes a payload of at most [`DEFAULT_MAX_WEBHOOK_BYTES`](::plugchat_runtime::DEFAULT_MAX_WEBHOOK_BYTES).
+            ///
+            /// Fails only for a payload that is too large, not JSON, not a JSON object, or that
+            /// names no event (none of [`DISCRIMINATORS`](Self::DISCRIMINATORS) holds a string).
             pub fn from_slice(bytes: &[u8]) -> ::core::result::Result<Self, ::plugchat_runtime::WebhookError> {
                 Self::from_slice_with_limit(bytes, ::plugchat_runtime::DEFAULT_MAX_WEBHOOK_BYTES)
             }
@@ -182,10 +293,31 @@ pub fn generate_webhooks(pages: &[&Page]) -> TokenStream {
                 Self::from_value(::plugchat_runtime::__private::webhook::parse(bytes, limit)?)
             }
 
+            /// Like [`from_slice`](Self::from_slice), also returning the payload's JSON as sent
+            /// (fields the docs do not list included).
+            pub fn from_slice_with_raw(bytes: &[u8]) -> ::core::result::Result<(Self, ::plugchat_runtime::__private::serde_json::Value), ::plugchat_runtime::WebhookError> {
+                let payload = ::plugchat_runtime::__private::webhook::parse(bytes, ::plugchat_runtime::DEFAULT_MAX_WEBHOOK_BYTES)?;
+                let event = match Self::recognise(&payload)? {
+                    ::core::option::Option::Some(event) => event,
+                    ::core::option::Option::None => WebhookEvent::Unknown(payload.clone()),
+                };
+                ::core::result::Result::Ok((event, payload))
+            }
+
             /// Decodes an already parsed payload.
             pub fn from_value(payload: ::plugchat_runtime::__private::serde_json::Value) -> ::core::result::Result<Self, ::plugchat_runtime::WebhookError> {
+                ::core::result::Result::Ok(match Self::recognise(&payload)? {
+                    ::core::option::Option::Some(event) => event,
+                    ::core::option::Option::None => WebhookEvent::Unknown(payload),
+                })
+            }
+
+            /// The documented event `payload` is, `None` for an event the docs do not describe.
+            fn recognise(payload: &::plugchat_runtime::__private::serde_json::Value) -> ::core::result::Result<::core::option::Option<Self>, ::plugchat_runtime::WebhookError> {
+                let object = ::plugchat_runtime::__private::webhook::object(payload)?;
                 #(#arms)*
-                ::core::result::Result::Ok(WebhookEvent::Unknown(payload))
+                ::plugchat_runtime::__private::webhook::unrecognised(payload, Self::DISCRIMINATORS)?;
+                ::core::result::Result::Ok(::core::option::Option::None)
             }
 
             /// The event's name (its docs page id), or `"unknown"`.
@@ -193,6 +325,14 @@ pub fn generate_webhooks(pages: &[&Page]) -> TokenStream {
                 match self {
                     #(#names_arms)*
                     WebhookEvent::Unknown(_) => "unknown",
+                }
+            }
+
+            /// The payload's values that did not fit their documented type (empty for `Unknown`).
+            pub fn mismatches(&self) -> &[::plugchat_runtime::Mismatch] {
+                match self {
+                    #(#mismatch_arms)*
+                    WebhookEvent::Unknown(_) => &[],
                 }
             }
         }

@@ -28,7 +28,7 @@ pub use operation::{Operation, RequestOptions, RequestParts};
 pub use paginate::{Pages, paginate};
 pub use response::{OneOrMany, Response};
 pub use retry::RetryPolicy;
-pub use webhook::{DEFAULT_MAX_WEBHOOK_BYTES, WebhookError};
+pub use webhook::{DEFAULT_MAX_WEBHOOK_BYTES, Mismatch, WebhookError};
 
 /// Re-exports of `http` types that appear in this crate's API.
 pub use http::{HeaderMap, Method, StatusCode};

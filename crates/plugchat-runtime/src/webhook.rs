@@ -1,13 +1,18 @@
-//! Decoding webhook payloads: a size limit, JSON parsing, recognising the event, and errors
-//! that name the JSON path of a bad field. The generated `WebhookEvent` builds on these.
+//! Decoding webhook payloads: a size limit, JSON parsing, recognising the event, and the
+//! tolerant field decoding the generated `WebhookEvent` builds on.
+//!
+//! A payload whose event is recognised always decodes into that event: every other field is
+//! optional, and a value that does not fit its documented type becomes `None` and is kept as
+//! a [`Mismatch`] (its JSON path, the reason and the value itself), so a receiver never has to
+//! refuse, and lose, a real event because one field surprised it.
 
-use serde::de::DeserializeOwned;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Default largest webhook payload accepted: 1 MiB (message payloads carry URLs, not media).
 pub const DEFAULT_MAX_WEBHOOK_BYTES: usize = 1024 * 1024;
 
-/// Why a webhook payload could not be decoded.
+/// Why a webhook payload could not be decoded. Only the payload as a whole is judged here:
+/// a recognised event never fails because of one of its fields (see [`Mismatch`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum WebhookError {
@@ -22,43 +27,257 @@ pub enum WebhookError {
     /// The payload is not JSON.
     #[error("webhook payload is not JSON: {0}")]
     NotJson(String),
-    /// The payload is a known event but a field does not fit its documented type.
-    #[error("webhook payload `{event}` does not fit the documented type at `{path}`: {message}")]
-    Invalid {
-        /// The event (page id) the payload was recognised as.
-        event: &'static str,
-        /// JSON path of the offending value.
-        path: String,
-        /// What serde said.
-        message: String,
+    /// The payload is JSON but not an object (an array, `null`, a string, ...).
+    #[error("webhook payload is a JSON {found}, not an object")]
+    NotAnObject {
+        /// What it is instead: `array`, `null`, `string`, `number` or `boolean`.
+        found: &'static str,
+    },
+    /// A field that tells events apart holds something no event uses (`"type": 5`).
+    #[error("webhook payload's `{field}` is a JSON {found}, not a string naming an event")]
+    BadDiscriminator {
+        /// The dotted path of the field.
+        field: &'static str,
+        /// What it holds instead.
+        found: &'static str,
+    },
+    /// None of the fields that tell events apart is in the payload.
+    #[error("webhook payload names no event: it has none of the fields {}", .fields.join(", "))]
+    NoDiscriminator {
+        /// The dotted paths of the fields that tell the documented events apart.
+        fields: &'static [&'static str],
     },
 }
 
-/// Parses `bytes` as JSON if they fit in `limit`.
+/// A value of a recognised payload that does not fit its documented type. The typed field is
+/// `None`; the value is kept here, so nothing the service sent is lost.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Mismatch {
+    /// JSON path of the value (`photo`, `text.message`, `attendance.messages[2].momment`).
+    pub path: String,
+    /// Why it did not fit (`invalid type: map, expected a string`).
+    pub reason: String,
+    /// The value as sent.
+    pub value: Value,
+}
+
+impl std::fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}`: {} (got {})", self.path, self.reason, self.value)
+    }
+}
+
+/// Parses `bytes` as JSON if they fit in `limit`. A UTF-8 byte order mark before the JSON is
+/// skipped (some senders write one; JSON parsers refuse it).
 pub fn parse(bytes: &[u8], limit: usize) -> Result<Value, WebhookError> {
     if bytes.len() > limit {
         return Err(WebhookError::TooLarge { size: bytes.len(), limit });
     }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     serde_json::from_slice(bytes).map_err(|e| WebhookError::NotJson(e.to_string()))
+}
+
+/// The JSON type of `value`, for messages.
+pub fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// The payload as an object, or [`WebhookError::NotAnObject`].
+pub fn object(payload: &Value) -> Result<&Map<String, Value>, WebhookError> {
+    payload.as_object().ok_or(WebhookError::NotAnObject { found: kind(payload) })
+}
+
+fn lookup<'v>(payload: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.').try_fold(payload, |value, key| value.get(key))
 }
 
 /// Whether every `(dotted path, value)` condition holds in `payload`.
 pub fn matches(payload: &Value, conditions: &[(&str, &str)]) -> bool {
-    conditions.iter().all(|(path, expected)| {
-        let found = path.split('.').try_fold(payload, |value, key| value.get(key));
-        match found {
-            Some(Value::String(s)) => s == expected,
-            Some(other) => serde_json::from_str::<Value>(expected).is_ok_and(|e| &e == other),
-            None => false,
-        }
+    conditions.iter().all(|(path, expected)| match lookup(payload, path) {
+        Some(Value::String(s)) => s == expected,
+        Some(other) => serde_json::from_str::<Value>(expected).is_ok_and(|e| &e == other),
+        None => false,
     })
 }
 
-/// Decodes a recognised payload into its event type, naming the path of a bad field.
-pub fn decode<T: DeserializeOwned>(event: &'static str, payload: Value) -> Result<T, WebhookError> {
-    serde_path_to_error::deserialize(payload).map_err(|error| WebhookError::Invalid {
-        event,
-        path: error.path().to_string(),
-        message: error.into_inner().to_string(),
-    })
+/// For a payload no documented event matched: `Ok` if one of the discriminating `fields` holds
+/// a string (an event these docs do not describe), otherwise the error saying why the payload
+/// names no event.
+pub fn unrecognised(payload: &Value, fields: &'static [&'static str]) -> Result<(), WebhookError> {
+    let mut named = false;
+    for field in fields {
+        match lookup(payload, field) {
+            None => {}
+            Some(Value::String(_)) => named = true,
+            Some(other) => return Err(WebhookError::BadDiscriminator { field, found: kind(other) }),
+        }
+    }
+    if named { Ok(()) } else { Err(WebhookError::NoDiscriminator { fields }) }
+}
+
+/// `path.key`, or `key` at the top.
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+}
+
+/// A field decoder for [`Decoder::field`] and [`Decoder::list`] that takes any JSON value but
+/// `null`.
+pub fn any(value: &Value) -> Result<Option<Value>, serde_json::Error> {
+    Ok((!value.is_null()).then(|| value.clone()))
+}
+
+/// Decodes the fields of a recognised payload tolerantly, collecting the [`Mismatch`]es.
+/// `null` and absent fields are `None` without a mismatch: they lose nothing.
+#[derive(Debug, Default)]
+pub struct Decoder {
+    mismatches: Vec<Mismatch>,
+}
+
+impl Decoder {
+    /// A decoder with no mismatches yet.
+    pub fn new() -> Self {
+        Decoder::default()
+    }
+
+    /// The mismatches collected.
+    pub fn finish(self) -> Vec<Mismatch> {
+        self.mismatches
+    }
+
+    fn mismatch(&mut self, path: String, reason: String, value: &Value) {
+        self.mismatches.push(Mismatch { path, reason, value: value.clone() });
+    }
+
+    /// The field `key` of `object` (at JSON path `path`) through `decode`, a lenient decoder
+    /// such as `lenient::option_string`.
+    pub fn field<T>(
+        &mut self,
+        object: &Map<String, Value>,
+        path: &str,
+        key: &str,
+        decode: impl FnOnce(&Value) -> Result<Option<T>, serde_json::Error>,
+    ) -> Option<T> {
+        let value = object.get(key).filter(|v| !v.is_null())?;
+        match decode(value) {
+            Ok(decoded) => decoded,
+            Err(error) => {
+                self.mismatch(join(path, key), error.to_string(), value);
+                None
+            }
+        }
+    }
+
+    /// The array `key` of `object`, each element through `decode`; `null` elements are left
+    /// out, elements that do not fit are left out and recorded.
+    pub fn list<T>(
+        &mut self,
+        object: &Map<String, Value>,
+        path: &str,
+        key: &str,
+        decode: impl Fn(&Value) -> Result<Option<T>, serde_json::Error>,
+    ) -> Option<Vec<T>> {
+        let value = object.get(key).filter(|v| !v.is_null())?;
+        let Value::Array(items) = value else {
+            self.mismatch(join(path, key), format!("invalid type: {}, expected an array", kind(value)), value);
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            match decode(item) {
+                Ok(Some(decoded)) => out.push(decoded),
+                Ok(None) => {}
+                Err(error) => self.mismatch(format!("{}[{i}]", join(path, key)), error.to_string(), item),
+            }
+        }
+        Some(out)
+    }
+
+    /// The object `key` of `object` with its path, for a nested struct to decode.
+    pub fn object<'v>(
+        &mut self,
+        object: &'v Map<String, Value>,
+        path: &str,
+        key: &str,
+    ) -> Option<(&'v Map<String, Value>, String)> {
+        let value = object.get(key).filter(|v| !v.is_null())?;
+        match value {
+            Value::Object(inner) => Some((inner, join(path, key))),
+            other => {
+                self.mismatch(join(path, key), format!("invalid type: {}, expected an object", kind(other)), other);
+                None
+            }
+        }
+    }
+
+    /// The array of objects `key` of `object`, each with its path, for nested structs to
+    /// decode; elements that are not objects are left out and recorded (`null` silently).
+    pub fn objects<'v>(
+        &mut self,
+        object: &'v Map<String, Value>,
+        path: &str,
+        key: &str,
+    ) -> Option<Vec<(&'v Map<String, Value>, String)>> {
+        let value = object.get(key).filter(|v| !v.is_null())?;
+        let Value::Array(items) = value else {
+            self.mismatch(join(path, key), format!("invalid type: {}, expected an array", kind(value)), value);
+            return None;
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let at = format!("{}[{i}]", join(path, key));
+            match item {
+                Value::Object(inner) => out.push((inner, at)),
+                Value::Null => {}
+                other => self.mismatch(at, format!("invalid type: {}, expected an object", kind(other)), other),
+            }
+        }
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn fields_that_do_not_fit_become_none_and_mismatches() {
+        let payload = json!({"a": null, "b": {"x": 1}, "c": "5", "d": [1, null, {}], "e": 3});
+        let object = payload.as_object().unwrap();
+        let mut decoder = Decoder::new();
+        let a: Option<String> = decoder.field(object, "", "a", |v| crate::lenient::option_string(v));
+        let b: Option<String> = decoder.field(object, "", "b", |v| crate::lenient::option_string(v));
+        let c: Option<i64> = decoder.field(object, "", "c", |v| crate::lenient::option_i64(v));
+        let d: Option<Vec<String>> = decoder.list(object, "", "d", |v| crate::lenient::option_string(v));
+        let e = decoder.objects(object, "top", "e");
+        let absent: Option<bool> = decoder.field(object, "", "zz", |v| crate::lenient::option_bool(v));
+        assert_eq!((a, b, c, d, e, absent), (None, None, Some(5), Some(vec!["1".to_owned()]), None, None));
+        let mismatches = decoder.finish();
+        let paths: Vec<&str> = mismatches.iter().map(|m| m.path.as_str()).collect();
+        assert_eq!(paths, ["b", "d[2]", "top.e"]);
+        assert_eq!(mismatches[0].value, json!({"x": 1}));
+        assert!(mismatches[2].reason.contains("expected an array"), "{}", mismatches[2].reason);
+    }
+
+    #[test]
+    fn payloads_are_objects_with_a_bom_allowed() {
+        assert!(parse(b"\xEF\xBB\xBF{\"type\":\"x\"}", 100).is_ok());
+        assert_eq!(object(&json!([1])).unwrap_err(), WebhookError::NotAnObject { found: "array" });
+        const FIELDS: &[&str] = &["type", "attendance.status"];
+        assert_eq!(
+            unrecognised(&json!({"type": 5}), FIELDS),
+            Err(WebhookError::BadDiscriminator { field: "type", found: "number" })
+        );
+        assert_eq!(unrecognised(&json!({"x": 1}), FIELDS), Err(WebhookError::NoDiscriminator { fields: FIELDS }));
+        assert_eq!(unrecognised(&json!({"attendance": {"status": "NEW"}}), FIELDS), Ok(()));
+    }
 }
