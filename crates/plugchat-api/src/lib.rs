@@ -37,6 +37,7 @@ plugchat_macros::include_api!("spec.json");
 pub type BlockingClient = plugchat_runtime::BlockingClient<Client>;
 
 pub use plugchat_runtime::{
-    ApiError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_WEBHOOK_BYTES, DEFAULT_TIMEOUT, Error,
-    HeaderMap, Mismatch, Pages, RequestOptions, Response, RetryPolicy, StatusCode, WebhookError,
+    ApiError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_WEBHOOK_BYTES,
+    DEFAULT_TIMEOUT, Error, HeaderMap, Mismatch, Pages, RequestOptions, Response, RetryPolicy, StatusCode,
+    WebhookError,
 };

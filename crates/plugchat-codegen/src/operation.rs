@@ -303,7 +303,7 @@ fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) ->
 
 /// For a list operation whose only required inputs are `page` and `pageSize` query
 /// parameters: a `<method>_stream(page_size)` method streaming every item, page after page.
-fn pagination(method: &Ident, params: &[Param], response: &ResponseType) -> TokenStream {
+fn pagination(operation_id: &str, method: &Ident, params: &[Param], response: &ResponseType) -> TokenStream {
     let find = |key: &str| params.iter().find(|p| p.place == Place::Query && names::key(&p.wire_name) == key);
     let (Some(page), Some(size)) = (find("page"), find("pagesize")) else { return quote!() };
     let others_required =
@@ -316,13 +316,15 @@ fn pagination(method: &Ident, params: &[Param], response: &ResponseType) -> Toke
     let item = &response.item;
     let doc = format!(
         " Every item of [`Client::{method}`](crate::Client::{method}), fetched page after page from page 1.\n\n \
-         The stream ends after a page shorter than `page_size`, or after an error (which it yields)."
+         Items an earlier page already brought are skipped. The stream ends after a page shorter than \
+         `page_size`, after a page with no new item, or after an error (which it yields); after the \
+         client's `max_pages` pages it yields `Error::PageLimit`. A `page_size` below 1 is refused."
     );
     quote! {
         impl crate::Client {
             #[doc = #doc]
             pub fn #stream(&self, page_size: i64) -> ::plugchat_runtime::Pages<'_, #item> {
-                ::plugchat_runtime::paginate(page_size, move |page| {
+                ::plugchat_runtime::paginate(#operation_id, page_size, self.runtime.max_pages(), move |page| {
                     let request = self.#method().#page_setter(page).#size_setter(page_size);
                     async move { request.send().await.map(::plugchat_runtime::Response::into_inner) }
                 })
@@ -377,6 +379,25 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
         let (ident, ty, docs) = (&p.ident, &p.ty, doc_lines(&p.doc));
         if p.required { quote!(#docs #ident: #ty) } else { quote!(#docs #ident: ::core::option::Option<#ty>) }
     });
+    let id = &page.id;
+    // A page size below 1 asks for nothing useful and would keep a page stream from advancing.
+    let page_size_checks = params
+        .iter()
+        .filter(|p| p.place == Place::Query && p.fixed.is_none() && names::key(&p.wire_name) == "pagesize")
+        .filter(|p| p.ty.to_string() == "i64")
+        .map(|p| {
+            let (ident, wire) = (&p.ident, &p.wire_name);
+            if p.required {
+                quote!(::plugchat_runtime::__private::require_positive(#id, #wire, #ident)?;)
+            } else {
+                quote! {
+                    if let ::core::option::Option::Some(value) = #ident {
+                        ::plugchat_runtime::__private::require_positive(#id, #wire, value)?;
+                    }
+                }
+            }
+        })
+        .collect::<Vec<_>>();
     let statements = params.iter().filter(|p| p.place != Place::Path).map(|p| {
         let (ident, wire) = (&p.ident, &p.wire_name);
         let add = match p.place {
@@ -399,7 +420,6 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
     let has_body = params.iter().any(|p| p.place == Place::Body)
         || matches!(operation.request_example, Some(RequestExample::Json { .. }));
     let https = https_paths(operation);
-    let id = &page.id;
     let check_https =
         (!https.is_empty()).then(|| quote!(::plugchat_runtime::__private::require_https(#id, &body, &[#(#https),*])?;));
     let (body_start, body_end) = if has_body {
@@ -425,7 +445,12 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
                 .find(|p| p.place == Place::Path && names::key(&p.wire_name) == names::key(&text))
                 .map(|p| p.ident.clone())
                 .unwrap_or_else(|| names::snake(&text));
-            format_args.push(quote!(::plugchat_runtime::__private::encode_path_segment(&#ident.to_string())));
+            let wire = params
+                .iter()
+                .find(|p| p.place == Place::Path && names::key(&p.wire_name) == names::key(&text))
+                .map_or(text.clone(), |p| p.wire_name.clone());
+            // Refuses an empty, `.` or `..` value: it would send the request to another endpoint.
+            format_args.push(quote!(::plugchat_runtime::__private::path_segment(#id, #wire, &#ident.to_string())?));
         } else {
             format.push_str(&text.replace('{', "{{").replace('}', "}}"));
         }
@@ -452,7 +477,7 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
         .map(|ty| quote!(, on(#ty, into)));
     let docs = doc_lines(&method_doc(page, operation));
     let definition = &response.definition;
-    let stream = pagination(&method, &params, &response);
+    let stream = pagination(id, &method, &params, &response);
 
     quote! {
         #request_types
@@ -474,6 +499,7 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
                     path: #template,
                     documented_statuses: &[#(#statuses),*],
                 };
+                #(#page_size_checks)*
                 let mut parts = ::plugchat_runtime::RequestParts {
                     path: #path,
                     options: request_options.unwrap_or_default(),

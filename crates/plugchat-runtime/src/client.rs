@@ -12,10 +12,10 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::error::{ApiError, Error, snippet};
-use crate::operation::{Operation, RequestParts};
-use crate::response::Response;
+use crate::operation::{Operation, RequestParts, dot_segment};
+use crate::response::{ObjectOnly, Response};
 use crate::retry::{Outcome, RetryPolicy, may_retry};
-use crate::secret::Secret;
+use crate::secret::{REDACTED, Redactor, Secret};
 
 /// Default total time for one attempt: connect, send, and read the whole answer.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -23,6 +23,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default largest response body accepted: 4 MiB.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+/// Default largest number of pages a page stream fetches before it stops with
+/// [`Error::PageLimit`]: a server that ignores the page number cannot make it run forever.
+pub const DEFAULT_MAX_PAGES: u32 = 1000;
 
 /// Configures a [`Client`]; `C` is the client type handed back (the generated API's own
 /// client wraps this one).
@@ -33,6 +36,7 @@ pub struct ClientBuilder<C = Client> {
     connect_timeout: Duration,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    max_pages: u32,
     allow_insecure_http: bool,
     output: PhantomData<fn() -> C>,
 }
@@ -40,12 +44,13 @@ pub struct ClientBuilder<C = Client> {
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &without_userinfo(&self.base_url))
             .field("token", &self.token)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_pages", &self.max_pages)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
     }
@@ -61,6 +66,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_pages: DEFAULT_MAX_PAGES,
             allow_insecure_http: false,
             output: PhantomData,
         }
@@ -108,6 +114,13 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Most pages a page stream (`..._stream`) fetches (default [`DEFAULT_MAX_PAGES`]); at the
+    /// limit it yields [`Error::PageLimit`] and ends. Must be at least 1.
+    pub fn max_pages(mut self, max_pages: u32) -> Self {
+        self.max_pages = max_pages;
+        self
+    }
+
     /// Allows a plain `http://` base URL to a host other than loopback. The token then
     /// crosses the network in clear text: only for networks you trust.
     pub fn allow_insecure_http(mut self, allow: bool) -> Self {
@@ -118,25 +131,51 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<C, Error> {
         let token = self.token.ok_or_else(|| Error::Config("no token: call `.token(...)` on the builder".into()))?;
+        if token.expose().trim().is_empty() {
+            // It would be sent as `Authorization: ` and every call would fail with 401.
+            return Err(Error::Config("the token is empty".into()));
+        }
         let mut authorization = HeaderValue::from_str(token.expose())
             .map_err(|_| Error::Config("the token contains characters not allowed in an HTTP header".into()))?;
         authorization.set_sensitive(true);
 
         let base_url = self.base_url.trim_end_matches('/').to_owned();
+        // Messages name the URL without any `user:password@`, which must never be printed.
+        let shown = without_userinfo(&base_url);
         let url = reqwest::Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("base URL `{base_url}` is not a URL: {e}")))?;
+            .map_err(|e| Error::Config(format!("base URL `{shown}` is not a URL: {e}")))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(Error::Config(format!(
+                "base URL `{shown}` has a user name or password: the client authenticates with the token only, and credentials in a URL end up in logs"
+            )));
+        }
+        // Paths are appended to the base URL as text: after a query or fragment they would
+        // become part of it, and every call would go to the base URL itself.
+        if url.query().is_some() {
+            return Err(Error::Config(format!(
+                "base URL `{shown}` has a query (`?...`): operation paths would be appended to it"
+            )));
+        }
+        if url.fragment().is_some() {
+            return Err(Error::Config(format!(
+                "base URL `{shown}` has a fragment (`#...`): operation paths would be appended to it and never sent"
+            )));
+        }
         match url.scheme() {
             "https" => {}
             "http" if self.allow_insecure_http || is_loopback(&url) => {}
             "http" => {
                 return Err(Error::Config(format!(
-                    "base URL `{base_url}` uses plain http to a host that is not loopback: use https, or call `.allow_insecure_http(true)`"
+                    "base URL `{shown}` uses plain http to a host that is not loopback: use https, or call `.allow_insecure_http(true)`"
                 )));
             }
-            other => return Err(Error::Config(format!("base URL `{base_url}` has scheme `{other}`; expected https"))),
+            other => return Err(Error::Config(format!("base URL `{shown}` has scheme `{other}`; expected https"))),
         }
         if self.timeout.is_zero() {
             return Err(Error::Config("timeout must be more than zero".into()));
+        }
+        if self.max_pages == 0 {
+            return Err(Error::Config("max_pages must be at least 1".into()));
         }
 
         let http = reqwest::Client::builder()
@@ -148,12 +187,25 @@ impl<C: From<Client>> ClientBuilder<C> {
         let inner = Inner {
             http,
             base_url,
+            redactor: Redactor::new(token.expose()),
             authorization,
             timeout: self.timeout,
             retry: self.retry,
             max_response_bytes: self.max_response_bytes,
+            max_pages: self.max_pages,
         };
         Ok(C::from(Client { inner: Arc::new(inner) }))
+    }
+}
+
+/// `url` with anything between `//` and `@` in its authority replaced by `[redacted]`, found
+/// by text so that it also works on strings that do not parse as URLs.
+fn without_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
+    let Some(start) = url.find("//").map(|i| i + 2) else { return url.into() };
+    let authority_end = url[start..].find(['/', '?', '#']).map_or(url.len(), |i| start + i);
+    match url[start..authority_end].rfind('@') {
+        Some(at) => format!("{}{REDACTED}{}", &url[..start], &url[start + at..]).into(),
+        None => url.into(),
     }
 }
 
@@ -176,9 +228,12 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     authorization: HeaderValue,
+    /// Removes the token from what servers send back before it reaches an error or event.
+    redactor: Redactor,
     timeout: Duration,
     retry: RetryPolicy,
     max_response_bytes: usize,
+    max_pages: u32,
 }
 
 impl fmt::Debug for Client {
@@ -211,6 +266,11 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// Most pages a page stream fetches (see [`ClientBuilder::max_pages`]).
+    pub fn max_pages(&self) -> u32 {
+        self.inner.max_pages
+    }
+
     /// Sends one request to `operation`, retrying as the [`RetryPolicy`] allows, and decodes
     /// a 2xx body into `T` (an empty body decodes as JSON `null`).
     pub async fn execute<T: DeserializeOwned>(
@@ -239,24 +299,28 @@ impl Client {
         let started = Instant::now();
         let timeout = parts.options.timeout.unwrap_or(self.inner.timeout);
         let max_retries = parts.options.max_retries.unwrap_or(self.inner.retry.max_retries);
+        // Everything that can be wrong with the request is found here, once, before anything
+        // is sent: an invalid request is never retried, since it would fail the same way.
+        let prepared = self.prepare(operation, &parts)?;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let result = self.attempt(operation, &parts, timeout).await;
+            let request = prepared.try_clone().ok_or_else(|| invalid(operation, "the body cannot be resent".into()))?;
+            let result = self.attempt(operation, request, timeout).await;
             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
             let failure = match result {
                 Ok(answer) => {
                     span.record("status", answer.status.as_u16());
                     if answer.status.is_success() {
-                        return decode(operation, answer);
+                        return decode(operation, answer, &self.inner.redactor);
                     }
                     let error = Error::Api(Box::new(ApiError {
                         operation: operation.id,
                         status: answer.status,
-                        body: snippet(&answer.body),
+                        body: snippet(&answer.body, &self.inner.redactor),
                         documented: operation.documented(answer.status.as_u16()),
-                        headers: answer.headers.clone(),
+                        headers: self.redacted_headers(&answer.headers),
                     }));
                     Failure { error, outcome: Outcome::Answered(answer.status), headers: Some(answer.headers) }
                 }
@@ -271,8 +335,21 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, operation: &Operation, parts: &RequestParts, timeout: Duration) -> Result<Answer, Failure> {
-        let fail = |error, outcome| Failure { error, outcome, headers: None };
+    /// The request `parts` describe, checked: a zero timeout, a path segment that would change
+    /// the endpoint, a header value with CR/LF or a URL too long for HTTP is an
+    /// [`Error::InvalidRequest`] here, before anything is sent.
+    fn prepare(&self, operation: &Operation, parts: &RequestParts) -> Result<reqwest::Request, Error> {
+        if parts.options.timeout.is_some_and(|t| t.is_zero()) {
+            return Err(invalid(operation, "timeout must be more than zero".into()));
+        }
+        // Generated code refuses such values by parameter name; this also covers hand-built parts.
+        let segments = parts.path.strip_prefix('/').unwrap_or(&parts.path).split('/');
+        if let Some(what) = segments.filter_map(dot_segment).next() {
+            return Err(invalid(
+                operation,
+                format!("the path has a segment that is {what}, which would change the endpoint"),
+            ));
+        }
         let url = format!("{}{}", self.inner.base_url, parts.path);
         let mut request = self
             .inner
@@ -286,12 +363,37 @@ impl Client {
             request = request.header(*name, value);
         }
         if let Some(body) = &parts.body {
-            let bytes =
-                serde_json::to_vec(body).map_err(|e| fail(invalid(operation, e.to_string()), Outcome::NotSent))?;
+            let bytes = serde_json::to_vec(body).map_err(|e| invalid(operation, e.to_string()))?;
             request = request.header(CONTENT_TYPE, "application/json").body(bytes);
         }
-        let request = request.build().map_err(|e| fail(invalid(operation, e.to_string()), Outcome::NotSent))?;
+        let request = request.build().map_err(|e| invalid(operation, e.to_string()))?;
+        // hyper sends only what fits an `http::Uri` (under 64 KiB); reqwest would report a
+        // longer URL only when sending, as a transport error, as if it might have left.
+        if let Err(error) = http::Uri::try_from(request.url().as_str()) {
+            let length = request.url().as_str().len();
+            return Err(invalid(operation, format!("the URL ({length} bytes) cannot be sent: {error}")));
+        }
+        Ok(request)
+    }
 
+    /// `headers` with every value that holds the token replaced by `[redacted]`.
+    fn redacted_headers(&self, headers: &HeaderMap) -> HeaderMap {
+        let mut headers = headers.clone();
+        for (name, value) in headers.iter_mut() {
+            if *name == AUTHORIZATION || self.inner.redactor.occurs_in(value.as_bytes()) {
+                *value = HeaderValue::from_static(REDACTED);
+            }
+        }
+        headers
+    }
+
+    async fn attempt(
+        &self,
+        operation: &Operation,
+        request: reqwest::Request,
+        timeout: Duration,
+    ) -> Result<Answer, Failure> {
+        let fail = |error, outcome| Failure { error, outcome, headers: None };
         let exchange = async {
             let mut response = self.inner.http.execute(request).await.map_err(|e| transport(operation, e))?;
             let status = response.status();
@@ -346,9 +448,12 @@ fn never_sent(error: &reqwest::Error) -> bool {
 }
 
 /// Classifies a reqwest error: only a failed connect, or a request hyper reports as never
-/// written, proves the request never left.
+/// written, proves the request never left; a request reqwest could not build never left either,
+/// and would fail the same way again.
 fn transport(operation: &Operation, error: reqwest::Error) -> Failure {
-    let (error, outcome) = if error.is_connect() || never_sent(&error) {
+    let (error, outcome) = if error.is_builder() {
+        (invalid(operation, error.without_url().to_string()), Outcome::Invalid)
+    } else if error.is_connect() || never_sent(&error) {
         (Error::Connect { operation: operation.id, source: error.without_url() }, Outcome::NotSent)
     } else {
         (Error::Transport { operation: operation.id, source: error.without_url() }, Outcome::MaybeDelivered)
@@ -356,24 +461,31 @@ fn transport(operation: &Operation, error: reqwest::Error) -> Failure {
     Failure { error, outcome, headers: None }
 }
 
-fn decode<T: DeserializeOwned>(operation: &Operation, answer: Answer) -> Result<Response<T>, Error> {
-    let bytes: &[u8] = if answer.body.iter().all(u8::is_ascii_whitespace) { b"null" } else { &answer.body };
+/// Decodes a 2xx body into `T` (an empty body as `null`). A struct decodes from a JSON object
+/// only ([`ObjectOnly`]). Errors carry no trace of the token: serde quotes offending values.
+fn decode<T: DeserializeOwned>(
+    operation: &Operation,
+    answer: Answer,
+    redactor: &Redactor,
+) -> Result<Response<T>, Error> {
+    let empty = answer.body.iter().all(u8::is_ascii_whitespace);
+    let bytes: &[u8] = if empty { b"null" } else { &answer.body };
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let decode_error = |path: String, message: String| Error::Decode {
         operation: operation.id,
         status: answer.status,
-        path,
-        message,
-        snippet: snippet(&answer.body),
+        path: redactor.redact(&path),
+        message: if empty { "the body is empty".into() } else { redactor.redact(&message) },
+        snippet: snippet(&answer.body, redactor),
     };
     // The plain decoder on the way that matters; the path-tracking one only to explain a
     // failure (it is deterministic, so it fails at the same place).
-    let plain = T::deserialize(&mut deserializer).and_then(|body| deserializer.end().map(|()| body));
+    let plain = T::deserialize(ObjectOnly(&mut deserializer)).and_then(|body| deserializer.end().map(|()| body));
     match plain {
         Ok(body) => Ok(Response::new(answer.status, answer.headers, body)),
         Err(error) => {
             let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-            let traced: Result<T, _> = serde_path_to_error::deserialize(&mut deserializer);
+            let traced: Result<T, _> = serde_path_to_error::deserialize(ObjectOnly(&mut deserializer));
             Err(match traced {
                 Err(traced) => decode_error(traced.path().to_string(), traced.into_inner().to_string()),
                 Ok(_) => decode_error(".".into(), error.to_string()),

@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use http::{HeaderMap, StatusCode};
 
+use crate::secret::Redactor;
+
 /// Bytes of a body kept in an error (as text): enough to recognise an HTML error page or a
 /// truncated document, never a whole large body.
 pub(crate) const SNIPPET_BYTES: usize = 512;
@@ -59,9 +61,10 @@ pub enum Error {
     #[error("{}", .0)]
     Api(Box<ApiError>),
 
-    /// The body is not what the docs describe.
+    /// The body of a 2xx answer is not what the docs describe. The status says the server
+    /// processed the request: do not resend it on this error.
     #[error(
-        "{operation}: response body does not fit the documented type at `{path}`: {message}; body starts with: {snippet}"
+        "{operation}: the server answered {status}, so the request was processed, but the response body does not fit the documented type at `{path}`: {message}; body starts with: {snippet}"
     )]
     Decode {
         /// The operation's page id.
@@ -74,6 +77,17 @@ pub enum Error {
         message: String,
         /// The start of the body, at most a few hundred bytes.
         snippet: String,
+    },
+
+    /// A page stream fetched its maximum number of pages and every page still brought new
+    /// items: the server may be ignoring the page number. Raise `max_pages` if the list is
+    /// really that long.
+    #[error("{operation}: stopped after {max_pages} pages (the client's `max_pages`); the list may be longer")]
+    PageLimit {
+        /// The operation's page id.
+        operation: &'static str,
+        /// The limit that was reached.
+        max_pages: u32,
     },
 
     /// The body is larger than the client accepts.
@@ -133,13 +147,18 @@ impl Error {
     }
 }
 
-/// The first [`SNIPPET_BYTES`] of `body` as text, cut at a character boundary.
-pub(crate) fn snippet(body: &[u8]) -> String {
-    let cut = &body[..body.len().min(SNIPPET_BYTES)];
-    let text = String::from_utf8_lossy(cut);
-    let mut text = text.trim().to_owned();
-    if body.len() > SNIPPET_BYTES {
-        text.push('…');
+/// The first [`SNIPPET_BYTES`] of `body` as text, cut at a character boundary, without the
+/// client's token. The token is removed before the cut, so no prefix of it survives at the end.
+pub(crate) fn snippet(body: &[u8], redactor: &Redactor) -> String {
+    let window = &body[..body.len().min(SNIPPET_BYTES + redactor.longest())];
+    let text = redactor.redact(&String::from_utf8_lossy(window));
+    let mut end = text.len().min(SNIPPET_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
     }
-    text
+    let mut cut = text[..end].trim().to_owned();
+    if body.len() > SNIPPET_BYTES || end < text.len() {
+        cut.push('…');
+    }
+    cut
 }

@@ -4,58 +4,48 @@
 //! where the tables promise other types. Generated fields therefore accept a scalar in any of
 //! these spellings and convert it; anything else (an object where a string belongs) is still
 //! a decode error naming the field.
+//!
+//! Each field is read as its raw JSON text first, so a number keeps its exact digits:
+//! `18446744073709551616` sent where a string belongs is that string, not the nearest `f64`
+//! (`"18446744073709552000"`), which serde's data model would otherwise hand over.
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::{self, Deserializer};
+use serde_json::value::RawValue;
 
 /// A JSON scalar as sent.
 enum Scalar {
     Bool(bool),
     Int(i64),
     UInt(u64),
-    Float(f64),
+    /// A number that neither `i64` nor `u64` holds (a fraction, an exponent, many digits), as sent.
+    Text(String),
     Str(String),
     Null,
 }
 
-struct ScalarVisitor;
+/// What a lenient field accepts, for error messages.
+const SCALAR: &str = "a string, number or boolean";
 
-impl<'de> Visitor<'de> for ScalarVisitor {
-    type Value = Scalar;
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a string, number or boolean")
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
-        Ok(Scalar::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
-        Ok(Scalar::Int(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
-        Ok(Scalar::UInt(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
-        Ok(Scalar::Float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
-        Ok(Scalar::Str(v.to_owned()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
-        Ok(Scalar::Str(v))
-    }
-    fn visit_unit<E>(self) -> Result<Scalar, E> {
-        Ok(Scalar::Null)
-    }
-    fn visit_none<E>(self) -> Result<Scalar, E> {
-        Ok(Scalar::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
+/// The field's value, read as its JSON text first so that numbers keep their digits.
 fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
-    d.deserialize_any(ScalarVisitor)
+    let raw = Box::<RawValue>::deserialize(d)?;
+    let text = raw.get();
+    let parse_error = |e: serde_json::Error| de::Error::custom(e);
+    match text.as_bytes().first() {
+        Some(b'-' | b'0'..=b'9') => Ok(if let Ok(i) = text.parse::<i64>() {
+            Scalar::Int(i)
+        } else if let Ok(u) = text.parse::<u64>() {
+            Scalar::UInt(u)
+        } else {
+            Scalar::Text(text.to_owned())
+        }),
+        Some(b'"') => serde_json::from_str(text).map(Scalar::Str).map_err(parse_error),
+        Some(b't' | b'f') => serde_json::from_str(text).map(Scalar::Bool).map_err(parse_error),
+        Some(b'n') => Ok(Scalar::Null),
+        Some(b'[') => Err(de::Error::invalid_type(de::Unexpected::Seq, &SCALAR)),
+        _ => Err(de::Error::invalid_type(de::Unexpected::Map, &SCALAR)),
+    }
 }
 
 fn unexpected(s: &Scalar) -> de::Unexpected<'_> {
@@ -63,7 +53,7 @@ fn unexpected(s: &Scalar) -> de::Unexpected<'_> {
         Scalar::Bool(b) => de::Unexpected::Bool(*b),
         Scalar::Int(i) => de::Unexpected::Signed(*i),
         Scalar::UInt(u) => de::Unexpected::Unsigned(*u),
-        Scalar::Float(f) => de::Unexpected::Float(*f),
+        Scalar::Text(_) => de::Unexpected::Other("number"),
         Scalar::Str(s) => de::Unexpected::Str(s),
         Scalar::Null => de::Unexpected::Unit,
     }
@@ -87,7 +77,10 @@ fn to_i64<E: de::Error>(s: Scalar) -> Result<i64, E> {
     match &s {
         Scalar::Int(i) => Ok(*i),
         Scalar::UInt(u) => i64::try_from(*u).map_err(|_| E::invalid_value(unexpected(&s), &"an integer")),
-        Scalar::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(*f as i64),
+        Scalar::Text(text) => match text.parse::<f64>() {
+            Ok(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
+            _ => Err(E::invalid_value(unexpected(&s), &"an integer")),
+        },
         Scalar::Str(text) => {
             text.trim().parse().map_err(|_| E::invalid_value(unexpected(&s), &"an integer (or a string of digits)"))
         }
@@ -99,9 +92,7 @@ fn to_number<E: de::Error>(s: Scalar) -> Result<serde_json::Number, E> {
     match &s {
         Scalar::Int(i) => Ok((*i).into()),
         Scalar::UInt(u) => Ok((*u).into()),
-        Scalar::Float(f) => {
-            serde_json::Number::from_f64(*f).ok_or_else(|| E::invalid_value(unexpected(&s), &"a finite number"))
-        }
+        Scalar::Text(text) => text.parse().map_err(|_| E::invalid_value(unexpected(&s), &"a finite number")),
         Scalar::Str(text) => {
             text.trim().parse().map_err(|_| E::invalid_value(unexpected(&s), &"a number (or a numeric string)"))
         }
@@ -111,11 +102,10 @@ fn to_number<E: de::Error>(s: Scalar) -> Result<serde_json::Number, E> {
 
 fn to_string<E: de::Error>(s: Scalar) -> Result<String, E> {
     match s {
-        Scalar::Str(text) => Ok(text),
+        Scalar::Str(text) | Scalar::Text(text) => Ok(text),
         Scalar::Bool(b) => Ok(b.to_string()),
         Scalar::Int(i) => Ok(i.to_string()),
         Scalar::UInt(u) => Ok(u.to_string()),
-        Scalar::Float(f) => Ok(f.to_string()),
         Scalar::Null => Err(E::invalid_type(de::Unexpected::Unit, &"a string")),
     }
 }
@@ -170,6 +160,26 @@ mod tests {
         assert_eq!(a, Chat { spam: false, unread: 3, phone: "5511".into(), thumbnail: None });
         let b: Chat = serde_json::from_str(r#"{"spam":true,"unread":0,"phone":"x"}"#).unwrap();
         assert_eq!(b, Chat { spam: true, unread: 0, phone: "x".into(), thumbnail: None });
+    }
+
+    #[test]
+    fn numbers_keep_their_exact_text() {
+        #[derive(Deserialize)]
+        struct Link {
+            #[serde(deserialize_with = "super::string")]
+            link: String,
+            #[serde(default, deserialize_with = "super::option_i64")]
+            count: Option<i64>,
+        }
+        for number in ["18446744073709551616", "-92233720368547758090", "0.1000000000000000055511151231257827", "2.50"]
+        {
+            let link: Link = serde_json::from_str(&format!(r#"{{"link": {number}, "count": 3.0}}"#)).unwrap();
+            assert_eq!((link.link.as_str(), link.count), (number, Some(3)));
+        }
+        let error = serde_json::from_str::<Link>(r#"{"link": {"a": 1}}"#).err().unwrap();
+        assert!(error.to_string().contains("invalid type: map, expected a string, number or boolean"), "{error}");
+        let error = serde_json::from_str::<Link>(r#"{"link": ["a"]}"#).err().unwrap();
+        assert!(error.to_string().contains("invalid type: sequence"), "{error}");
     }
 
     #[test]

@@ -22,7 +22,9 @@ pub mod webhook;
 
 #[cfg(feature = "blocking")]
 pub use blocking::BlockingClient;
-pub use client::{Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+};
 pub use error::{ApiError, Error};
 pub use operation::{Operation, RequestOptions, RequestParts};
 pub use paginate::{Pages, paginate};
@@ -36,7 +38,7 @@ pub use http::{HeaderMap, Method, StatusCode};
 /// Items the generated code refers to; not part of the public API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::operation::encode_path_segment;
+    pub use crate::operation::{encode_path_segment, path_segment};
     pub use bon;
     pub use serde;
     pub use serde_json;
@@ -61,6 +63,18 @@ pub mod __private {
                     });
                 }
             }
+        }
+        Ok(())
+    }
+
+    /// Fails unless `value` is at least 1: a page size of 0 or less asks the server for
+    /// nothing useful (or everything), and a page stream would never advance.
+    pub fn require_positive(operation: &'static str, name: &str, value: i64) -> Result<(), crate::Error> {
+        if value < 1 {
+            return Err(crate::Error::InvalidRequest {
+                operation,
+                message: format!("`{name}` must be at least 1, got {value}"),
+            });
         }
         Ok(())
     }

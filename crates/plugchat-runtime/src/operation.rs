@@ -47,7 +47,8 @@ impl RequestOptions {
         Self::default()
     }
 
-    /// Overrides the client's per-attempt timeout.
+    /// Overrides the client's per-attempt timeout; zero is refused when the call is made, as
+    /// the builder refuses it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -75,7 +76,32 @@ pub struct RequestParts {
     pub options: RequestOptions,
 }
 
-/// Percent-encodes `value` for use as one path segment.
+/// `value` percent-encoded as the path segment of parameter `name`, or an error if it would
+/// change the endpoint: an empty value, `.` or `..` makes the URL parser drop or climb a
+/// segment (`/queue/{zaapId}` with `..` is `/whatsapp/`), so it is refused before sending.
+pub fn path_segment(operation: &'static str, name: &str, value: &str) -> Result<String, crate::Error> {
+    if let Some(what) = dot_segment(value) {
+        return Err(crate::Error::InvalidRequest {
+            operation,
+            message: format!("path parameter `{name}` is {what}, which would change the endpoint; pass a real value"),
+        });
+    }
+    Ok(encode_path_segment(value))
+}
+
+/// What is wrong with a segment that the URL parser removes or resolves (empty, `.`, `..`,
+/// also percent-encoded as `%2e`), or `None` for an ordinary segment.
+pub(crate) fn dot_segment(segment: &str) -> Option<&'static str> {
+    match segment.to_ascii_lowercase().as_str() {
+        "" => Some("empty"),
+        "." | "%2e" => Some("`.`"),
+        ".." | ".%2e" | "%2e." | "%2e%2e" => Some("`..`"),
+        _ => None,
+    }
+}
+
+/// Percent-encodes `value` for use as one path segment (see [`path_segment`] for the values
+/// that must not be a segment at all).
 pub fn encode_path_segment(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {

@@ -1,4 +1,5 @@
-//! A decoded answer with its status and headers, and the one-or-many list decoder.
+//! A decoded answer with its status and headers, the one-or-many list decoder, and the
+//! wrapper that keeps structs from decoding out of arrays.
 
 use std::ops::{Deref, DerefMut};
 
@@ -70,7 +71,8 @@ impl<'a, T> IntoIterator for &'a Response<Vec<T>> {
     }
 }
 
-/// A list the service sends either as a JSON array or, for one item, as a bare object.
+/// A list the service sends either as a JSON array or, for one item, as a bare object. An
+/// item that is itself an array is refused (see [`ObjectOnly`]), not decoded by position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OneOrMany<T>(pub Vec<T>);
 
@@ -86,7 +88,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
-                while let Some(item) = seq.next_element()? {
+                while let Some(item) = seq.next_element_seed(ObjectOnlySeed(std::marker::PhantomData))? {
                     items.push(item);
                 }
                 Ok(OneOrMany(items))
@@ -103,5 +105,84 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
 impl<T> From<OneOrMany<T>> for Vec<T> {
     fn from(list: OneOrMany<T>) -> Vec<T> {
         list.0
+    }
+}
+
+/// A deserializer that reads a struct only from a JSON object. serde's derived structs also
+/// accept a sequence and fill the fields by position, so `["a", "b"]` answered where the docs
+/// show `{"zaapId": .., "messageId": ..}` would decode as if it were right; through this
+/// wrapper it is a decode error. Only the outermost value is affected: one struct or one list
+/// item (see [`OneOrMany`]).
+pub(crate) struct ObjectOnly<D>(pub(crate) D);
+
+macro_rules! forward {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        fn $method<V: serde::de::Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
+            self.0.$method($($arg,)* visitor)
+        }
+    )*};
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(visitor)
+    }
+
+    forward! {
+        deserialize_any(); deserialize_bool(); deserialize_i8(); deserialize_i16(); deserialize_i32();
+        deserialize_i64(); deserialize_i128(); deserialize_u8(); deserialize_u16(); deserialize_u32();
+        deserialize_u64(); deserialize_u128(); deserialize_f32(); deserialize_f64(); deserialize_char();
+        deserialize_str(); deserialize_string(); deserialize_bytes(); deserialize_byte_buf();
+        deserialize_option(); deserialize_unit(); deserialize_unit_struct(name: &'static str);
+        deserialize_newtype_struct(name: &'static str); deserialize_seq(); deserialize_tuple(len: usize);
+        deserialize_tuple_struct(name: &'static str, len: usize); deserialize_map();
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+        deserialize_identifier(); deserialize_ignored_any();
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.0.is_human_readable()
+    }
+}
+
+/// Decodes one list item through [`ObjectOnly`].
+struct ObjectOnlySeed<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> serde::de::DeserializeSeed<'de> for ObjectOnlySeed<T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        T::deserialize(ObjectOnly(deserializer))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::{ObjectOnly, OneOrMany};
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Sent {
+        id: String,
+    }
+
+    #[test]
+    fn structs_decode_from_objects_only() {
+        let object = Sent::deserialize(ObjectOnly(&mut serde_json::Deserializer::from_str(r#"{"id":"a"}"#)));
+        assert_eq!(object.unwrap(), Sent { id: "a".into() });
+        assert!(Sent::deserialize(ObjectOnly(&mut serde_json::Deserializer::from_str(r#"["a"]"#))).is_err());
+        let list: OneOrMany<Sent> = serde_json::from_str(r#"[{"id":"a"}]"#).unwrap();
+        assert_eq!(list.0, [Sent { id: "a".into() }]);
+        assert!(serde_json::from_str::<OneOrMany<Sent>>(r#"[["a"]]"#).is_err());
+        // Other types are untouched.
+        let value = serde_json::Value::deserialize(ObjectOnly(&mut serde_json::Deserializer::from_str("[1]")));
+        assert_eq!(value.unwrap(), serde_json::json!([1]));
     }
 }

@@ -49,17 +49,19 @@ impl RetryPolicy {
         self
     }
 
-    /// The wait before retry number `retry` (1-based): `Retry-After` when the server sent
-    /// one (capped), otherwise exponential backoff with "equal jitter" (half fixed, half random),
-    /// so many clients failing together do not retry in lockstep.
+    /// The wait before retry number `retry` (1-based): exponential backoff with "equal jitter"
+    /// (half fixed, half random, so many clients failing together do not retry in lockstep),
+    /// or the server's `Retry-After` (capped) when that is longer. `Retry-After` is a minimum:
+    /// a date in the past or `0` must not turn the retries into a burst.
     pub(crate) fn delay(&self, retry: u32, headers: Option<&HeaderMap>) -> Duration {
-        if let Some(wait) = headers.and_then(retry_after) {
-            return wait.min(self.max_retry_after);
-        }
         let exponent = retry.saturating_sub(1).min(16);
         let full = self.initial_backoff.saturating_mul(1 << exponent).min(self.max_backoff);
         let half = full / 2;
-        half + half.mul_f64(fastrand::f64())
+        let backoff = half + half.mul_f64(fastrand::f64());
+        match headers.and_then(retry_after) {
+            Some(wait) => wait.min(self.max_retry_after).max(backoff),
+            None => backoff,
+        }
     }
 }
 
@@ -72,6 +74,8 @@ pub(crate) enum Outcome {
     MaybeDelivered,
     /// The server answered with this status.
     Answered(StatusCode),
+    /// The request cannot be sent as built: the same request would fail the same way.
+    Invalid,
 }
 
 /// Statuses that say "try again later": 408, 429, 500, 502, 503, 504.
@@ -85,6 +89,7 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 /// WhatsApp message twice.
 pub(crate) fn may_retry(idempotent: bool, outcome: Outcome) -> bool {
     match outcome {
+        Outcome::Invalid => false,
         Outcome::NotSent => true,
         Outcome::MaybeDelivered => idempotent,
         Outcome::Answered(status) if idempotent => is_retryable_status(status),
@@ -92,14 +97,14 @@ pub(crate) fn may_retry(idempotent: bool, outcome: Outcome) -> bool {
     }
 }
 
-/// `Retry-After` as a duration: delay-seconds or an HTTP date.
+/// `Retry-After` as a duration: delay-seconds or an HTTP date (`None` for a date already past).
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
     let date = httpdate::parse_http_date(value).ok()?;
-    Some(date.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    date.duration_since(SystemTime::now()).ok()
 }
 
 #[cfg(test)]
@@ -124,6 +129,8 @@ mod tests {
         }
         assert!(!may_retry(true, Outcome::Answered(StatusCode::BAD_REQUEST)));
         assert!(may_retry(true, Outcome::MaybeDelivered));
+        assert!(!may_retry(true, Outcome::Invalid));
+        assert!(!may_retry(false, Outcome::Invalid));
     }
 
     #[test]
@@ -134,7 +141,11 @@ mod tests {
         let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(5));
         let wait = policy.delay(1, Some(&headers(&later)));
         assert!(wait <= Duration::from_secs(5) && wait >= Duration::from_secs(3), "{wait:?}");
-        assert_eq!(policy.delay(1, Some(&headers("Wed, 21 Oct 2015 07:28:00 GMT"))), Duration::ZERO);
+        // A date in the past, or 0, is no reason to retry at once: the backoff still applies.
+        for past in ["Wed, 21 Oct 2015 07:28:00 GMT", "0"] {
+            let wait = policy.delay(1, Some(&headers(past)));
+            assert!(wait >= Duration::from_millis(100) && wait <= Duration::from_millis(200), "{past}: {wait:?}");
+        }
     }
 
     #[test]
