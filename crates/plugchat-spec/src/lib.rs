@@ -19,6 +19,7 @@ mod markdown;
 mod model;
 mod page;
 mod reconcile;
+mod rows;
 mod tree;
 
 pub use diagnostic::{Diagnostic, Severity};
