@@ -3,9 +3,9 @@
 
 use plugchat_spec::{Attribute, Page};
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
-use crate::names;
+use crate::names::Unique;
 use crate::operation::doc_lines;
 use crate::types;
 
@@ -61,12 +61,14 @@ fn tree(page: &Page) -> Vec<Node<'_>> {
 }
 
 /// The struct `name` for `nodes`, preceded by the structs of its nested objects.
-fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], out: &mut Vec<TokenStream>) {
+/// `types` holds the type names taken in the module (see [`crate::plan`]).
+fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], types: &mut Unique, out: &mut Vec<TokenStream>) {
+    let mut unique = Unique::default();
     let fields: Vec<TokenStream> = nodes
         .iter()
         .map(|node| {
             let wire = node.segment.as_str();
-            let ident = names::snake(wire);
+            let ident = unique.snake(wire);
             let declared = node.attribute.map_or("", |a| a.ty.as_str()).to_lowercase();
             let description = node.attribute.map_or(String::new(), |a| a.description.clone());
             let docs = doc_lines(&description);
@@ -79,8 +81,8 @@ fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], out: &mut Vec<TokenStrea
                 let decoder = types::lenient_decoder(&ty);
                 (ty, decoder)
             } else {
-                let child = format_ident!("{}{}", name, names::camel(wire));
-                structs(&child, &format!("`{wire}` of [`{name}`]. {description}"), &node.children, out);
+                let child = types.camel(&name.to_string(), wire);
+                structs(&child, &format!("`{wire}` of [`{name}`]. {description}"), &node.children, types, out);
                 let is_list = node.is_list || declared.starts_with("array");
                 (if is_list { quote!(::std::vec::Vec<#child>) } else { quote!(#child) }, None)
             };
@@ -121,6 +123,14 @@ fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], out: &mut Vec<TokenStrea
 /// The payload types and the `WebhookEvent` enum for the callback pages, or nothing if
 /// there are none.
 pub fn generate_webhooks(pages: &[&Page]) -> TokenStream {
+    let mut types = Unique::default();
+    types.take_camel("WebhookEvent");
+    generate_webhooks_avoiding(pages, types)
+}
+
+/// [`generate_webhooks`] with type names that differ from those `types` holds (the module's
+/// operation types).
+pub(crate) fn generate_webhooks_avoiding(pages: &[&Page], mut types: Unique) -> TokenStream {
     if pages.is_empty() {
         return quote!();
     }
@@ -130,7 +140,7 @@ pub fn generate_webhooks(pages: &[&Page]) -> TokenStream {
     let mut names_arms = Vec::new();
     for page in pages {
         let Some(callback) = &page.callback else { continue };
-        let variant = names::camel(&page.id);
+        let variant = types.camel("", &page.id);
         let conditions: Vec<String> =
             callback.discriminator.iter().map(|d| format!("`{}` = `{}`", d.field, d.value)).collect();
         let doc = format!(
@@ -139,7 +149,7 @@ pub fn generate_webhooks(pages: &[&Page]) -> TokenStream {
             conditions.join(" and "),
             page.file
         );
-        structs(&variant, &doc, &tree(page), &mut items);
+        structs(&variant, &doc, &tree(page), &mut types, &mut items);
         let variant_doc = doc_lines(&format!("{} ({}).", page.title.trim_end_matches('.'), conditions.join(" and ")));
         variants.push(quote!(#variant_doc #variant(#variant),));
         let id = &page.id;
