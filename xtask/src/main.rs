@@ -73,6 +73,10 @@ enum Command {
         /// Leave out pages with errors (listed) instead of refusing the tree.
         #[arg(long)]
         allow_errors: bool,
+        /// Write no `[workspace]` table, so the crate can be a member of an enclosing
+        /// workspace (without this option it builds on its own wherever it is written).
+        #[arg(long)]
+        workspace_member: bool,
     },
     /// Time the build of plugchat-api (macro) against the same code pre-expanded.
     BenchCompile {
@@ -116,9 +120,9 @@ fn main() -> ExitCode {
             Ok(())
         }
         Command::Diff { from, to, format, .. } => run_diff(&root, &from, to.as_deref(), format),
-        Command::Generate { docs, out, name, allow_errors } => {
+        Command::Generate { docs, out, name, allow_errors, workspace_member } => {
             let root = std::path::absolute(&root).unwrap_or(root);
-            generate::run(&root, &docs, &out, name.as_deref(), allow_errors)
+            generate::run(&root, &docs, &out, name.as_deref(), allow_errors, workspace_member)
         }
         Command::Check { docs, allow_errors } => check::run(&docs, allow_errors),
         Command::Conformance { docs, examples } => conformance::run(&docs, &examples),

@@ -307,12 +307,10 @@ fn xtask(args: &[&str]) -> std::process::Output {
 /// Generates a member crate of the test workspace from `tree`, with the consumers beside the API.
 fn member(root: &Path, name: &str, tree: &Path, consumers: &[&str]) {
     let out = root.join(name);
-    let output = xtask(&["generate", "--docs", tree.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
     // Members of the test workspace, not crates of their own.
-    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
-    let manifest = manifest.split("\n# A crate of its own").next().unwrap().to_owned();
-    std::fs::write(out.join("Cargo.toml"), manifest).unwrap();
+    let output =
+        xtask(&["generate", "--docs", tree.to_str().unwrap(), "--out", out.to_str().unwrap(), "--workspace-member"]);
+    assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
     let mut lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
     for (i, consumer) in consumers.iter().enumerate() {
         lib.push_str(&format!("\n#[allow(dead_code, unused_variables)]\nmod consumer_{i} {{{consumer}\n}}\n"));

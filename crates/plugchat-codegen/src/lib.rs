@@ -10,11 +10,12 @@
 mod names;
 mod objects;
 mod operation;
+mod plan;
 mod surface;
 mod types;
 mod webhooks;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 
 use plugchat_model::{SPEC_FORMAT_VERSION, Spec};
@@ -57,22 +58,18 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
         problems.push("the spec has no base URL: set `base_url` in the docs tree's api.yml".to_owned());
         String::new()
     });
-    let mut methods: HashMap<String, &str> = HashMap::new();
+    // Every name chosen once for the whole spec: ids, sections and sub-tables that read alike
+    // get distinct identifiers.
+    let plan = plan::Plan::new(spec);
     let mut sections: BTreeMap<&str, Vec<TokenStream>> = BTreeMap::new();
     let mut arms = Vec::new();
     let mut decode_arms = Vec::new();
     for (page, operation) in spec.operations() {
-        let method = names::snake(&page.id).to_string();
-        if let Some(other) = methods.insert(method.clone(), &page.file) {
-            problems.push(format!(
-                "{}: method `{method}` is also generated for {other}: give the pages different ids",
-                page.file
-            ));
-            continue;
-        }
-        sections.entry(page.section.as_str()).or_default().push(generate_operation(page, operation));
+        let names = plan.operation(page);
+        sections.entry(page.section.as_str()).or_default().push(operation::generate_named(page, operation, names));
         let feature = feature_of(&page.section);
-        let (dispatch, decode) = (operation::dispatch_arm(page, operation), operation::decode_arm(page, operation));
+        let (dispatch, decode) =
+            (operation::dispatch_arm(page, operation, names), operation::decode_arm(page, operation, names));
         arms.push(quote!(#[cfg(feature = #feature)] #dispatch));
         decode_arms.push(quote!(#[cfg(feature = #feature)] #decode));
     }
@@ -81,10 +78,14 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
     }
     let callbacks: Vec<&plugchat_model::Page> = spec.pages.iter().filter(|p| p.callback.is_some()).collect();
     if let Some(first) = callbacks.first() {
-        sections.entry(first.section.as_str()).or_default().push(webhooks::generate_webhooks(&callbacks));
+        let taken = plan.taken_types(&first.section);
+        sections
+            .entry(first.section.as_str())
+            .or_default()
+            .push(webhooks::generate_webhooks_avoiding(&callbacks, taken));
     }
     let modules = sections.into_iter().map(|(section, items)| {
-        let name = names::snake(if section.is_empty() { "general" } else { section });
+        let name = &plan.modules[section];
         let feature = feature_of(section);
         let doc = format!(" Operations documented under `{section}/` in the docs (cargo feature `{feature}`).");
         quote! {
@@ -157,9 +158,13 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
 }
 
 /// The cargo feature that compiles a docs section's module: the section's directory name
-/// (`chats`), or `general` for pages at the root of the tree.
+/// (`chats`), or `general` for pages at the root of the tree. Characters a feature name
+/// cannot hold (outside ASCII letters, digits, `-` and `_`) are folded (`á` → `a`) or become `_`.
 pub fn feature_of(section: &str) -> String {
-    if section.is_empty() { "general".to_owned() } else { section.to_owned() }
+    if section.is_empty() {
+        return "general".to_owned();
+    }
+    names::ascii(section).chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
 }
 
 /// The cargo features the generated code expects the invoking crate to declare, one per

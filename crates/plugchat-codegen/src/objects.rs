@@ -6,15 +6,16 @@ use std::collections::BTreeMap;
 
 use plugchat_model::{Attribute, ObjectType, Operation};
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
-use crate::names;
+use crate::names::Unique;
 use crate::operation::doc_lines;
+use crate::plan::OperationNames;
 use crate::types;
 
 /// Resolves attribute types of one operation, collecting the definitions they need.
 pub(crate) struct TypeResolver<'a> {
-    prefix: &'a Ident,
+    names: &'a OperationNames,
     operation: &'a Operation,
     /// Definitions by type name, so each is emitted once.
     definitions: RefCell<BTreeMap<String, TokenStream>>,
@@ -26,8 +27,8 @@ fn is_array(ty: &str) -> bool {
 }
 
 impl<'a> TypeResolver<'a> {
-    pub(crate) fn new(prefix: &'a Ident, operation: &'a Operation) -> Self {
-        TypeResolver { prefix, operation, definitions: RefCell::default() }
+    pub(crate) fn new(names: &'a OperationNames, operation: &'a Operation) -> Self {
+        TypeResolver { names, operation, definitions: RefCell::default() }
     }
 
     /// The definitions collected so far.
@@ -41,12 +42,12 @@ impl<'a> TypeResolver<'a> {
     /// object its Tipo names, or a scalar.
     pub(crate) fn attribute_type(&self, attribute: &Attribute) -> TokenStream {
         if attribute.allowed_values.len() >= 2 {
-            let name = format_ident!("{}{}", self.prefix, names::camel(&attribute.name));
+            let name = self.names.enumeration(attribute);
             self.define_enum(&name, attribute);
             return quote!(#name);
         }
         if let Some(object) = self.operation.objects.iter().find(|o| o.is_named_by(&attribute.ty)) {
-            let name = format_ident!("{}{}", self.prefix, names::camel(&object.name));
+            let name = self.names.object(object);
             self.define_struct(&name, object);
             return if is_array(&attribute.ty) { quote!(::std::vec::Vec<#name>) } else { quote!(#name) };
         }
@@ -57,19 +58,9 @@ impl<'a> TypeResolver<'a> {
         if self.definitions.borrow().contains_key(&name.to_string()) {
             return;
         }
-        let mut seen = Vec::new();
-        let variants: Vec<(Ident, &String)> = attribute
-            .allowed_values
-            .iter()
-            .map(|value| {
-                let mut ident = names::camel(value);
-                if seen.contains(&ident.to_string()) {
-                    ident = format_ident!("{}{}", ident, seen.len());
-                }
-                seen.push(ident.to_string());
-                (ident, value)
-            })
-            .collect();
+        let mut seen = Unique::default();
+        let variants: Vec<(Ident, &String)> =
+            attribute.allowed_values.iter().map(|value| (seen.camel("", value), value)).collect();
         let declared = variants.iter().map(|(ident, value)| {
             let doc = format!(" `{value}`");
             quote!(#[doc = #doc] #[serde(rename = #value)] #ident,)
@@ -108,9 +99,17 @@ impl<'a> TypeResolver<'a> {
         }
         // Reserve the name first: an object may (wrongly) name itself in a field.
         self.definitions.borrow_mut().insert(name.to_string(), TokenStream::new());
+        // Field names unique after case conversion (`id`, `ID`, `Id`); wire names kept.
+        let mut unique = Unique::default();
+        let idents: Vec<Ident> =
+            object.required.iter().chain(&object.optional).map(|f| unique.snake(&f.name)).collect();
+        let ident_of = |field: &Attribute| {
+            let position = object.required.iter().chain(&object.optional).position(|f| std::ptr::eq(f, field));
+            idents[position.expect("a field of the object")].clone()
+        };
         let fields = object.required.iter().map(|f| (f, true)).chain(object.optional.iter().map(|f| (f, false))).map(
             |(field, required)| {
-                let ident = names::snake(&field.name);
+                let ident = ident_of(field);
                 let wire = &field.name;
                 let ty = self.attribute_type(field);
                 let docs = doc_lines(&field.description);
@@ -128,15 +127,15 @@ impl<'a> TypeResolver<'a> {
         // `new(required...)`: optional fields start as `None`, so callers name only what they set.
         let string = quote!(::std::string::String).to_string();
         let arguments = object.required.iter().map(|field| {
-            let (ident, ty) = (names::snake(&field.name), self.attribute_type(field));
+            let (ident, ty) = (ident_of(field), self.attribute_type(field));
             if ty.to_string() == string { quote!(#ident: impl ::core::convert::Into<#ty>) } else { quote!(#ident: #ty) }
         });
         let initialisers = object.required.iter().map(|field| {
-            let (ident, ty) = (names::snake(&field.name), self.attribute_type(field));
+            let (ident, ty) = (ident_of(field), self.attribute_type(field));
             if ty.to_string() == string { quote!(#ident: #ident.into(),) } else { quote!(#ident,) }
         });
         let optional = object.optional.iter().map(|field| {
-            let ident = names::snake(&field.name);
+            let ident = ident_of(field);
             quote!(#ident: ::core::option::Option::None,)
         });
         let doc = doc_lines(&format!("The object `{}` of the docs (a sub-table of the attributes).", object.name));

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::names;
 use crate::objects::TypeResolver;
+use crate::plan::{self, OperationNames};
 use crate::types;
 
 /// Where a parameter goes on the wire.
@@ -57,6 +58,12 @@ fn path_pieces(path: &str) -> Vec<(bool, String)> {
     pieces
 }
 
+/// Names a setter must not have: the method's own locals and members (a parameter `body`
+/// would be shadowed by the JSON body being built), and bon's finish function.
+const RESERVED_PARAMS: &[&str] = &["request_options", "parts", "body", "send"];
+
+/// The operation's parameters, with setter names unique after case conversion (`phone`,
+/// `Phone`, `PHONE` → `phone`, `phone_2`, `phone_3`) and the wire names as written.
 pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Param> {
     let placeholders: Vec<String> =
         path_pieces(&operation.path).into_iter().filter(|(is, _)| *is).map(|(_, n)| n).collect();
@@ -68,11 +75,13 @@ pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Par
         None => Place::Query,
     };
     let mut params: Vec<Param> = Vec::new();
+    let mut unique = names::Unique::reserving(RESERVED_PARAMS);
     let mut push = |attribute: &Attribute, required: bool| {
         let is_placeholder = placeholders.iter().any(|p| names::key(p) == names::key(&attribute.name));
         let ty = types.attribute_type(attribute);
+        let optional = !(required || is_placeholder) && attribute.fixed_value().is_none();
         params.push(Param {
-            ident: names::snake(&attribute.name),
+            ident: unique.setter(&attribute.name, optional.then_some("maybe_")),
             wire_name: attribute.name.clone(),
             is_vec: ty.to_string().starts_with(":: std :: vec :: Vec"),
             ty,
@@ -91,7 +100,7 @@ pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Par
     for placeholder in &placeholders {
         if !params.iter().any(|p| p.place == Place::Path && names::key(&p.wire_name) == names::key(placeholder)) {
             params.push(Param {
-                ident: names::snake(placeholder),
+                ident: unique.setter(placeholder, None),
                 wire_name: placeholder.clone(),
                 ty: quote!(::std::string::String),
                 is_vec: false,
@@ -104,7 +113,7 @@ pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Par
     }
     for header in operation.headers.iter().filter(|h| !h.name.eq_ignore_ascii_case("authorization")) {
         params.push(Param {
-            ident: names::snake(&header.name),
+            ident: unique.setter(&header.name, None),
             wire_name: header.name.clone(),
             ty: quote!(::std::string::String),
             is_vec: false,
@@ -239,7 +248,8 @@ pub(crate) fn response_shape(response: &Response) -> Option<ResponseShape> {
     (!fields.is_empty()).then_some(ResponseShape { is_list, fields })
 }
 
-fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) -> ResponseType {
+fn response_type(names: &OperationNames, response: Option<&Response>) -> ResponseType {
+    let method = &names.method;
     let value = quote!(::plugchat_runtime::__private::serde_json::Value);
     let untyped = ResponseType {
         definition: quote!(),
@@ -250,9 +260,10 @@ fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) ->
     };
     let Some(response) = response else { return untyped };
     let Some(ResponseShape { is_list, fields }) = response_shape(response) else { return untyped };
-    let name = if is_list { format_ident!("{prefix}Item") } else { format_ident!("{prefix}Response") };
+    let name = if is_list { names.item() } else { names.response() };
+    let mut unique = names::Unique::default();
     let field_tokens = fields.iter().map(|ResponseField { wire_name: wire, ty, doc }| {
-        let ident = names::snake(wire);
+        let ident = unique.snake(wire);
         let rename = (ident.to_string().trim_start_matches("r#") != wire).then(|| quote!(#[serde(rename = #wire)]));
         let docs = doc_lines(doc);
         let decode = match types::lenient_decoder(ty) {
@@ -303,7 +314,13 @@ fn response_type(prefix: &Ident, method: &Ident, response: Option<&Response>) ->
 
 /// For a list operation whose only required inputs are `page` and `pageSize` query
 /// parameters: a `<method>_stream(page_size)` method streaming every item, page after page.
-fn pagination(operation_id: &str, method: &Ident, params: &[Param], response: &ResponseType) -> TokenStream {
+fn pagination(
+    operation_id: &str,
+    method: &Ident,
+    stream: &Ident,
+    params: &[Param],
+    response: &ResponseType,
+) -> TokenStream {
     let find = |key: &str| params.iter().find(|p| p.place == Place::Query && names::key(&p.wire_name) == key);
     let (Some(page), Some(size)) = (find("page"), find("pagesize")) else { return quote!() };
     let others_required =
@@ -312,7 +329,6 @@ fn pagination(operation_id: &str, method: &Ident, params: &[Param], response: &R
         return quote!();
     }
     let (page_setter, size_setter) = (&page.ident, &size.ident);
-    let stream = format_ident!("{method}_stream");
     let item = &response.item;
     let doc = format!(
         " Every item of [`Client::{method}`](crate::Client::{method}), fetched page after page from page 1.\n\n \
@@ -366,12 +382,18 @@ fn method_doc(page: &Page, operation: &Operation) -> String {
 }
 
 /// The items of one operation: response types and an `impl crate::Client` block with its method.
+/// Names are chosen as if the page were the only one; [`crate::generate`] chooses them for the
+/// whole spec, so that no two pages' names collide.
 pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
-    let method = names::snake(&page.id);
-    let prefix = names::camel(&page.id);
+    generate_named(page, operation, &plan::single(page, operation))
+}
+
+/// [`generate_operation`] with the names chosen for the whole spec.
+pub(crate) fn generate_named(page: &Page, operation: &Operation, names: &OperationNames) -> TokenStream {
+    let method = &names.method;
     let success = success_response(operation);
-    let response = response_type(&prefix, &method, success);
-    let resolver = TypeResolver::new(&prefix, operation);
+    let response = response_type(names, success);
+    let resolver = TypeResolver::new(names, operation);
     let params = params(operation, &resolver);
     let request_types = resolver.definitions();
 
@@ -477,7 +499,7 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
         .map(|ty| quote!(, on(#ty, into)));
     let docs = doc_lines(&method_doc(page, operation));
     let definition = &response.definition;
-    let stream = pagination(id, &method, &params, &response);
+    let stream = pagination(id, method, &names.stream, &params, &response);
 
     quote! {
         #request_types
@@ -518,12 +540,10 @@ pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
 
 /// One arm of `__testing::decode`: decodes a body into the operation's generated response
 /// type, the way `send()` does (benchmarks and tests measure decoding alone with it).
-pub(crate) fn decode_arm(page: &Page, operation: &Operation) -> TokenStream {
-    let method = names::snake(&page.id);
-    let prefix = names::camel(&page.id);
-    let section = names::snake(if page.section.is_empty() { "general" } else { &page.section });
+pub(crate) fn decode_arm(page: &Page, operation: &Operation, names: &OperationNames) -> TokenStream {
+    let section = &names.module;
     let success = success_response(operation);
-    let decoded = response_type(&prefix, &method, success).decoded;
+    let decoded = response_type(names, success).decoded;
     let id = &page.id;
     quote! {
         #id => {
@@ -538,11 +558,9 @@ pub(crate) fn decode_arm(page: &Page, operation: &Operation) -> TokenStream {
 /// attributes by their documented names, as a page's example or a HAR file shows them) into
 /// the operation's typed parameters and calls its builder, so tests drive every operation
 /// through the same typed path users take.
-pub(crate) fn dispatch_arm(page: &Page, operation: &Operation) -> TokenStream {
-    let method = names::snake(&page.id);
-    let prefix = names::camel(&page.id);
-    let section = names::snake(if page.section.is_empty() { "general" } else { &page.section });
-    let resolver = TypeResolver::new(&prefix, operation);
+pub(crate) fn dispatch_arm(page: &Page, operation: &Operation, names: &OperationNames) -> TokenStream {
+    let (method, section) = (&names.method, &names.module);
+    let resolver = TypeResolver::new(names, operation);
     let params: Vec<Param> = params(operation, &resolver).into_iter().filter(|p| p.fixed.is_none()).collect();
     let fields = params.iter().map(|p| {
         let (ident, wire, ty) = (&p.ident, &p.wire_name, &p.ty);

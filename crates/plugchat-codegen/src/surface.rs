@@ -5,13 +5,13 @@
 //! [`crate::operation::response_shape`]), so a tool that compares two surfaces (`cargo xtask
 //! diff`) judges exactly what users compile against, never a second reading of the docs.
 
-use plugchat_model::{Page, Spec};
+use plugchat_model::{Operation, Page, Spec};
 use proc_macro2::TokenStream;
 use serde::Serialize;
 
-use crate::names;
 use crate::objects::TypeResolver;
 use crate::operation::{self, Place};
+use crate::plan::{self, OperationNames};
 
 /// Every operation and webhook event of a spec, as generated.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -146,11 +146,14 @@ fn location(place: Place) -> ParamLocation {
     }
 }
 
-/// The surface of one operation page.
+/// The surface of one operation page, named as if it were the only page.
 pub fn operation_surface(page: &Page) -> Option<OperationSurface> {
     let operation = page.operation.as_ref()?;
-    let prefix = names::camel(&page.id);
-    let resolver = TypeResolver::new(&prefix, operation);
+    surface_named(page, operation, &plan::single(page, operation))
+}
+
+fn surface_named(page: &Page, operation: &Operation, names: &OperationNames) -> Option<OperationSurface> {
+    let resolver = TypeResolver::new(names, operation);
     let attributes: Vec<_> = operation.required.iter().chain(&operation.optional).collect();
     let params = operation::params(operation, &resolver)
         .into_iter()
@@ -193,7 +196,7 @@ pub fn operation_surface(page: &Page) -> Option<OperationSurface> {
     Some(OperationSurface {
         id: page.id.clone(),
         file: page.file.clone(),
-        method_name: names::snake(&page.id).to_string().trim_start_matches("r#").to_owned(),
+        method_name: names.method.to_string().trim_start_matches("r#").to_owned(),
         http_method: operation.method.as_str().to_owned(),
         path: operation.path.clone(),
         description,
@@ -224,7 +227,12 @@ pub fn event_surface(page: &Page) -> Option<EventSurface> {
 /// The surface of a whole spec.
 pub fn api_surface(spec: &Spec) -> ApiSurface {
     ApiSurface {
-        operations: spec.pages.iter().filter_map(operation_surface).collect(),
+        operations: {
+            let plan = plan::Plan::new(spec);
+            spec.operations()
+                .filter_map(|(page, operation)| surface_named(page, operation, plan.operation(page)))
+                .collect()
+        },
         events: spec.pages.iter().filter_map(event_surface).collect(),
     }
 }

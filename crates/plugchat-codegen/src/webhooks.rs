@@ -5,7 +5,7 @@ use plugchat_model::{Attribute, Page};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::names;
+use crate::names::Unique;
 use crate::operation::doc_lines;
 use crate::types;
 
@@ -108,20 +108,23 @@ fn decode_leaf(leaf: &Leaf, wire: &str) -> (TokenStream, TokenStream) {
 /// The struct `name` for `nodes`, preceded by the structs of its nested objects. Every field
 /// is an `Option` decoded tolerantly (see `plugchat_runtime::webhook::Decoder`); an event's
 /// top-level struct (`top`) also keeps the mismatches and can be deserialised on its own.
-fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], top: bool, out: &mut Vec<TokenStream>) {
+fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], top: bool, types: &mut Unique, out: &mut Vec<TokenStream>) {
+    // Field names unique within the struct; type names unique within the module (`types`,
+    // see [`crate::plan`]).
+    let mut unique = Unique::default();
     let mut fields = Vec::new();
     let mut decoders = Vec::new();
     for node in nodes {
         let wire = node.segment.as_str();
-        let ident = names::snake(wire);
+        let ident = unique.snake(wire);
         let declared = node.attribute.map_or("", |a| a.ty.as_str()).to_lowercase();
         let description = node.attribute.map_or(String::new(), |a| a.description.clone());
         let docs = doc_lines(&description);
         let (ty, decode) = if node.children.is_empty() {
             decode_leaf(&leaf(declared.as_str()), wire)
         } else {
-            let child = format_ident!("{}{}", name, names::camel(wire));
-            structs(&child, &format!("`{wire}` of [`{name}`]. {description}"), &node.children, false, out);
+            let child = types.camel(&name.to_string(), wire);
+            structs(&child, &format!("`{wire}` of [`{name}`]. {description}"), &node.children, false, types, out);
             if node.is_list || declared.starts_with("array") {
                 (
                     quote!(::std::vec::Vec<#child>),
@@ -213,6 +216,14 @@ fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], top: bool, out: &mut Vec
 /// The payload types and the `WebhookEvent` enum for the callback pages, or nothing if
 /// there are none.
 pub fn generate_webhooks(pages: &[&Page]) -> TokenStream {
+    let mut types = Unique::default();
+    types.take_camel("WebhookEvent");
+    generate_webhooks_avoiding(pages, types)
+}
+
+/// [`generate_webhooks`] with type names that differ from those `types` holds (the module's
+/// operation types).
+pub(crate) fn generate_webhooks_avoiding(pages: &[&Page], mut types: Unique) -> TokenStream {
     if pages.is_empty() {
         return quote!();
     }
@@ -224,7 +235,7 @@ pub fn generate_webhooks(pages: &[&Page]) -> TokenStream {
     let mut fields: Vec<&str> = Vec::new();
     for page in pages {
         let Some(callback) = &page.callback else { continue };
-        let variant = names::camel(&page.id);
+        let variant = types.camel("", &page.id);
         let conditions: Vec<String> =
             callback.discriminator.iter().map(|d| format!("`{}` = `{}`", d.field, d.value)).collect();
         let doc = format!(
@@ -235,7 +246,7 @@ pub fn generate_webhooks(pages: &[&Page]) -> TokenStream {
             conditions.join(" and "),
             page.file
         );
-        structs(&variant, &doc, &tree(page), true, &mut items);
+        structs(&variant, &doc, &tree(page), true, &mut types, &mut items);
         let variant_doc = doc_lines(&format!("{} ({}).", page.title.trim_end_matches('.'), conditions.join(" and ")));
         variants.push(quote!(#variant_doc #variant(#variant),));
         let id = &page.id;

@@ -22,6 +22,7 @@ mod model {
 }
 mod page;
 mod reconcile;
+mod rows;
 mod tree;
 
 pub use diagnostic::{Diagnostic, Severity};

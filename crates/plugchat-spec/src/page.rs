@@ -13,6 +13,7 @@ use crate::model::{
     RequestExample, Response,
 };
 use crate::reconcile::reconcile;
+use crate::rows;
 
 /// The part of a page a block belongs to, from the last section heading above it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -368,13 +369,15 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
                 "event section has no `| Campo | Valor |` table telling the payload apart",
             ));
         }
-        Callback {
+        let mut callback = Callback {
             discriminator,
             required: std::mem::take(&mut walk.required),
             optional: std::mem::take(&mut walk.optional),
             examples: std::mem::take(&mut walk.examples),
             location,
-        }
+        };
+        rows::callback(&mut callback, &mut diagnostics);
+        callback
     });
     let operation = match walk.method_line {
         Some((method, url, location)) => {
@@ -385,7 +388,7 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
                     format!("URL path `{path}` is not under the base path `{}`", options.base_path()),
                 ));
             }
-            let operation = Operation {
+            let mut operation = Operation {
                 method,
                 path,
                 url,
@@ -398,6 +401,7 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
                 responses: walk.responses,
                 location,
             };
+            rows::operation(&mut operation, &mut diagnostics);
             reconcile(&operation, walk.path_heading.as_ref(), &mut diagnostics);
             Some(operation)
         }

@@ -103,3 +103,28 @@ fn arbitrary_bytes_never_panic() {
         let _ = parse_page("x.md", text, &options);
     }
 }
+
+#[test]
+fn repeated_rows_keep_the_first_and_required_wins_with_a_warning_at_each_row() {
+    let (page, diagnostics) = parse("repeated-rows.md");
+    assert_eq!(
+        diagnostics,
+        [
+            "malformed/repeated-rows.md:16:1: warning: header `ticket` is given twice (first at line 15): this row is ignored",
+            "malformed/repeated-rows.md:26:1: warning: `phone` is listed twice in the required attributes table (first at line 24): this row is ignored",
+            "malformed/repeated-rows.md:32:1: warning: `name` is both required (line 25) and optional: read as required, this row is ignored",
+            "malformed/repeated-rows.md:45:1: warning: `id` is both required (line 39) and optional: read as required, this row is ignored",
+            "malformed/repeated-rows.md:55:1: warning: `phone` is listed twice in the response 200 table (first at line 53): this row is ignored",
+        ]
+    );
+    let operation = page.operation.expect("operation");
+    let names = |rows: &[plugchat_spec::Attribute]| rows.iter().map(|a| a.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&operation.required), ["phone", "name"]);
+    assert_eq!(operation.required[0].ty, "string", "the first row is kept");
+    assert_eq!(names(&operation.optional), ["topic"]);
+    assert_eq!(names(&operation.objects[0].required), ["id"]);
+    assert!(operation.objects[0].optional.is_empty());
+    assert_eq!(names(&operation.responses[0].fields), ["phone", "participants", "Phone"], "`Phone` is another name");
+    let headers: Vec<&str> = operation.headers.iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(headers, ["Authorization", "Ticket"]);
+}

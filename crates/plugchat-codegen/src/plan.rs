@@ -1,0 +1,187 @@
+//! Every name the generated crate declares, chosen once for the whole spec so no two collide.
+//!
+//! Docs name things freely: two page ids that read as one method (`get-chats`, `get_chats`), a
+//! sub-table whose type name is another operation's (`send` + `Text Response` and
+//! `send-text` + its response are both `SendTextResponse`), two sections that read as one
+//! module. Names are handed out in page order by [`Unique`]: the first keeps its natural
+//! name, a later one gets a number. Wire names never change (`#[serde(rename)]`, header and
+//! query names are kept as written).
+
+use std::collections::{BTreeMap, HashMap};
+
+use plugchat_model::{Attribute, ObjectType, Operation, Page, Spec};
+use proc_macro2::Ident;
+use quote::format_ident;
+
+use crate::names::{self, Unique};
+
+/// Methods of `Client` a generated method must not shadow.
+const CLIENT_METHODS: &[&str] = &["builder", "clone", "fmt", "from", "into"];
+
+/// The names of one operation's items.
+#[derive(Debug, Clone)]
+pub(crate) struct OperationNames {
+    /// The `Client` method.
+    pub(crate) method: Ident,
+    /// The page-after-page stream method (emitted for list operations only).
+    pub(crate) stream: Ident,
+    /// The section's module.
+    pub(crate) module: Ident,
+    /// Type names by what they name: `response`, `item`, `object:<name>`, `enum:<row>`.
+    types: HashMap<String, Ident>,
+}
+
+fn object_key(object: &ObjectType) -> String {
+    format!("object:{}", object.name)
+}
+
+fn enum_key(attribute: &Attribute) -> String {
+    format!("enum:{}:{}:{}", attribute.location.line, attribute.location.column, attribute.name)
+}
+
+impl OperationNames {
+    /// `<Prefix>Response`.
+    pub(crate) fn response(&self) -> &Ident {
+        &self.types["response"]
+    }
+
+    /// `<Prefix>Item`.
+    pub(crate) fn item(&self) -> &Ident {
+        &self.types["item"]
+    }
+
+    /// The struct of a sub-table.
+    pub(crate) fn object(&self, object: &ObjectType) -> Ident {
+        self.types.get(&object_key(object)).cloned().unwrap_or_else(|| format_ident!("UnplannedObject"))
+    }
+
+    /// The enum of an attribute with allowed values.
+    pub(crate) fn enumeration(&self, attribute: &Attribute) -> Ident {
+        self.types.get(&enum_key(attribute)).cloned().unwrap_or_else(|| format_ident!("UnplannedEnum"))
+    }
+}
+
+/// The local type names of an operation, in a fixed order, before a prefix is chosen.
+fn local_types(operation: &Operation) -> Vec<(String, String)> {
+    let mut local = vec![("response".to_owned(), "Response".to_owned()), ("item".to_owned(), "Item".to_owned())];
+    for object in &operation.objects {
+        local.push((object_key(object), names::camel(&object.name).to_string()));
+    }
+    let attributes = operation
+        .required
+        .iter()
+        .chain(&operation.optional)
+        .chain(operation.objects.iter().flat_map(|o| o.required.iter().chain(&o.optional)));
+    for attribute in attributes.filter(|a| a.allowed_values.len() >= 2) {
+        local.push((enum_key(attribute), names::camel(&attribute.name).to_string()));
+    }
+    local
+}
+
+/// Type names of one operation, unique within the module `taken` describes: the page id's
+/// camel case as prefix, or the first numbered prefix none of whose names is taken.
+fn operation_types(page: &Page, operation: &Operation, taken: &mut Unique) -> HashMap<String, Ident> {
+    let natural = names::camel(&page.id).to_string();
+    let local = local_types(operation);
+    let assign = |prefix: &str| {
+        let mut inside = Unique::default();
+        local.iter().map(|(key, name)| (key.clone(), inside.camel(prefix, name).to_string())).collect::<Vec<_>>()
+    };
+    let chosen = std::iter::once(natural.clone())
+        .chain((2..).map(|n| format!("{natural}{n}")))
+        .map(|prefix| assign(&prefix))
+        .find(|names| names.iter().all(|(_, name)| !taken.has_camel(name)))
+        .expect("unbounded");
+    chosen
+        .into_iter()
+        .map(|(key, name)| {
+            taken.take_camel(&name);
+            (key, names::camel(&name))
+        })
+        .collect()
+}
+
+/// The module of a docs section (`general` for the tree's root).
+fn section_name(section: &str) -> &str {
+    if section.is_empty() { "general" } else { section }
+}
+
+/// Names for every operation of a spec, and what the webhook types must avoid.
+pub(crate) struct Plan {
+    operations: HashMap<String, OperationNames>,
+    /// Module idents by section.
+    pub(crate) modules: BTreeMap<String, Ident>,
+    /// Type names taken per section, by operations and their builders.
+    taken: HashMap<String, Unique>,
+}
+
+impl Plan {
+    pub(crate) fn new(spec: &Spec) -> Plan {
+        let mut modules = BTreeMap::new();
+        let mut module_names = Unique::reserving(&["__testing"]);
+        let mut sections: Vec<&str> = spec
+            .pages
+            .iter()
+            .filter(|p| p.operation.is_some() || p.callback.is_some())
+            .map(|p| p.section.as_str())
+            .collect();
+        sections.sort();
+        sections.dedup();
+        for section in sections {
+            modules.insert(section.to_owned(), module_names.snake(section_name(section)));
+        }
+        let mut methods = Unique::reserving(CLIENT_METHODS);
+        let mut chosen: Vec<(&Page, &Operation, Ident, Ident)> = Vec::new();
+        for (page, operation) in spec.operations() {
+            let method = methods.snake(&page.id);
+            let stream = methods.snake(&format!("{method}_stream"));
+            chosen.push((page, operation, method, stream));
+        }
+        let mut taken: HashMap<String, Unique> = HashMap::new();
+        // bon names each builder `Client<Method>Builder`, in the method's module.
+        for (page, _, method, _) in &chosen {
+            let types = taken.entry(page.section.clone()).or_insert_with(Plan::reserved_types);
+            types.take_camel(&format!("Client{}Builder", names::camel(&method.to_string())));
+        }
+        let mut operations = HashMap::new();
+        for (page, operation, method, stream) in chosen {
+            let types = taken.entry(page.section.clone()).or_insert_with(Plan::reserved_types);
+            let names = OperationNames {
+                types: operation_types(page, operation, types),
+                method,
+                stream,
+                module: modules[&page.section].clone(),
+            };
+            operations.insert(page.file.clone(), names);
+        }
+        Plan { operations, modules, taken }
+    }
+
+    fn reserved_types() -> Unique {
+        let mut types = Unique::default();
+        for name in ["Args", "WebhookEvent"] {
+            types.take_camel(name);
+        }
+        types
+    }
+
+    /// The names of `page`'s operation (a page of the planned spec).
+    pub(crate) fn operation(&self, page: &Page) -> &OperationNames {
+        &self.operations[&page.file]
+    }
+
+    /// The type names webhook types declared in `section` must avoid.
+    pub(crate) fn taken_types(&self, section: &str) -> Unique {
+        self.taken.get(section).cloned().unwrap_or_else(Plan::reserved_types)
+    }
+}
+
+/// The names of one operation generated on its own (snapshots, one page's surface).
+pub(crate) fn single(page: &Page, operation: &Operation) -> OperationNames {
+    let spec = Spec {
+        format_version: plugchat_model::SPEC_FORMAT_VERSION,
+        base_url: None,
+        pages: vec![Page { operation: Some(operation.clone()), callback: None, ..page.clone() }],
+    };
+    Plan::new(&spec).operation(page).clone()
+}

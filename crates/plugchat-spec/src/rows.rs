@@ -1,0 +1,87 @@
+//! Rows a page names twice: a table that repeats a name (a response table listing the fields
+//! of nested objects flat, so the group's `phone` and each participant's `phone` follow each
+//! other), an attribute in the required and in the optional table, a header given twice.
+//!
+//! The generated code can hold each name once, so the model is repaired here, with a warning
+//! at the row dropped: a repeated row keeps the first; an attribute both required and
+//! optional is required; header names are compared without case, as HTTP does.
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Attribute, Callback, Header, Operation};
+
+/// Drops the rows of `rows` that repeat an earlier name, warning at each.
+fn first_of_each(rows: &mut Vec<Attribute>, table: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let mut kept: Vec<Attribute> = Vec::with_capacity(rows.len());
+    for row in rows.drain(..) {
+        match kept.iter().find(|k| k.name == row.name) {
+            Some(first) => diagnostics.push(Diagnostic::warning(
+                row.location.clone(),
+                format!(
+                    "`{}` is listed twice in the {table} table (first at line {}): this row is ignored",
+                    row.name, first.location.line
+                ),
+            )),
+            None => kept.push(row),
+        }
+    }
+    *rows = kept;
+}
+
+/// Repeated rows of both tables, then optional rows that repeat a required one.
+fn required_and_optional(
+    required: &mut Vec<Attribute>,
+    optional: &mut Vec<Attribute>,
+    what: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    first_of_each(required, &format!("required {what}"), diagnostics);
+    first_of_each(optional, &format!("optional {what}"), diagnostics);
+    optional.retain(|row| match required.iter().find(|r| r.name == row.name) {
+        Some(first) => {
+            diagnostics.push(Diagnostic::warning(
+                row.location.clone(),
+                format!(
+                    "`{}` is both required (line {}) and optional: read as required, this row is ignored",
+                    row.name, first.location.line
+                ),
+            ));
+            false
+        }
+        None => true,
+    });
+}
+
+fn headers(headers: &mut Vec<Header>, diagnostics: &mut Vec<Diagnostic>) {
+    let mut kept: Vec<Header> = Vec::with_capacity(headers.len());
+    for header in headers.drain(..) {
+        match kept.iter().find(|k| k.name.eq_ignore_ascii_case(&header.name)) {
+            Some(first) => diagnostics.push(Diagnostic::warning(
+                header.location.clone(),
+                format!(
+                    "header `{}` is given twice (first at line {}): this row is ignored",
+                    header.name, first.location.line
+                ),
+            )),
+            None => kept.push(header),
+        }
+    }
+    *headers = kept;
+}
+
+/// Repairs every table of an operation: attributes, headers, sub-tables, response tables.
+pub(crate) fn operation(operation: &mut Operation, diagnostics: &mut Vec<Diagnostic>) {
+    headers(&mut operation.headers, diagnostics);
+    required_and_optional(&mut operation.required, &mut operation.optional, "attributes", diagnostics);
+    for object in &mut operation.objects {
+        let what = format!("`{}` fields", object.name);
+        required_and_optional(&mut object.required, &mut object.optional, &what, diagnostics);
+    }
+    for response in &mut operation.responses {
+        first_of_each(&mut response.fields, &format!("response {}", response.status), diagnostics);
+    }
+}
+
+/// Repairs a webhook payload's field tables.
+pub(crate) fn callback(callback: &mut Callback, diagnostics: &mut Vec<Diagnostic>) {
+    required_and_optional(&mut callback.required, &mut callback.optional, "fields", diagnostics);
+}
