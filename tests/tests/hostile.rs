@@ -307,6 +307,21 @@ async fn item5_large_numbers_in_string_fields_keep_their_digits() {
     assert_eq!(links, ["18446744073709551616", "-92233720368547758090", "0.1000000000000000055511151231257827"]);
 }
 
+/// The same in webhook payloads: a string field gets every digit; an integer field that cannot
+/// hold the number is `None` with the exact digits kept in its mismatch.
+#[test]
+fn item5_large_numbers_in_webhook_payloads_keep_their_digits() {
+    let payload = br#"{"type": "ReceivedCallback", "phone": 18446744073709551616, "messageId": "m",
+        "momment": 98765432109876543210, "chatName": 0.1000000000000000055511151231257827}"#;
+    let event = plugchat_api::webhooks::WebhookEvent::from_slice(payload).expect("a recognised event decodes");
+    let plugchat_api::webhooks::WebhookEvent::MessageReceived(message) = &event else { panic!("{event:?}") };
+    assert_eq!(message.phone.as_deref(), Some("18446744073709551616"));
+    assert_eq!(message.chat_name.as_deref(), Some("0.1000000000000000055511151231257827"));
+    assert_eq!(message.momment, None);
+    let mismatch = message.mismatches().iter().find(|m| m.path == "momment").expect("momment is a mismatch");
+    assert_eq!(mismatch.value, json!("98765432109876543210"));
+}
+
 // ---------------------------------------------------------------------------------------------
 // 6. Errors say whether anything was sent; InvalidRequest is never retried.
 

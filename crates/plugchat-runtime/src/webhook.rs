@@ -70,12 +70,134 @@ impl std::fmt::Display for Mismatch {
 
 /// Parses `bytes` as JSON if they fit in `limit`. A UTF-8 byte order mark before the JSON is
 /// skipped (some senders write one; JSON parsers refuse it).
+///
+/// A number that `serde_json::Value` cannot hold exactly (an integer beyond `u64`/`i64`, a
+/// fraction with more digits than `f64` keeps) is kept as a string of its exact text, so a
+/// string field receives every digit and nothing is rounded silently.
 pub fn parse(bytes: &[u8], limit: usize) -> Result<Value, WebhookError> {
     if bytes.len() > limit {
         return Err(WebhookError::TooLarge { size: bytes.len(), limit });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    serde_json::from_slice(bytes).map_err(|e| WebhookError::NotJson(e.to_string()))
+    let not_json = |e: serde_json::Error| WebhookError::NotJson(e.to_string());
+    let value: Value = serde_json::from_slice(bytes).map_err(not_json)?;
+    if !exact::has_inexact_number(bytes) {
+        return Ok(value);
+    }
+    // Rare: walk the payload again through its raw text to keep those numbers' digits.
+    let text = std::str::from_utf8(bytes).map_err(|e| WebhookError::NotJson(e.to_string()))?;
+    let raw: &serde_json::value::RawValue = serde_json::from_str(text).map_err(not_json)?;
+    exact::value(raw).map_err(not_json)
+}
+
+/// Numbers `serde_json::Value` would round, found and kept in their raw text. serde_json's
+/// `arbitrary_precision` feature would do this for every `Value` in the user's whole build
+/// (and breaks numbers under `#[serde(flatten)]`/untagged enums), so it is done here, only for
+/// webhook payloads, and only when a payload has such a number.
+mod exact {
+    use serde::de::{Deserializer, MapAccess, Visitor};
+    use serde_json::value::RawValue;
+    use serde_json::{Map, Value};
+
+    /// Whether a number token outside strings would lose digits in a `Value`.
+    pub(super) fn has_inexact_number(bytes: &[u8]) -> bool {
+        let (mut i, mut in_string) = (0, false);
+        while i < bytes.len() {
+            let b = bytes[i];
+            if in_string {
+                match b {
+                    b'\\' => i += 1,
+                    b'"' => in_string = false,
+                    _ => {}
+                }
+            } else if b == b'"' {
+                in_string = true;
+            } else if b == b'-' || b.is_ascii_digit() {
+                let start = i;
+                while i < bytes.len() && matches!(bytes[i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                    i += 1;
+                }
+                if std::str::from_utf8(&bytes[start..i]).is_ok_and(|token| !is_exact(token)) {
+                    return true;
+                }
+                continue;
+            }
+            i += 1;
+        }
+        false
+    }
+
+    /// Whether `token` (a JSON number) survives `Value`: an `i64`/`u64`, or a float whose
+    /// shortest decimal form has the same digits and exponent as the text.
+    pub(super) fn is_exact(token: &str) -> bool {
+        if token.parse::<i64>().is_ok() || token.parse::<u64>().is_ok() {
+            return true;
+        }
+        match token.parse::<f64>() {
+            Ok(float) if float.is_finite() => decimal(token) == decimal(&format!("{float:e}")),
+            _ => false,
+        }
+    }
+
+    /// `(significant digits, exponent of the last digit)` of a decimal number's text, sign ignored.
+    fn decimal(text: &str) -> (String, i64) {
+        let text = text.trim_start_matches(['-', '+']);
+        let (mantissa, exponent) = match text.find(['e', 'E']) {
+            Some(at) => (&text[..at], text[at + 1..].parse::<i64>().unwrap_or(0)),
+            None => (text, 0),
+        };
+        let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let digits = format!("{whole}{fraction}");
+        let mut exponent = exponent - fraction.len() as i64;
+        let trimmed = digits.trim_end_matches('0');
+        exponent += (digits.len() - trimmed.len()) as i64;
+        let trimmed = trimmed.trim_start_matches('0');
+        if trimmed.is_empty() { (String::new(), 0) } else { (trimmed.to_owned(), exponent) }
+    }
+
+    /// The members of an object, in order, with their raw text.
+    struct Members<'a>(Vec<(String, &'a RawValue)>);
+
+    impl<'de> serde::Deserialize<'de> for Members<'de> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct MembersVisitor;
+            impl<'de> Visitor<'de> for MembersVisitor {
+                type Value = Members<'de>;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a JSON object")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
+                    let mut members = Vec::new();
+                    while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
+                        members.push(entry);
+                    }
+                    Ok(Members(members))
+                }
+            }
+            deserializer.deserialize_map(MembersVisitor)
+        }
+    }
+
+    /// `raw` as a `Value`, numbers that would lose digits as strings of their text.
+    pub(super) fn value(raw: &RawValue) -> Result<Value, serde_json::Error> {
+        let text = raw.get().trim();
+        match text.as_bytes().first() {
+            Some(b'{') => {
+                let Members(members) = serde_json::from_str(text)?;
+                let mut map = Map::new();
+                for (key, member) in members {
+                    map.insert(key, value(member)?);
+                }
+                Ok(Value::Object(map))
+            }
+            Some(b'[') => {
+                let items: Vec<&RawValue> = serde_json::from_str(text)?;
+                items.into_iter().map(value).collect::<Result<_, _>>().map(Value::Array)
+            }
+            Some(b'-' | b'0'..=b'9') if !is_exact(text) => Ok(Value::String(text.to_owned())),
+            _ => serde_json::from_str(text),
+        }
+    }
 }
 
 /// The JSON type of `value`, for messages.
@@ -271,6 +393,28 @@ mod tests {
     #[test]
     fn payloads_are_objects_with_a_bom_allowed() {
         assert!(parse(b"\xEF\xBB\xBF{\"type\":\"x\"}", 100).is_ok());
+    }
+
+    #[test]
+    fn numbers_a_value_would_round_keep_their_digits() {
+        let payload = br#"{"id": 18446744073709551616, "n": -92233720368547758080, "f": 0.10000000000000000001,
+            "ok": [1, -5, 0.5, 1.5e3, 12345678901234567890], "s": "99999999999999999999999"}"#;
+        let value = parse(payload, 1000).unwrap();
+        assert_eq!(value["id"], "18446744073709551616");
+        assert_eq!(value["n"], "-92233720368547758080");
+        assert_eq!(value["f"], "0.10000000000000000001");
+        assert_eq!(value["ok"], serde_json::json!([1, -5, 0.5, 1500.0, 12345678901234567890u64]));
+        assert_eq!(value["s"], "99999999999999999999999");
+        let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["id", "n", "f", "ok", "s"], "member order is kept");
+        // Payloads without such numbers take the plain path and are unchanged.
+        assert_eq!(parse(br#"{"a": 1.25, "b": [2]}"#, 100).unwrap(), serde_json::json!({"a": 1.25, "b": [2]}));
+        for exact in ["0", "-0", "1e2", "0.1", "1.50", "123.456", "-1.5E-7", "9007199254740993"] {
+            assert!(super::exact::is_exact(exact), "{exact}");
+        }
+        for inexact in ["18446744073709551616", "0.12345678901234567890123", "1e400"] {
+            assert!(!super::exact::is_exact(inexact), "{inexact}");
+        }
         assert_eq!(object(&json!([1])).unwrap_err(), WebhookError::NotAnObject { found: "array" });
         const FIELDS: &[&str] = &["type", "attendance.status"];
         assert_eq!(
