@@ -4,14 +4,14 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use plugchat_model::{Attribute, ObjectType, Operation};
+use plugchat_model::{Attribute, ObjectType, Operation, Tipo};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::names::Unique;
 use crate::operation::doc_lines;
 use crate::plan::OperationNames;
-use crate::types;
+use crate::types::RustType;
 
 /// Resolves attribute types of one operation, collecting the definitions they need.
 pub(crate) struct TypeResolver<'a> {
@@ -19,11 +19,6 @@ pub(crate) struct TypeResolver<'a> {
     operation: &'a Operation,
     /// Definitions by type name, so each is emitted once.
     definitions: RefCell<BTreeMap<String, TokenStream>>,
-}
-
-fn is_array(ty: &str) -> bool {
-    let ty = ty.trim().to_lowercase();
-    ty.ends_with("[]") || ty.starts_with("array ")
 }
 
 impl<'a> TypeResolver<'a> {
@@ -40,18 +35,20 @@ impl<'a> TypeResolver<'a> {
 
     /// The Rust type of `attribute`: an enum when it lists allowed values, the struct of the
     /// object its Tipo names, or a scalar.
-    pub(crate) fn attribute_type(&self, attribute: &Attribute) -> TokenStream {
+    pub(crate) fn attribute_type(&self, attribute: &Attribute) -> RustType {
         if attribute.allowed_values.len() >= 2 {
             let name = self.names.enumeration(attribute);
             self.define_enum(&name, attribute);
-            return quote!(#name);
+            return RustType::Named(name);
         }
-        if let Some(object) = self.operation.objects.iter().find(|o| o.is_named_by(&attribute.ty)) {
+        let tipo = attribute.tipo();
+        if let Some(object) = self.operation.object_named(&tipo) {
             let name = self.names.object(object);
             self.define_struct(&name, object);
-            return if is_array(&attribute.ty) { quote!(::std::vec::Vec<#name>) } else { quote!(#name) };
+            let named = RustType::Named(name);
+            return if matches!(tipo, Tipo::List(_)) { RustType::Vec(Box::new(named)) } else { named };
         }
-        types::rust_type_or_value(&attribute.ty)
+        RustType::of_tipo_or_value(&tipo)
     }
 
     fn define_enum(&self, name: &Ident, attribute: &Attribute) {
@@ -125,14 +122,13 @@ impl<'a> TypeResolver<'a> {
             },
         );
         // `new(required...)`: optional fields start as `None`, so callers name only what they set.
-        let string = quote!(::std::string::String).to_string();
         let arguments = object.required.iter().map(|field| {
             let (ident, ty) = (ident_of(field), self.attribute_type(field));
-            if ty.to_string() == string { quote!(#ident: impl ::core::convert::Into<#ty>) } else { quote!(#ident: #ty) }
+            if ty == RustType::String { quote!(#ident: impl ::core::convert::Into<#ty>) } else { quote!(#ident: #ty) }
         });
         let initialisers = object.required.iter().map(|field| {
             let (ident, ty) = (ident_of(field), self.attribute_type(field));
-            if ty.to_string() == string { quote!(#ident: #ident.into(),) } else { quote!(#ident,) }
+            if ty == RustType::String { quote!(#ident: #ident.into(),) } else { quote!(#ident,) }
         });
         let optional = object.optional.iter().map(|field| {
             let ident = ident_of(field);

@@ -3,7 +3,7 @@
 //! The builder comes from `bon` (re-exported by the runtime): required attributes are
 //! required members, so leaving one out does not compile; optional ones are `Option`s.
 
-use plugchat_model::{Attribute, Operation, Page, RequestExample, Response};
+use plugchat_model::{Attribute, Operation, Page, RequestExample, Response, Tipo};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::names;
 use crate::objects::TypeResolver;
 use crate::plan::{self, OperationNames};
-use crate::types;
+use crate::types::RustType;
 
 /// Where a parameter goes on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,8 +25,7 @@ pub(crate) enum Place {
 pub(crate) struct Param {
     pub(crate) ident: Ident,
     pub(crate) wire_name: String,
-    pub(crate) ty: TokenStream,
-    is_vec: bool,
+    pub(crate) ty: RustType,
     pub(crate) required: bool,
     doc: String,
     pub(crate) place: Place,
@@ -83,7 +82,6 @@ pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Par
         params.push(Param {
             ident: unique.setter(&attribute.name, optional.then_some("maybe_")),
             wire_name: attribute.name.clone(),
-            is_vec: ty.to_string().starts_with(":: std :: vec :: Vec"),
             ty,
             required: required || is_placeholder,
             doc: attribute.description.clone(),
@@ -102,8 +100,7 @@ pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Par
             params.push(Param {
                 ident: unique.setter(placeholder, None),
                 wire_name: placeholder.clone(),
-                ty: quote!(::std::string::String),
-                is_vec: false,
+                ty: RustType::String,
                 required: true,
                 doc: format!("The `{placeholder}` part of the path."),
                 place: Place::Path,
@@ -115,8 +112,7 @@ pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Par
         params.push(Param {
             ident: unique.setter(&header.name, None),
             wire_name: header.name.clone(),
-            ty: quote!(::std::string::String),
-            is_vec: false,
+            ty: RustType::String,
             required: true,
             doc: format!("Sent as the `{}` header (example: `{}`).", header.name, header.example),
             place: Place::Header,
@@ -131,11 +127,10 @@ fn https_paths(operation: &Operation) -> Vec<String> {
     fn walk(operation: &Operation, prefix: &str, attributes: &[&Attribute], depth: usize, out: &mut Vec<String>) {
         for attribute in attributes {
             let path = format!("{prefix}{}", attribute.name);
-            if attribute.ty.trim().eq_ignore_ascii_case("https") {
+            let tipo = attribute.tipo();
+            if tipo == Tipo::Https {
                 out.push(path);
-            } else if let Some(object) =
-                operation.objects.iter().find(|o| o.is_named_by(&attribute.ty)).filter(|_| depth < 4)
-            {
+            } else if let Some(object) = operation.object_named(&tipo).filter(|_| depth < 4) {
                 let fields: Vec<&Attribute> = object.required.iter().chain(&object.optional).collect();
                 walk(operation, &format!("{path}."), &fields, depth + 1, out);
             }
@@ -148,32 +143,17 @@ fn https_paths(operation: &Operation) -> Vec<String> {
 }
 
 /// The value a fixed attribute always sends, as a literal of its type.
-fn fixed_literal(value: &str, ty: &TokenStream) -> TokenStream {
-    match ty.to_string().as_str() {
-        "bool" => match value.parse::<bool>() {
+fn fixed_literal(value: &str, ty: &RustType) -> TokenStream {
+    match ty {
+        RustType::Bool => match value.parse::<bool>() {
             Ok(b) => quote!(#b),
             Err(_) => quote!(#value),
         },
-        "i64" => match value.parse::<i64>() {
+        RustType::I64 => match value.parse::<i64>() {
             Ok(i) => quote!(#i),
             Err(_) => quote!(#value),
         },
         _ => quote!(#value),
-    }
-}
-
-/// The Rust type of a JSON example value.
-fn example_type(value: &Value) -> TokenStream {
-    match value {
-        Value::String(_) => quote!(::std::string::String),
-        Value::Bool(_) => quote!(bool),
-        Value::Number(n) if n.is_i64() || n.is_u64() => quote!(i64),
-        Value::Number(_) => quote!(::plugchat_runtime::__private::serde_json::Number),
-        Value::Array(items) => match items.first() {
-            Some(Value::String(_)) => quote!(::std::vec::Vec<::std::string::String>),
-            _ => quote!(::std::vec::Vec<::plugchat_runtime::__private::serde_json::Value>),
-        },
-        _ => quote!(::plugchat_runtime::__private::serde_json::Value),
     }
 }
 
@@ -193,7 +173,7 @@ struct ResponseType {
 /// field is), and its documentation.
 pub(crate) struct ResponseField {
     pub(crate) wire_name: String,
-    pub(crate) ty: TokenStream,
+    pub(crate) ty: RustType,
     pub(crate) doc: String,
 }
 
@@ -210,7 +190,6 @@ pub(crate) fn success_response(operation: &Operation) -> Option<&Response> {
 }
 
 pub(crate) fn response_shape(response: &Response) -> Option<ResponseShape> {
-    let value = quote!(::plugchat_runtime::__private::serde_json::Value);
     let (is_list, sample) = match &response.example {
         Some(Value::Array(items)) => (true, items.first().and_then(Value::as_object)),
         Some(Value::Object(object)) => (false, Some(object)),
@@ -226,11 +205,11 @@ pub(crate) fn response_shape(response: &Response) -> Option<ResponseShape> {
             let shown = sample.and_then(|s| s.get(&f.name)).filter(|v| !v.is_null());
             // A table that says scalar where the example shows an array or object (or the
             // reverse) cannot both be right: the type follows the example.
-            let declared = types::rust_type(&f.ty).filter(|ty| {
-                let scalar = types::lenient_decoder(ty).is_some();
+            let declared = RustType::of_tipo(&f.tipo()).filter(|ty| {
+                let scalar = ty.lenient_decoder().is_some();
                 shown.is_none_or(|v| scalar != (v.is_array() || v.is_object()))
             });
-            let ty = declared.or_else(|| shown.map(example_type)).unwrap_or_else(|| value.clone());
+            let ty = declared.or_else(|| shown.map(RustType::of_example)).unwrap_or(RustType::Value);
             ResponseField { wire_name: f.name.clone(), ty, doc: f.description.clone() }
         })
         .collect();
@@ -239,7 +218,7 @@ pub(crate) fn response_shape(response: &Response) -> Option<ResponseShape> {
             if !fields.iter().any(|field| &field.wire_name == key) {
                 fields.push(ResponseField {
                     wire_name: key.clone(),
-                    ty: example_type(example),
+                    ty: RustType::of_example(example),
                     doc: "Shown in the docs' example; not in its table.".to_owned(),
                 });
             }
@@ -266,7 +245,7 @@ fn response_type(names: &OperationNames, response: Option<&Response>) -> Respons
         let ident = unique.snake(wire);
         let rename = (ident.to_string().trim_start_matches("r#") != wire).then(|| quote!(#[serde(rename = #wire)]));
         let docs = doc_lines(doc);
-        let decode = match types::lenient_decoder(ty) {
+        let decode = match ty.lenient_decoder() {
             Some(decoder) => {
                 let path = format!("::plugchat_runtime::__private::lenient::option_{decoder}");
                 quote!(#[serde(default, deserialize_with = #path)])
@@ -406,7 +385,7 @@ pub(crate) fn generate_named(page: &Page, operation: &Operation, names: &Operati
     let page_size_checks = params
         .iter()
         .filter(|p| p.place == Place::Query && p.fixed.is_none() && names::key(&p.wire_name) == "pagesize")
-        .filter(|p| p.ty.to_string() == "i64")
+        .filter(|p| p.ty == RustType::I64)
         .map(|p| {
             let (ident, wire) = (&p.ident, &p.wire_name);
             if p.required {
@@ -423,7 +402,9 @@ pub(crate) fn generate_named(page: &Page, operation: &Operation, names: &Operati
     let statements = params.iter().filter(|p| p.place != Place::Path).map(|p| {
         let (ident, wire) = (&p.ident, &p.wire_name);
         let add = match p.place {
-            Place::Query if p.is_vec => quote!(for item in &value { parts.query.push((#wire, item.to_string())); }),
+            Place::Query if p.ty.is_vec() => {
+                quote!(for item in &value { parts.query.push((#wire, item.to_string())); })
+            }
             Place::Query => quote!(parts.query.push((#wire, value.to_string()));),
             Place::Header => quote!(parts.headers.push((#wire, value.to_string()));),
             Place::Body => quote!(body.insert(#wire.to_owned(), ::plugchat_runtime::__private::to_json(&value));),
@@ -493,9 +474,9 @@ pub(crate) fn generate_named(page: &Page, operation: &Operation, names: &Operati
     let finish = if response.is_list { quote!(.map(|response| response.map(::std::vec::Vec::from))) } else { quote!() };
     // Setters take `impl Into<..>` for strings (`&str`) and numbers (`5`, `2.5`); bon refuses
     // an `on(..)` clause that matches no member, so emit only those that match.
-    let into = [quote!(::std::string::String), quote!(::plugchat_runtime::__private::serde_json::Number)]
+    let into = [RustType::String, RustType::Number]
         .into_iter()
-        .filter(|ty| params.iter().any(|p| p.fixed.is_none() && p.ty.to_string() == ty.to_string()))
+        .filter(|ty| params.iter().any(|p| p.fixed.is_none() && p.ty == *ty))
         .map(|ty| quote!(, on(#ty, into)));
     let docs = doc_lines(&method_doc(page, operation));
     let definition = &response.definition;
@@ -564,7 +545,7 @@ pub(crate) fn dispatch_arm(page: &Page, operation: &Operation, names: &Operation
     let params: Vec<Param> = params(operation, &resolver).into_iter().filter(|p| p.fixed.is_none()).collect();
     let fields = params.iter().map(|p| {
         let (ident, wire, ty) = (&p.ident, &p.wire_name, &p.ty);
-        let decoder = types::lenient_decoder(ty);
+        let decoder = ty.lenient_decoder();
         match (p.required, decoder) {
             (true, Some(decoder)) => {
                 let path = format!("::plugchat_runtime::__private::lenient::{decoder}");

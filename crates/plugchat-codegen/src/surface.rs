@@ -6,12 +6,12 @@
 //! diff`) judges exactly what users compile against, never a second reading of the docs.
 
 use plugchat_model::{Operation, Page, Spec};
-use proc_macro2::TokenStream;
 use serde::Serialize;
 
 use crate::objects::TypeResolver;
 use crate::operation::{self, Place};
 use crate::plan::{self, OperationNames};
+use crate::types::RustType;
 
 /// Every operation and webhook event of a spec, as generated.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -129,14 +129,6 @@ pub struct EventSurface {
     pub fields: Vec<FieldSurface>,
 }
 
-/// Readable Rust type text: `:: std :: vec :: Vec < :: std :: string :: String >` → `Vec<String>`.
-pub(crate) fn type_text(ty: &TokenStream) -> String {
-    let compact: String = ty.to_string().chars().filter(|c| !c.is_whitespace()).collect();
-    ["::std::string::", "::std::vec::", "::plugchat_runtime::__private::serde_json::", "::core::option::"]
-        .iter()
-        .fold(compact, |text, prefix| text.replace(prefix, ""))
-}
-
 fn location(place: Place) -> ParamLocation {
     match place {
         Place::Path => ParamLocation::Path,
@@ -161,7 +153,7 @@ fn surface_named(page: &Page, operation: &Operation, names: &OperationNames) -> 
             let attribute = attributes.iter().find(|a| a.name == param.wire_name);
             ParamSurface {
                 setter: param.fixed.is_none().then(|| param.ident.to_string().trim_start_matches("r#").to_owned()),
-                rust_type: type_text(&param.ty),
+                rust_type: param.ty.text(),
                 required: param.required,
                 location: location(param.place),
                 allowed_values: attribute.map(|a| a.allowed_values.clone()).unwrap_or_default(),
@@ -180,7 +172,7 @@ fn surface_named(page: &Page, operation: &Operation, names: &OperationNames) -> 
                 .iter()
                 .map(|f| FieldSurface {
                     wire_name: f.wire_name.clone(),
-                    rust_type: type_text(&f.ty),
+                    rust_type: f.ty.text(),
                     // Every response field is an `Option` (ARCHITECTURE.md, "Nulls").
                     optional: true,
                     description: f.doc.clone(),
@@ -212,7 +204,7 @@ pub fn event_surface(page: &Page) -> Option<EventSurface> {
     // Every payload field is an `Option`: a recognised event always decodes (ARCHITECTURE.md).
     let field = |attribute: &plugchat_model::Attribute| FieldSurface {
         wire_name: attribute.name.clone(),
-        rust_type: type_text(&crate::types::rust_type_or_value(&attribute.ty)),
+        rust_type: RustType::of_tipo_or_value(&attribute.tipo()).text(),
         optional: true,
         description: attribute.description.clone(),
     };

@@ -1,13 +1,13 @@
 //! `WebhookEvent`: one variant per callback page, told apart by the payload itself, with
 //! typed nested content built from the pages' dotted field names (`image.imageUrl`).
 
-use plugchat_model::{Attribute, Page};
+use plugchat_model::{Attribute, Page, Tipo};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::names::Unique;
 use crate::operation::doc_lines;
-use crate::types;
+use crate::types::RustType;
 
 /// A field of a payload, with the fields nested under it.
 struct Node<'a> {
@@ -52,32 +52,27 @@ fn tree(page: &Page) -> Vec<Node<'_>> {
 /// How a leaf field is typed and decoded.
 enum Leaf {
     /// A scalar through `lenient::option_<decoder>`.
-    Scalar(TokenStream, &'static str),
+    Scalar(RustType, &'static str),
     /// A list whose elements go through `lenient::option_<decoder>`, or are any JSON value.
-    List(TokenStream, Option<&'static str>),
+    List(RustType, Option<&'static str>),
     /// Any JSON value.
     Value,
 }
 
-fn leaf(declared: &str) -> Leaf {
-    let value = quote!(::plugchat_runtime::__private::serde_json::Value);
-    let ty = match declared {
-        "object" | "" => return Leaf::Value,
-        "array" => return Leaf::List(value, None),
-        other => types::rust_type_or_value(other),
-    };
-    if let Some(decoder) = types::lenient_decoder(&ty) {
+fn leaf(tipo: &Tipo) -> Leaf {
+    let ty = RustType::of_tipo_or_value(tipo);
+    if let Some(decoder) = ty.lenient_decoder() {
         return Leaf::Scalar(ty, decoder);
     }
-    let ty = ty.to_string();
-    let scalars = [quote!(::std::string::String), quote!(bool), quote!(i64), value.clone()];
-    for element in scalars {
-        if quote!(::std::vec::Vec<#element>).to_string() == ty {
-            let decoder = types::lenient_decoder(&element);
-            return Leaf::List(element, decoder);
+    match ty {
+        RustType::Vec(element)
+            if matches!(*element, RustType::String | RustType::Bool | RustType::I64 | RustType::Value) =>
+        {
+            let decoder = element.lenient_decoder();
+            Leaf::List(*element, decoder)
         }
+        _ => Leaf::Value,
     }
-    Leaf::Value
 }
 
 /// The expression decoding a leaf field `wire` of the object `object` at `path` with `decoder`.
@@ -92,7 +87,7 @@ fn decode_leaf(leaf: &Leaf, wire: &str) -> (TokenStream, TokenStream) {
     match leaf {
         Leaf::Scalar(ty, decoder) => {
             let decode = element(Some(decoder));
-            (ty.clone(), quote!(decoder.field(object, path, #wire, #decode)))
+            (quote!(#ty), quote!(decoder.field(object, path, #wire, #decode)))
         }
         Leaf::List(ty, decoder) => {
             let decode = element(*decoder);
@@ -117,15 +112,15 @@ fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], top: bool, types: &mut U
     for node in nodes {
         let wire = node.segment.as_str();
         let ident = unique.snake(wire);
-        let declared = node.attribute.map_or("", |a| a.ty.as_str()).to_lowercase();
+        let tipo = node.attribute.map_or(Tipo::Any, Attribute::tipo);
         let description = node.attribute.map_or(String::new(), |a| a.description.clone());
         let docs = doc_lines(&description);
         let (ty, decode) = if node.children.is_empty() {
-            decode_leaf(&leaf(declared.as_str()), wire)
+            decode_leaf(&leaf(&tipo), wire)
         } else {
             let child = types.camel(&name.to_string(), wire);
             structs(&child, &format!("`{wire}` of [`{name}`]. {description}"), &node.children, false, types, out);
-            if node.is_list || declared.starts_with("array") {
+            if node.is_list || matches!(tipo, Tipo::List(_)) {
                 (
                     quote!(::std::vec::Vec<#child>),
                     quote! {

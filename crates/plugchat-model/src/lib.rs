@@ -7,6 +7,10 @@
 
 #![deny(missing_docs)]
 
+mod tipo;
+
+pub use tipo::Tipo;
+
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -208,6 +212,11 @@ pub struct Attribute {
 }
 
 impl Attribute {
+    /// What the Tipo column means.
+    pub fn tipo(&self) -> Tipo {
+        Tipo::parse(&self.ty)
+    }
+
     /// The one value the page always sends, if the attribute allows exactly one.
     pub fn fixed_value(&self) -> Option<&str> {
         match self.allowed_values.as_slice() {

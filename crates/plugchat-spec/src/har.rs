@@ -88,21 +88,6 @@ fn stem(name: &str) -> String {
     name.trim_end_matches(".json").trim_end_matches(".md").to_lowercase()
 }
 
-/// Whether a query or body value fits a documented type (query values are text).
-fn value_fits(ty: &str, value: &Value) -> bool {
-    let text = value.as_str();
-    match ty.trim().to_lowercase().as_str() {
-        "string" | "str" | "texto" | "url" | "https" => value.is_string() || value.is_null(),
-        "boolean" | "bool" => value.is_boolean() || matches!(text, Some("true" | "false")),
-        "integer" | "int" | "timestamp" => {
-            value.is_i64() || value.is_u64() || text.is_some_and(|t| t.parse::<i64>().is_ok())
-        }
-        "number" => value.is_number() || text.is_some_and(|t| t.parse::<f64>().is_ok()),
-        t if t.starts_with("array") || t.ends_with("[]") => value.is_array(),
-        _ => true,
-    }
-}
-
 /// Disagreements between one example and one operation.
 fn disagreements(example: &HarRequest, operation: &Operation, base_path: &str) -> Vec<String> {
     let mut found = Vec::new();
@@ -137,7 +122,7 @@ fn disagreements(example: &HarRequest, operation: &Operation, base_path: &str) -
     for (name, value) in &sent {
         match attributes.iter().find(|(a, _)| &a.name == name) {
             None => found.push(format!("`{name}` is not an attribute of the operation")),
-            Some((attribute, _)) if !value_fits(&attribute.ty, value) => {
+            Some((attribute, _)) if attribute.tipo().fits_text(value, None) == Some(false) => {
                 found.push(format!("`{name}` is documented `{}` but the example sends {value}", attribute.ty))
             }
             Some(_) => {}

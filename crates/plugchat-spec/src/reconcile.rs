@@ -5,26 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Attribute, Location, Operation, RequestExample};
-
-/// Whether `value` fits the documented `ty`; `None` when the type says nothing checkable.
-fn fits(ty: &str, value: &Value, operation: &Operation) -> Option<bool> {
-    if value.is_null() {
-        return Some(true);
-    }
-    let ty = ty.trim().to_lowercase();
-    let fits = match ty.as_str() {
-        "" => return None,
-        "string" | "str" | "texto" | "url" | "https" => value.is_string(),
-        "boolean" | "bool" => value.is_boolean(),
-        "integer" | "int" | "timestamp" | "timetamp" | "long" => value.is_i64() || value.is_u64(),
-        "number" | "float" | "double" | "decimal" => value.is_number(),
-        t if t.starts_with("array") || t.ends_with("[]") => value.is_array(),
-        _ if operation.objects.iter().any(|o| o.is_named_by(&ty)) => value.is_object() || value.is_array(),
-        _ => return None,
-    };
-    Some(fits)
-}
+use crate::model::{Attribute, Location, Operation, RequestExample, Tipo};
 
 fn describe(value: &Value) -> String {
     let kind = match value {
@@ -83,7 +64,7 @@ fn compare(
                     .push(Diagnostic::warning(at.clone(), format!("{what} key `{key}` is not in the table{hint}")));
             }
             Some(attribute) => {
-                if fits(&attribute.ty, value, operation) == Some(false) {
+                if attribute.tipo().fits(value, Some(operation)) == Some(false) {
                     diagnostics.push(Diagnostic::warning(
                         attribute.location.clone(),
                         format!("`{key}` is declared `{}` but the {what} shows {}", attribute.ty, describe(value)),
@@ -138,8 +119,8 @@ pub(crate) fn reconcile(
                     q.split('&')
                         .filter_map(|kv| kv.split_once('='))
                         .map(|(k, v)| {
-                            let ty = attributes.iter().find(|a| a.name == k).map(|a| a.ty.as_str());
-                            (k.to_owned(), query_value(v, ty))
+                            let tipo = attributes.iter().find(|a| a.name == k).map(|a| a.tipo());
+                            (k.to_owned(), query_value(v, tipo))
                         })
                         .collect()
                 })
@@ -187,12 +168,14 @@ pub(crate) fn reconcile(
 
     for attribute in operation.required.iter().chain(&operation.optional) {
         let ty = attribute.ty.trim();
-        let known = fits(ty, &Value::Null, operation).is_some() || ty.is_empty();
-        let lower = ty.to_lowercase();
-        let scalar_or_array =
-            matches!(lower.as_str(), "string" | "boolean" | "integer" | "number" | "timestamp" | "https")
-                || lower.starts_with("array");
-        if !known && !scalar_or_array && !operation.objects.iter().any(|o| o.is_named_by(ty)) {
+        let tipo = attribute.tipo();
+        // A name (`buttonList`, `button[]`) must be a sub-table of the page; every other Tipo is known.
+        let names_something = |tipo: &Tipo| matches!(tipo, Tipo::Named(_)) && operation.object_named(tipo).is_none();
+        let unknown = match &tipo {
+            Tipo::List(element) => names_something(element),
+            other => names_something(other),
+        };
+        if unknown {
             diagnostics.push(Diagnostic::warning(
                 attribute.location.clone(),
                 format!("Tipo `{ty}` of `{}` names no sub-table and no known type", attribute.name),
@@ -203,11 +186,10 @@ pub(crate) fn reconcile(
 
 /// A query value as the JSON value the attribute's type would hold: query values are text
 /// on the wire, so `1` fits a string attribute and an integer one alike.
-fn query_value(text: &str, ty: Option<&str>) -> Value {
-    let ty = ty.unwrap_or("").to_lowercase();
+fn query_value(text: &str, tipo: Option<Tipo>) -> Value {
     let spelled = serde_json::from_str::<Value>(text).ok().filter(|v| !v.is_object() && !v.is_array() && !v.is_null());
-    match (ty.as_str(), spelled) {
-        ("string" | "str" | "texto" | "url" | "", _) | (_, None) => Value::String(text.to_owned()),
+    match (tipo.unwrap_or(Tipo::Any), spelled) {
+        (Tipo::String | Tipo::Https | Tipo::Any, _) | (_, None) => Value::String(text.to_owned()),
         (_, Some(value)) => value,
     }
 }

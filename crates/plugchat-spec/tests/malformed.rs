@@ -128,3 +128,14 @@ fn repeated_rows_keep_the_first_and_required_wins_with_a_warning_at_each_row() {
     let headers: Vec<&str> = operation.headers.iter().map(|h| h.name.as_str()).collect();
     assert_eq!(headers, ["Authorization", "Ticket"]);
 }
+
+/// A Tipo that is neither a known type nor the name of a sub-table of the page is reported at
+/// its row; a sub-table name, a list of known types and `object` are not.
+#[test]
+fn a_tipo_naming_no_sub_table_is_reported() {
+    let (_, diagnostics) = parse("unknown-tipo.md");
+    assert_eq!(
+        diagnostics,
+        ["malformed/unknown-tipo.md:17:1: warning: Tipo `array de tag` of `tags` names no sub-table and no known type"]
+    );
+}
