@@ -1,57 +1,59 @@
 //! `cargo xtask check`: lint any docs tree of this format.
+//!
+//! The tree's `api.yml` sets rule levels (`lint: { rules: { <rule>: off|note|warning|error } }`)
+//! and pages silence rules with `<!-- check: allow <rule> -->`; both are applied by the parser,
+//! so `check`, `regen` and `generate` see the same levels. Here: the output format and what
+//! fails the exit code.
 
 use std::path::Path;
 
-use plugchat_spec::{Diagnostic, Severity, Spec};
+use crate::lint_output::{self, Counts, Tree};
 
-/// The last line of a report: `pages: N, endpoints: M, errors: E, warnings: W`.
-pub(crate) fn summary(spec: &Spec, diagnostics: &[Diagnostic]) -> String {
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    format!(
-        "pages: {}, endpoints: {}, errors: {errors}, warnings: {}",
-        spec.pages.len(),
-        spec.operations().count(),
-        diagnostics.len() - errors
-    )
+/// `--deny <LEVEL>`: a level that fails the exit code besides errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Deny {
+    /// Warnings fail the check too.
+    Warnings,
 }
 
-pub(crate) fn run(docs: &Path, allow_errors: bool) -> Result<(), String> {
+/// What fails the check.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Policy {
+    /// Errors do not fail (`--allow-errors`).
+    pub(crate) allow_errors: bool,
+    /// `--deny warnings`.
+    pub(crate) deny: Option<Deny>,
+}
+
+impl Policy {
+    /// Why the check fails, if it does. Notes never fail anything.
+    pub(crate) fn verdict(&self, docs: &Path, counts: Counts) -> Result<(), String> {
+        let docs = docs.display();
+        if counts.errors > 0 && !self.allow_errors {
+            return Err(format!("`{docs}` has {} error(s) (pass --allow-errors to exit 0 anyway)", counts.errors));
+        }
+        if counts.warnings > 0 && self.deny == Some(Deny::Warnings) {
+            return Err(format!("`{docs}` has {} warning(s), denied by --deny warnings", counts.warnings));
+        }
+        Ok(())
+    }
+}
+
+/// Lints `docs`, prints the report and returns the verdict.
+pub(crate) fn run(docs: &Path, policy: Policy, output: &lint_output::Options) -> Result<(), String> {
+    let (report, counts) = report(docs, output)?;
+    print!("{report}");
+    policy.verdict(docs, counts)
+}
+
+/// The report of `docs` in `output`'s format, and the counts the verdict reads.
+pub(crate) fn report(docs: &Path, output: &lint_output::Options) -> Result<(String, Counts), String> {
     if !docs.is_dir() {
         return Err(format!("`{}` is not a directory", docs.display()));
     }
     let (spec, diagnostics) = plugchat_spec::parse_tree(docs);
-    for diagnostic in &diagnostics {
-        println!("{diagnostic}");
-    }
-    println!("{}", summary(&spec, &diagnostics));
-    let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
-    if errors && !allow_errors {
-        return Err(format!("`{}` has errors (pass --allow-errors to exit 0 anyway)", docs.display()));
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    /// A tree with an error fails the check unless errors are allowed; the summary counts.
-    #[test]
-    fn errors_fail_the_check_unless_allowed() {
-        let dir = std::env::temp_dir().join(format!("plugchat-check-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("chats")).unwrap();
-        std::fs::write(
-            dir.join("chats/ok.md"),
-            "---\nid: ok\ntitle: Ok\n---\n\n## Método\n\n`GET` https://x.example/api/chats\n",
-        )
-        .unwrap();
-        std::fs::write(
-            dir.join("chats/broken.md"),
-            "---\nid: broken\ntitle: Broken\n---\n\n## Método\n\nno method here\n",
-        )
-        .unwrap();
-        let (spec, diagnostics) = plugchat_spec::parse_tree(&dir);
-        assert_eq!(super::summary(&spec, &diagnostics), "pages: 2, endpoints: 1, errors: 1, warnings: 0");
-        assert!(super::run(&dir, false).is_err());
-        assert!(super::run(&dir, true).is_ok());
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
+    let root = docs.display().to_string();
+    let tree = Tree { root: &root, pages: spec.pages.len(), endpoints: spec.operations().count() };
+    let counts = Counts::of(&diagnostics);
+    Ok((lint_output::render(&diagnostics, &tree, output), counts))
 }
