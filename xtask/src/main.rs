@@ -73,6 +73,9 @@ enum Command {
         /// stdout is a terminal).
         #[arg(long)]
         snippets: bool,
+        /// Print the rules table (markdown: id, level, meaning, fix) instead of checking.
+        #[arg(long)]
+        list_rules: bool,
     },
     /// Write a standalone client crate for any docs tree of this format.
     Generate {
@@ -139,7 +142,11 @@ fn main() -> ExitCode {
             let root = std::path::absolute(&root).unwrap_or(root);
             generate::run(&root, &docs, &out, name.as_deref(), allow_errors, workspace_member)
         }
-        Command::Check { docs, allow_errors, deny, format, notes, snippets } => {
+        Command::Check { list_rules: true, .. } => {
+            print!("{}", plugchat_spec::rules_table());
+            Ok(())
+        }
+        Command::Check { docs, allow_errors, deny, format, notes, snippets, .. } => {
             use std::io::IsTerminal;
             let snippets = snippets || (format == lint_output::Format::Text && std::io::stdout().is_terminal());
             let output = lint_output::Options { format, notes, snippets };

@@ -264,7 +264,8 @@ pub(crate) fn reconcile(
 
     for attribute in operation.required.iter().chain(&operation.optional) {
         let ty = attribute.ty.trim();
-        let known = fits(ty, &Value::Null, operation).is_some() || ty.is_empty();
+        // Probed with a non-null value: `fits` accepts null for every type, known or not.
+        let known = fits(ty, &Value::Bool(false), operation).is_some() || ty.is_empty();
         let lower = ty.to_lowercase();
         let scalar_or_array =
             matches!(lower.as_str(), "string" | "boolean" | "integer" | "number" | "timestamp" | "https")
