@@ -232,3 +232,132 @@ pub(crate) fn github(diagnostic: &Diagnostic) -> String {
         escape_data(&diagnostic.message)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use plugchat_spec::{Diagnostic, Location, Rule, Severity};
+    use serde_json::Value;
+
+    fn diagnostic(file: &str, line: u32, column: u32, rule: Rule, message: &str) -> Diagnostic {
+        Diagnostic::new(rule, Location { file: file.to_owned(), line, column }, message)
+    }
+
+    /// The fields SARIF 2.1.0's schema (sarif-schema-2.1.0.json) requires of every object we
+    /// emit, and the values it constrains. Written by hand: the schema is not vendored and
+    /// tests have no network.
+    fn sarif_violations(log: &Value) -> Vec<String> {
+        fn require(errors: &mut Vec<String>, object: &Value, path: &str, fields: &[&str]) {
+            for field in fields {
+                if object.get(field).is_none() {
+                    errors.push(format!("{path}: missing required `{field}`"));
+                }
+            }
+        }
+        let mut errors = Vec::new();
+        require(&mut errors, log, "sarifLog", &["version", "runs"]);
+        if log["version"] != "2.1.0" {
+            errors.push("sarifLog.version must be \"2.1.0\"".into());
+        }
+        let levels = ["none", "note", "warning", "error"];
+        for (r, run) in log["runs"].as_array().into_iter().flatten().enumerate() {
+            require(&mut errors, run, &format!("runs[{r}]"), &["tool"]);
+            require(&mut errors, &run["tool"], &format!("runs[{r}].tool"), &["driver"]);
+            let driver = &run["tool"]["driver"];
+            require(&mut errors, driver, &format!("runs[{r}].tool.driver"), &["name"]);
+            let rules = driver["rules"].as_array().cloned().unwrap_or_default();
+            for (i, rule) in rules.iter().enumerate() {
+                let path = format!("runs[{r}].tool.driver.rules[{i}]");
+                require(&mut errors, rule, &path, &["id"]);
+                for text in ["shortDescription", "fullDescription", "help"] {
+                    if let Some(message) = rule.get(text) {
+                        require(&mut errors, message, &format!("{path}.{text}"), &["text"]);
+                    }
+                }
+                if let Some(level) = rule["defaultConfiguration"].get("level") {
+                    if !levels.contains(&level.as_str().unwrap_or("")) {
+                        errors.push(format!("{path}: level {level}"));
+                    }
+                }
+            }
+            for (i, result) in run["results"].as_array().into_iter().flatten().enumerate() {
+                let path = format!("runs[{r}].results[{i}]");
+                require(&mut errors, result, &path, &["message"]);
+                if result["message"].get("text").is_none() && result["message"].get("id").is_none() {
+                    errors.push(format!("{path}.message: needs `text` or `id`"));
+                }
+                if !levels.contains(&result["level"].as_str().unwrap_or("")) {
+                    errors.push(format!("{path}: level {}", result["level"]));
+                }
+                let index = result["ruleIndex"].as_u64().map(|i| i as usize);
+                if index.and_then(|i| rules.get(i)).map(|rule| &rule["id"]) != Some(&result["ruleId"]) {
+                    errors.push(format!("{path}: ruleIndex does not point at ruleId {}", result["ruleId"]));
+                }
+                for location in result["locations"].as_array().into_iter().flatten() {
+                    let physical = &location["physicalLocation"];
+                    if physical.get("artifactLocation").is_none() && physical.get("address").is_none() {
+                        errors.push(format!("{path}: physicalLocation needs `artifactLocation` or `address`"));
+                    }
+                    if !physical["artifactLocation"]["uri"].is_string() {
+                        errors.push(format!("{path}: artifactLocation.uri must be a string"));
+                    }
+                    for field in ["startLine", "startColumn"] {
+                        if physical["region"][field].as_u64().is_none_or(|n| n < 1) {
+                            errors.push(format!("{path}: region.{field} must be an integer >= 1"));
+                        }
+                    }
+                }
+            }
+        }
+        errors
+    }
+
+    #[test]
+    fn sarif_has_every_required_field_and_a_rule_id_per_result() {
+        let diagnostics = [
+            diagnostic("docs/b.md", 3, 1, Rule::JsonRepaired, "JSON example repaired: removed comments"),
+            diagnostic("docs/a.md", 0, 0, Rule::DuplicateId, "id `x` is also the id of b.md"),
+        ];
+        let log = super::sarif(&diagnostics.iter().collect::<Vec<_>>());
+        assert_eq!(sarif_violations(&log), Vec::<String>::new());
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        assert_eq!(results[0]["ruleId"], "json-repaired");
+        assert_eq!(results[1]["level"], "error");
+        assert_eq!(log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap().len(), Rule::ALL.len());
+        // The checker catches what it must: a result without message, a broken rule index.
+        let mut broken = log.clone();
+        broken["runs"][0]["results"][0].as_object_mut().unwrap().remove("message");
+        broken["runs"][0]["results"][1]["ruleIndex"] = 0.into();
+        assert_eq!(sarif_violations(&broken).len(), 3, "{:?}", sarif_violations(&broken));
+    }
+
+    #[test]
+    fn github_commands_escape_data_and_properties() {
+        let d = diagnostic("docs/a,b:c.md", 2, 5, Rule::ExampleKeyUnknown, "50% of\nthe key");
+        assert_eq!(
+            super::github(&d),
+            "::warning file=docs/a%2Cb%3Ac.md,line=2,col=5,title=example-key-unknown::50%25 of%0Athe key"
+        );
+        let note = Diagnostic { severity: Severity::Note, ..d };
+        assert!(super::github(&note).starts_with("::notice "));
+    }
+
+    /// With snippets, the source line follows, and the caret sits under the column.
+    #[test]
+    fn snippets_put_a_caret_under_the_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("page.md");
+        std::fs::write(&file, "---\n| phone | Telefone |\n").unwrap();
+        let file = file.display().to_string();
+        let d = diagnostic(&file, 2, 11, Rule::TypeUnknown, "Tipo `Telefone` names no sub-table");
+        let text = super::text(&[&d], true);
+        assert_eq!(
+            text,
+            format!(
+                "{file}:2:11: warning[type-unknown]: Tipo `Telefone` names no sub-table\n  |\n2 | | phone | Telefone |\n  |           ^\n"
+            )
+        );
+        // A file that cannot be read prints the line alone.
+        let gone = diagnostic("/no/such/page.md", 1, 1, Rule::TypeUnknown, "x");
+        assert_eq!(super::text(&[&gone], true), "/no/such/page.md:1:1: warning[type-unknown]: x\n");
+    }
+}
