@@ -273,10 +273,10 @@ mod tests {
                         require(&mut errors, message, &format!("{path}.{text}"), &["text"]);
                     }
                 }
-                if let Some(level) = rule["defaultConfiguration"].get("level") {
-                    if !levels.contains(&level.as_str().unwrap_or("")) {
-                        errors.push(format!("{path}: level {level}"));
-                    }
+                if let Some(level) = rule["defaultConfiguration"].get("level")
+                    && !levels.contains(&level.as_str().unwrap_or(""))
+                {
+                    errors.push(format!("{path}: level {level}"));
                 }
             }
             for (i, result) in run["results"].as_array().into_iter().flatten().enumerate() {
