@@ -9,6 +9,7 @@ mod check;
 mod conformance;
 mod diff;
 mod generate;
+mod lint_output;
 mod regen;
 mod transaction;
 
@@ -50,7 +51,8 @@ enum Command {
         #[arg(long)]
         list_kinds: bool,
     },
-    /// Lint a docs tree: one line per diagnostic, then a summary.
+    /// Lint a docs tree: one line per diagnostic (sorted by path and line), then a summary.
+    /// Rules, levels and the `api.yml` settings are listed in the README.
     Check {
         /// The docs tree to read.
         #[arg(long, default_value = "docs-spec")]
@@ -58,6 +60,22 @@ enum Command {
         /// Exit 0 even when there are errors.
         #[arg(long)]
         allow_errors: bool,
+        /// `--deny warnings`: warnings fail the exit code too (for CI).
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        deny: Option<check::Deny>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = lint_output::Format::Text)]
+        format: lint_output::Format,
+        /// Print notes (worth knowing, often fine; they never fail anything).
+        #[arg(long)]
+        notes: bool,
+        /// In text, show the source line and a caret under each diagnostic (the default when
+        /// stdout is a terminal).
+        #[arg(long)]
+        snippets: bool,
+        /// Print the rules table (markdown: id, level, meaning, fix) instead of checking.
+        #[arg(long)]
+        list_rules: bool,
     },
     /// Write a standalone client crate for any docs tree of this format.
     Generate {
@@ -124,7 +142,16 @@ fn main() -> ExitCode {
             let root = std::path::absolute(&root).unwrap_or(root);
             generate::run(&root, &docs, &out, name.as_deref(), allow_errors, workspace_member)
         }
-        Command::Check { docs, allow_errors } => check::run(&docs, allow_errors),
+        Command::Check { list_rules: true, .. } => {
+            print!("{}", plugchat_spec::rules_table());
+            Ok(())
+        }
+        Command::Check { docs, allow_errors, deny, format, notes, snippets, .. } => {
+            use std::io::IsTerminal;
+            let snippets = snippets || (format == lint_output::Format::Text && std::io::stdout().is_terminal());
+            let output = lint_output::Options { format, notes, snippets };
+            check::run(&docs, check::Policy { allow_errors, deny }, &output)
+        }
         Command::Conformance { docs, examples } => conformance::run(&docs, &examples),
         Command::BenchCompile { runs, cold: false } => bench_compile::run(runs),
         Command::BenchCompile { runs, cold: true } => bench_compile::run_cold(runs),

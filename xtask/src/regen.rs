@@ -4,14 +4,16 @@
 //! Like rust-analyzer's codegen, the xtask computes each generated file itself (the snapshot
 //! tests only compare): first everything, in memory; then one [`FileSet`] compares it with the
 //! tree and writes it all or nothing. A docs tree with errors, a generator failure or a write
-//! that fails halfway leaves every file as it was. Warnings are printed and never stop regen:
-//! policy for docs-spec belongs to `cargo xtask check`.
+//! that fails halfway leaves every file as it was. Warnings are printed (in `cargo xtask
+//! check`'s text format) and never stop regen, nor do notes (counted, not printed): policy for
+//! docs-spec belongs to `cargo xtask check`.
 
 use std::path::{Path, PathBuf};
 
 use plugchat_spec::{Diagnostic, Severity, Spec};
 
 use crate::diff;
+use crate::lint_output;
 use crate::transaction::{Change, Compare, FileSet, WriteError};
 
 /// The docs tree the client is generated from.
@@ -67,7 +69,7 @@ pub(crate) struct Report {
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// Files written, created or removed (relative to the root); empty in check mode.
     pub(crate) changes: Vec<Change>,
-    /// `pages: N, operations: M, diagnostics: D`.
+    /// `pages: N, operations: M, warnings: W, notes: K`.
     pub(crate) summary: String,
     /// Whether the upstream corpus was found (its snapshots are only refreshed then).
     pub(crate) corpus_found: bool,
@@ -86,10 +88,19 @@ fn snapshot_file(source: &str, expression: &str, contents: &str) -> String {
     format!("---\nsource: {source}\nexpression: {expression}\n---\n{}\n", contents.trim_end_matches('\n'))
 }
 
-/// The diagnostics report of a tree as the corpus snapshots hold it: paths relative to the root.
+/// The diagnostics report of a tree as the corpus snapshots hold it: every diagnostic, notes
+/// included (the snapshot shows every judgement with its level), sorted by path and line like
+/// `cargo xtask check`, paths relative to the root.
 pub(crate) fn diagnostics_report(root: &Path, diagnostics: &[Diagnostic]) -> String {
     let prefix = format!("{}/", root.display());
-    diagnostics.iter().map(|d| d.to_string().replace(&prefix, "")).collect::<Vec<_>>().join("\n")
+    let all = lint_output::Options { notes: true, ..lint_output::Options::default() };
+    let shown = lint_output::shown(diagnostics, &all);
+    lint_output::text(&shown, false).replace(&prefix, "").trim_end().to_owned()
+}
+
+/// docs-spec's diagnostics as `cargo xtask check` prints them, notes left out.
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    eprint!("{}", lint_output::text(&lint_output::shown(diagnostics, &lint_output::Options::default()), false));
 }
 
 /// Every file regen owns, with the contents it should have.
@@ -176,17 +187,17 @@ pub(crate) fn regen(root: &Path, check: bool) -> Result<Report, RegenError> {
         }
     }
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let counts = lint_output::Counts::of(&diagnostics);
     let summary = format!(
-        "pages: {}, operations: {}, diagnostics: {}",
+        "pages: {}, operations: {}, warnings: {}, notes: {}",
         spec.pages.len(),
         spec.operations().count(),
-        diagnostics.len()
+        counts.warnings,
+        counts.notes
     );
     let report = |changes, corpus_found| Report { diagnostics: diagnostics.clone(), changes, summary, corpus_found };
     if errors > 0 {
-        for diagnostic in &diagnostics {
-            eprintln!("{diagnostic}");
-        }
+        print_diagnostics(&diagnostics);
         return Err(RegenError::DocsErrors(errors));
     }
     plugchat_codegen::generate(&spec).map_err(RegenError::Generator)?;
@@ -206,9 +217,7 @@ pub(crate) fn regen(root: &Path, check: bool) -> Result<Report, RegenError> {
 /// The command: regen, then what it means for the API (docs-spec at `HEAD` → work tree).
 pub(crate) fn run(root: &Path, check: bool) -> Result<(), RegenError> {
     let report = regen(root, check)?;
-    for diagnostic in &report.diagnostics {
-        eprintln!("{diagnostic}");
-    }
+    print_diagnostics(&report.diagnostics);
     if !report.corpus_found {
         eprintln!("note: {CORPUS} is absent: its diagnostics snapshots were not refreshed");
     }

@@ -48,10 +48,10 @@ fn corpus_and_adversarial_trees_generate_crates_that_compile() {
     let report = String::from_utf8_lossy(&check.stdout);
     assert!(check.status.success(), "the adversarial tree has errors:\n{report}");
     for repair in [
-        "chats/repeated.md:60:1: warning: `phone` is listed twice in the response 200 table (first at line 57): this row is ignored",
-        "chats/repeated.md:33:1: warning: `phone` is both required (line 24) and optional: read as required, this row is ignored",
-        "chats/repeated.md:16:1: warning: header `ticket` is given twice (first at line 15): this row is ignored",
-        "events/message-received.md:21:1: warning: `phone` is listed twice in the required fields table (first at line 19): this row is ignored",
+        "chats/repeated.md:60:1: warning[duplicate-attribute]: `phone` is listed twice in the response 200 table (first at line 57): this row is ignored",
+        "chats/repeated.md:33:1: warning[required-and-optional]: `phone` is both required (line 24) and optional: read as required, this row is ignored",
+        "chats/repeated.md:16:1: warning[duplicate-header]: header `ticket` is given twice (first at line 15): this row is ignored",
+        "events/message-received.md:21:1: warning[duplicate-attribute]: `phone` is listed twice in the required fields table (first at line 19): this row is ignored",
     ] {
         assert!(report.contains(repair), "no `{repair}` in:\n{report}");
     }

@@ -168,7 +168,12 @@ fn a_warning_never_stops_regen_and_nothing_is_deleted() {
 
     let output = ws.xtask(&["regen"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stderr(&output).contains("send-message-text.md:36:1: warning: `linkPreview`"), "{}", stderr(&output));
+    assert!(
+        stderr(&output)
+            .contains("send-message-text.md:36:1: warning[required-missing-from-example]: required `linkPreview`"),
+        "{}",
+        stderr(&output)
+    );
     let out = stdout(&output);
     assert!(out.contains("[required-attribute-added, wire breaking, rust major]"), "{out}");
     assert!(out.ends_with("changes: 1, breaking: 1, bump: major\n"), "{out}");

@@ -1,4 +1,10 @@
-//! Diagnostics: a problem in a page, with its position, printed as `path:line:col: severity: message`.
+//! Diagnostics: a problem in a page, with its position, its rule and its level, printed as
+//! `path:line:col: level[rule]: message`.
+//!
+//! Every diagnostic belongs to a [`Rule`]: a stable kebab-case id with a default level, what
+//! it means and how to fix it. [`Rule::ALL`] is the one table of rules: the README's rules
+//! table is generated from it (a test compares them), and a tree's `api.yml` or a page's
+//! `<!-- check: allow rule -->` comment name rules by these ids.
 
 use std::fmt;
 
@@ -7,48 +13,249 @@ use serde::{Deserialize, Serialize};
 use crate::model::Location;
 
 /// How bad a [`Diagnostic`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
-    /// Something was read, but perhaps not as the author meant it.
+    /// Worth knowing, often fine (an optional attribute the example does not use). Notes are
+    /// shown only when asked for and never fail anything.
+    Note,
+    /// The page contradicts itself, or a likely mistake: something was read, but perhaps not
+    /// as the author meant it.
     Warning,
-    /// Something could not be read; the spec lacks what it described.
+    /// The page cannot be used as documented: something could not be read.
     Error,
+}
+
+impl Severity {
+    /// `note`, `warning` or `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// The level named `name` (`note`, `warning`, `error`).
+    pub fn from_name(name: &str) -> Option<Severity> {
+        [Severity::Note, Severity::Warning, Severity::Error].into_iter().find(|s| s.as_str() == name)
+    }
 }
 
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        })
+        f.write_str(self.as_str())
     }
 }
 
+/// Declares [`Rule`] and its table in one place, so a rule cannot lack an id, a level or
+/// its explanation.
+macro_rules! rules {
+    ($($variant:ident = $id:literal, $level:ident, $meaning:literal, $fix:literal;)*) => {
+        /// What a [`Diagnostic`] is about: one stable id per kind of problem.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule {
+            $(
+                #[doc = $meaning]
+                $variant,
+            )*
+        }
+
+        impl Rule {
+            /// Every rule, in the order of the README's table.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant),*];
+
+            /// The stable kebab-case id (`example-key-unknown`).
+            pub fn id(self) -> &'static str {
+                match self { $(Rule::$variant => $id,)* }
+            }
+
+            /// The level a diagnostic of this rule has unless the tree's `api.yml` says otherwise.
+            pub fn default_level(self) -> Severity {
+                match self { $(Rule::$variant => Severity::$level,)* }
+            }
+
+            /// What a diagnostic of this rule means, in one sentence.
+            pub fn meaning(self) -> &'static str {
+                match self { $(Rule::$variant => $meaning,)* }
+            }
+
+            /// How to fix the page (or when to leave it).
+            pub fn fix(self) -> &'static str {
+                match self { $(Rule::$variant => $fix,)* }
+            }
+        }
+    };
+}
+
+rules! {
+    FileUnreadable = "file-unreadable", Error,
+        "The docs tree or a page in it cannot be read from disk.",
+        "Check the path and the file's permissions.";
+    ManifestInvalid = "manifest-invalid", Error,
+        "The tree's `api.yml` is not valid YAML, or its `lint` settings are malformed.",
+        "Fix the YAML at the position given; `lint: { rules: { <rule-id>: off|note|warning|error } }`.";
+    UnknownRule = "unknown-rule", Warning,
+        "`api.yml` or a `<!-- check: allow ... -->` comment names a rule that does not exist.",
+        "Use an id from this table.";
+    PageWithoutExtension = "page-without-extension", Warning,
+        "A file starts with front matter like a page but has no `.md` extension, so it is not read.",
+        "Rename it to `<name>.md`.";
+    PageNotUtf8 = "page-not-utf8", Warning,
+        "A page holds bytes that are not UTF-8; they were replaced with U+FFFD.",
+        "Save the page as UTF-8.";
+    FrontMatterMissing = "front-matter-missing", Warning,
+        "A page has no front matter (`---` block with `id` and `title`); its id is the file name.",
+        "Add a `---` block with `id:` and `title:` lines at the top.";
+    FrontMatterUnclosed = "front-matter-unclosed", Error,
+        "The front matter has no closing `---`.",
+        "Add a line `---` after the front matter.";
+    FrontMatterInvalid = "front-matter-invalid", Error,
+        "The front matter is not YAML `key: value` lines (id and title were salvaged where possible).",
+        "Fix the YAML at the position given (quote values holding `:`).";
+    FrontMatterRunsIntoPage = "front-matter-runs-into-page", Warning,
+        "A section heading appears before the front matter's closing `---`.",
+        "Close the front matter before the first heading.";
+    FrontMatterIdDoubled = "front-matter-id-doubled", Warning,
+        "The front matter says `id:id:`, which YAML reads as a key named `id:id`.",
+        "Write `id: <id>`.";
+    FrontMatterNoId = "front-matter-no-id", Error,
+        "The front matter has no `id`; the file name is used, and generated names follow it.",
+        "Add `id: <id>` to the front matter.";
+    FenceUnclosed = "fence-unclosed", Error,
+        "A code fence is never closed and swallows the rest of the page (repaired at the next heading or `---`).",
+        "Close the fence with a line of backticks.";
+    TableMalformed = "table-malformed", Error,
+        "A table has no delimiter row under its header, so its rows are read as text.",
+        "Add `| --- | --- |` under the header row.";
+    MethodLineMissing = "method-line-missing", Error,
+        "A page with endpoint tables or a method heading has no method line (HTTP method and URL).",
+        "Add a line such as `` `GET` https://host/api/path `` under the method heading.";
+    MethodLineWithoutUrl = "method-line-without-url", Warning,
+        "The method line names a path but no URL; the path was taken as written.",
+        "Write the full URL after the method.";
+    UrlOutsideBase = "url-outside-base", Warning,
+        "The method line's URL is not under the tree's base path (`base_url` in `api.yml`).",
+        "Fix the URL, or the manifest's `base_url`.";
+    HeadingPathMismatch = "heading-path-mismatch", Warning,
+        "The `#### /path` heading under the method heading does not match the URL's path.",
+        "Make the heading and the URL agree (one of them has a typo).";
+    EventDiscriminatorMissing = "event-discriminator-missing", Error,
+        "A webhook page's event section has no `| Campo | Valor |` table telling its payload apart.",
+        "Add the table naming the field and value that identify the event.";
+    AttributeTableUngrouped = "attribute-table-ungrouped", Warning,
+        "An attribute table is under no required/optional heading; it was read as required.",
+        "Put it under `### Obrigatórios` or `### Opcionais`.";
+    DuplicateAttribute = "duplicate-attribute", Warning,
+        "A table lists the same name twice; the first row is kept.",
+        "Delete the repeated row (or rename it if it is a nested object's field).";
+    RequiredAndOptional = "required-and-optional", Warning,
+        "The same attribute is in the required and in the optional table; it is read as required.",
+        "Keep it in one table.";
+    DuplicateHeader = "duplicate-header", Warning,
+        "The header table names the same header twice (compared without case).",
+        "Delete the repeated row.";
+    TypeUnknown = "type-unknown", Warning,
+        "An attribute's Tipo is neither a known type nor the name of a sub-table; it is typed as any JSON value.",
+        "Use a known type (string, boolean, integer, number, array string, ...) or add the sub-table it names.";
+    JsonRepaired = "json-repaired", Warning,
+        "A JSON example is not valid JSON but was repaired (comments, `ou` alternatives, prose, missing commas).",
+        "Make the example valid JSON.";
+    JsonUnparsable = "json-unparsable", Warning,
+        "A JSON example does not parse even after repairs and was dropped.",
+        "Make the example valid JSON.";
+    GetWithBody = "get-with-body", Warning,
+        "A request whose method has no body (GET, DELETE) shows a JSON body as its example.",
+        "Show an example URL with a query string, or fix the method.";
+    RequiredMissingFromExample = "required-missing-from-example", Warning,
+        "A required attribute is not in the request example.",
+        "Add it to the example (a request without it is invalid).";
+    OptionalMissingFromExample = "optional-missing-from-example", Note,
+        "An optional attribute (or one of a table under no required/optional heading) is not in the request example.",
+        "Often fine: an example need not use every optional attribute.";
+    ExampleUrlWithoutQuery = "example-url-without-query", Note,
+        "The example URL has no query string, so it shows none of the required query attributes.",
+        "Add a query string with the required attributes to the example URL.";
+    ExampleKeyUnknown = "example-key-unknown", Warning,
+        "The request example sends a key no attribute table declares.",
+        "Add the attribute to a table, or remove it from the example.";
+    ExampleKeyMisspelled = "example-key-misspelled", Warning,
+        "A key of an example is a near miss (edit distance) of a table's name: one of the two is misspelled.",
+        "Spell the example and the table the same way.";
+    ExampleTypeMismatch = "example-type-mismatch", Warning,
+        "An example shows a value of another type than the table declares.",
+        "Fix the table's Tipo or the example's value.";
+    ResponseFieldMissingFromExample = "response-field-missing-from-example", Note,
+        "A response table's field is not in the response example.",
+        "Often fine: responses omit fields that have no value.";
+    ResponseKeyUndocumented = "response-key-undocumented", Note,
+        "A response example shows a key the response table does not list (it is typed from the example).",
+        "Add the field to the response table if clients rely on it.";
+    ResponseTableFlat = "response-table-flat", Warning,
+        "The response table lists fields flat that the example nests under one key.",
+        "List the wrapper key, and the nested fields in a sub-table.";
+    DuplicateId = "duplicate-id", Error,
+        "Two endpoint pages share an id, which names the generated method.",
+        "Give each page its own `id`.";
+    DuplicateEndpoint = "duplicate-endpoint", Warning,
+        "Two pages document the same method and path with the same attributes.",
+        "Merge the pages, or tell them apart (different fixed values).";
+    PathNestedUnderAction = "path-nested-under-action", Warning,
+        "A path nests one action under another (`send-text/send-audio`): usually a copy-paste slip.",
+        "Fix the path; nesting under a collection (`/contacts/add`) is not reported.";
+    PathTruncated = "path-truncated", Warning,
+        "A path is another page's path cut short mid-word (`update-webhoo` beside `update-webhooks`).",
+        "Complete the path.";
+    ActionMethodConflict = "action-method-conflict", Warning,
+        "A path named for a write action (`send-…`, `update-…`) is read with GET here but written by another page (or the reverse).",
+        "Fix the method or the path; a collection read and written on one path is not reported.";
+}
+
 /// A problem found while reading a page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Where the problem is.
     pub location: Location,
-    /// How bad it is.
+    /// How bad it is: the rule's level, or what the tree's `api.yml` sets.
     pub severity: Severity,
+    /// What kind of problem it is.
+    pub rule: Rule,
     /// What is wrong, in one line.
     pub message: String,
 }
 
 impl Diagnostic {
-    pub(crate) fn error(location: Location, message: impl Into<String>) -> Self {
-        Diagnostic { location, severity: Severity::Error, message: message.into() }
-    }
-
-    pub(crate) fn warning(location: Location, message: impl Into<String>) -> Self {
-        Diagnostic { location, severity: Severity::Warning, message: message.into() }
+    /// A diagnostic of `rule` at its default level.
+    pub fn new(rule: Rule, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic { location, severity: rule.default_level(), rule, message: message.into() }
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.location, self.severity, self.message)
+        write!(f, "{}: {}[{}]: {}", self.location, self.severity, self.rule.id(), self.message)
+    }
+}
+
+/// The rules table of the README: id, level, meaning, fix (markdown).
+pub fn rules_table() -> String {
+    let mut table = String::from("| rule | level | what it means | how to fix |\n|---|---|---|---|\n");
+    for rule in Rule::ALL {
+        table.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            rule.id(),
+            rule.default_level(),
+            rule.meaning().replace('|', "\\|"),
+            rule.fix().replace('|', "\\|")
+        ));
+    }
+    table
+}
+
+impl Rule {
+    /// The rule whose id is `id`.
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|r| r.id() == id)
     }
 }
 

@@ -2,7 +2,7 @@
 
 use yaml_rust2::{Yaml, YamlLoader};
 
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::{Diagnostic, LineIndex, Rule};
 
 /// What the front matter says, and where the markdown after it starts.
 #[derive(Debug, Default)]
@@ -23,7 +23,8 @@ pub(crate) fn read(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diag
     match lines.next() {
         Some(first) if is_delimiter(first) => {}
         _ => {
-            diagnostics.push(Diagnostic::warning(
+            diagnostics.push(Diagnostic::new(
+                Rule::FrontMatterMissing,
                 index.location(0),
                 "page has no front matter (a `---` block with `id` and `title`)",
             ));
@@ -41,8 +42,11 @@ pub(crate) fn read(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diag
         offset += line.len();
     }
     let Some((yaml_end, body_start)) = close else {
-        diagnostics
-            .push(Diagnostic::error(index.location(0), "front matter is never closed: expected a line `---` after it"));
+        diagnostics.push(Diagnostic::new(
+            Rule::FrontMatterUnclosed,
+            index.location(0),
+            "front matter is never closed: expected a line `---` after it",
+        ));
         return FrontMatter::default();
     };
 
@@ -61,7 +65,8 @@ pub(crate) fn read(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diag
         Ok(docs) => docs,
         Err(error) => {
             let marker = error.marker();
-            diagnostics.push(Diagnostic::error(
+            diagnostics.push(Diagnostic::new(
+                Rule::FrontMatterInvalid,
                 index.relative(yaml_start, marker.line(), marker.col() + 1),
                 format!("invalid front matter: {}", error.info()),
             ));
@@ -69,8 +74,11 @@ pub(crate) fn read(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diag
         }
     };
     let Some(Yaml::Hash(map)) = docs.into_iter().next() else {
-        diagnostics
-            .push(Diagnostic::error(index.location(yaml_start), "invalid front matter: expected `key: value` lines"));
+        diagnostics.push(Diagnostic::new(
+            Rule::FrontMatterInvalid,
+            index.location(yaml_start),
+            "invalid front matter: expected `key: value` lines",
+        ));
         return front;
     };
     for (key, value) in map {
@@ -86,7 +94,8 @@ pub(crate) fn read(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diag
             "title" => front.title = Some(value),
             // `id:id: x` reads as the key `id:id`: a doubled `id:`.
             "id:id" => {
-                diagnostics.push(Diagnostic::warning(
+                diagnostics.push(Diagnostic::new(
+                    Rule::FrontMatterIdDoubled,
                     index.location(yaml_start),
                     format!("front matter key `id:id` is a doubled `id:`; using `{value}` as the id"),
                 ));
@@ -136,7 +145,8 @@ fn salvage(
     for line in text[yaml_start..yaml_end].split_inclusive('\n') {
         let bare = line.trim().trim_start_matches('#').trim();
         if line.trim_start().starts_with('#') && crate::page::is_section_heading(bare) {
-            diagnostics.push(Diagnostic::warning(
+            diagnostics.push(Diagnostic::new(
+                Rule::FrontMatterRunsIntoPage,
                 index.location(offset),
                 "front matter runs into the page: the page starts at this heading",
             ));

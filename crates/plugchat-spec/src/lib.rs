@@ -25,7 +25,7 @@ mod reconcile;
 mod rows;
 mod tree;
 
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Diagnostic, Rule, Severity, rules_table};
 pub use har::{Finding, HarRequest, check_examples, read_har};
 pub use page::parse_page;
 /// The model lives in `plugchat-model` (what the generator reads); the parser builds it.

@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::{Diagnostic, LineIndex, Rule};
 
 /// A top-level piece of a page. Offsets are byte offsets into the page's text.
 #[derive(Debug, Clone)]
@@ -68,7 +68,8 @@ pub(crate) fn blocks(
         };
         let (blocks, unclosed) = collect(&source, &to_original);
         let Some(fence) = unclosed else { return blocks };
-        diagnostics.push(Diagnostic::error(
+        diagnostics.push(Diagnostic::new(
+            Rule::FenceUnclosed,
             index.location(to_original(fence.start)),
             "code fence is never closed: it swallows the rest of the page; close it with a line of backticks",
         ));

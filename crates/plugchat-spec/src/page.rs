@@ -4,7 +4,7 @@
 //! and case ignored), not by heading levels, because pages disagree on levels.
 
 use crate::ParseOptions;
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::{Diagnostic, LineIndex, Rule};
 use crate::frontmatter;
 use crate::json::{self, Example};
 use crate::markdown::{self, Block, Row};
@@ -291,20 +291,27 @@ fn json_example(
     match json::read(text) {
         Example::Parsed(value) => Some(value),
         Example::Repaired(value, repairs) => {
-            diagnostics.push(Diagnostic::warning(
+            diagnostics.push(Diagnostic::new(
+                Rule::JsonRepaired,
                 index.location(content_start),
                 format!("JSON example repaired: {}", repairs.join(", ")),
             ));
             Some(value)
         }
         Example::Broken(error) => {
-            diagnostics.push(Diagnostic::warning(
+            diagnostics.push(Diagnostic::new(
+                Rule::JsonUnparsable,
                 index.relative(content_start, error.line(), error.column()),
                 format!("JSON example does not parse and was dropped: {error}"),
             ));
             None
         }
     }
+}
+
+/// `#### Body`, `### Request body`, `#### Corpo`: the heading of a request's JSON body.
+fn is_body_heading(heading: &str) -> bool {
+    matches!(normalize(heading).as_str(), "body" | "request body" | "corpo" | "corpo da requisicao" | "json body")
 }
 
 /// Everything gathered while walking the blocks.
@@ -326,6 +333,11 @@ struct Walk {
     headers: Vec<Header>,
     required: Vec<Attribute>,
     optional: Vec<Attribute>,
+    /// Names of the rows of tables under no required/optional heading (read as required).
+    ungrouped: Vec<String>,
+    /// Set by a `Body` heading in the request section: the JSON fence below it is the
+    /// request example, even after a method line under a `URL` heading.
+    body_heading: bool,
     request_example: Option<RequestExample>,
     responses: Vec<Response>,
 }
@@ -346,7 +358,8 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
         Some(id) => id,
         None => {
             if front.body_start > 0 {
-                diagnostics.push(Diagnostic::error(
+                diagnostics.push(Diagnostic::new(
+                    Rule::FrontMatterNoId,
                     index.location(0),
                     format!("front matter has no `id`; using the file name `{stem}`"),
                 ));
@@ -358,13 +371,17 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
     let has_endpoint_tables = !walk.required.is_empty() || !walk.optional.is_empty() || !walk.responses.is_empty();
 
     if let (None, Some((method, path, location))) = (&walk.method_line, walk.method_without_url.take()) {
-        diagnostics
-            .push(Diagnostic::warning(location.clone(), format!("method line has no URL: took `{path}` as the path")));
+        diagnostics.push(Diagnostic::new(
+            Rule::MethodLineWithoutUrl,
+            location.clone(),
+            format!("method line has no URL: took `{path}` as the path"),
+        ));
         walk.method_line = Some((method, path, location));
     }
     let callback = walk.event.take().map(|(discriminator, location)| {
         if discriminator.is_empty() {
-            diagnostics.push(Diagnostic::error(
+            diagnostics.push(Diagnostic::new(
+                Rule::EventDiscriminatorMissing,
                 location.clone(),
                 "event section has no `| Campo | Valor |` table telling the payload apart",
             ));
@@ -383,7 +400,8 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
         Some((method, url, location)) => {
             let (path, under_base) = url_path(&url, options.base_path());
             if !under_base {
-                diagnostics.push(Diagnostic::warning(
+                diagnostics.push(Diagnostic::new(
+                    Rule::UrlOutsideBase,
                     location.clone(),
                     format!("URL path `{path}` is not under the base path `{}`", options.base_path()),
                 ));
@@ -402,13 +420,14 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
                 location,
             };
             rows::operation(&mut operation, &mut diagnostics);
-            reconcile(&operation, walk.path_heading.as_ref(), &mut diagnostics);
+            reconcile(&operation, walk.path_heading.as_ref(), &walk.ungrouped, &mut diagnostics);
             Some(operation)
         }
         None => {
             if (has_endpoint_tables || walk.method_heading.is_some()) && callback.is_none() {
                 let at = walk.method_heading.unwrap_or_else(|| index.location(front.body_start));
-                diagnostics.push(Diagnostic::error(
+                diagnostics.push(Diagnostic::new(
+                    Rule::MethodLineMissing,
                     at,
                     "no method line: expected an HTTP method and a URL such as `GET` https://host/path",
                 ));
@@ -466,6 +485,10 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
         match block {
             Block::Heading { level, text, start } => {
                 walk.last_heading = text.clone();
+                if section == Section::Request && is_body_heading(text) {
+                    walk.body_heading = true;
+                    continue;
+                }
                 if let Some(next) = section_of(text) {
                     section = next;
                     group = AttributeGroup::Unnamed;
@@ -500,7 +523,8 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
             }
             Block::Paragraph { text, start, source_starts_with_pipe } => {
                 if *source_starts_with_pipe {
-                    diagnostics.push(Diagnostic::error(
+                    diagnostics.push(Diagnostic::new(
+                        Rule::TableMalformed,
                         index.location(*start),
                         "malformed table: no delimiter row (`| --- | --- |`) under its header, so its rows are read as text",
                     ));
@@ -550,11 +574,14 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                     AttributeGroup::Required => walk.required.extend(attributes(rows, index)),
                     AttributeGroup::Optional => walk.optional.extend(attributes(rows, index)),
                     AttributeGroup::Unnamed => {
-                        diagnostics.push(Diagnostic::warning(
+                        diagnostics.push(Diagnostic::new(
+                            Rule::AttributeTableUngrouped,
                             index.location(*start),
                             "attribute table under no required/optional heading: read as required",
                         ));
-                        walk.required.extend(attributes(rows, index));
+                        let rows = attributes(rows, index);
+                        walk.ungrouped.extend(rows.iter().map(|a| a.name.clone()));
+                        walk.required.extend(rows);
                     }
                     AttributeGroup::SubTable { name, optional } => {
                         let fields = attributes(rows, index);
@@ -578,7 +605,16 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                     continue;
                 }
                 match section {
-                    Section::Request if walk.request_example.is_none() => {
+                    // A `#### URL` line (or a bold `Método` label) then the JSON fence: a URL
+                    // without a query string under a `Body` heading, or before any JSON, is the
+                    // request line, and the fence is the example.
+                    Section::Request
+                        if match &walk.request_example {
+                            None => true,
+                            Some(RequestExample::Url { url, .. }) => walk.body_heading || !url.contains('?'),
+                            Some(RequestExample::Json { .. }) => false,
+                        } =>
+                    {
                         if let Some(body) = json_example(text, *content_start, index, diagnostics) {
                             walk.request_example =
                                 Some(RequestExample::Json { body, location: index.location(*start) });

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::{Attribute, Location, Operation, RequestExample, Tipo};
 
 fn describe(value: &Value) -> String {
@@ -23,55 +23,104 @@ fn describe(value: &Value) -> String {
     format!("{shown} ({kind})")
 }
 
-/// A key of `keys` spelled like `name` but not equal to it (`departmentId` for `departamentId`).
-fn near_miss<'k>(name: &str, keys: impl Iterator<Item = &'k String>) -> Option<&'k String> {
+/// Whether `a` and `b` look like one name spelled two ways: equal but for case, `-` and `_`,
+/// or within a small edit distance (Damerau-Levenshtein, so a swapped pair of letters counts
+/// once): one edit for names up to 6 letters, two for longer ones. Short names (`id`, `to`)
+/// are too close to everything to judge.
+pub(crate) fn near_miss(a: &str, b: &str) -> Option<usize> {
     let key = |s: &str| s.to_lowercase().replace(['-', '_'], "");
-    keys.filter(|k| *k != name).find(|k| {
-        let (a, b) = (key(k), key(name));
-        a == b
-            || (a.len().abs_diff(b.len()) <= 1
-                && a.chars().zip(b.chars()).filter(|(x, y)| x != y).count() + a.len().abs_diff(b.len()) <= 2
-                && a.len() > 5)
-    })
+    let (a, b) = (key(a), key(b));
+    if a == b {
+        return Some(0);
+    }
+    let shorter = a.chars().count().min(b.chars().count());
+    let limit = if shorter < 4 {
+        0
+    } else if shorter <= 6 {
+        1
+    } else {
+        2
+    };
+    let distance = strsim::damerau_levenshtein(&a, &b);
+    (distance <= limit).then_some(distance)
 }
 
+/// Which of the rules about a table and its example apply: a request's or a response's.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Request,
+    Response,
+}
+
+/// Compares a table with an example object: misspelled keys (one diagnostic naming both
+/// spellings), table rows the example lacks, example keys the table lacks, values of the
+/// wrong type. `required` names the rows the example must show.
+#[allow(clippy::too_many_arguments)]
 fn compare(
+    side: Side,
     what: &str,
     attributes: &[&Attribute],
-    required: &[&Attribute],
+    required: &[&str],
     sample: &Map<String, Value>,
     at: &Location,
     operation: &Operation,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    for attribute in required {
-        if !sample.contains_key(&attribute.name) {
-            let hint =
-                near_miss(&attribute.name, sample.keys()).map(|k| format!(" (it has `{k}`)")).unwrap_or_default();
-            diagnostics.push(Diagnostic::warning(
-                attribute.location.clone(),
-                format!("`{}` is in the table but not in the {what}{hint}", attribute.name),
-            ));
-        }
-    }
+    let mut missing: Vec<&Attribute> = attributes.iter().copied().filter(|a| !sample.contains_key(&a.name)).collect();
     for (key, value) in sample {
-        match attributes.iter().find(|a| &a.name == key) {
-            None => {
-                let hint = near_miss(key, attributes.iter().map(|a| &a.name))
-                    .map(|k| format!(" (the table has `{k}`)"))
-                    .unwrap_or_default();
-                diagnostics
-                    .push(Diagnostic::warning(at.clone(), format!("{what} key `{key}` is not in the table{hint}")));
+        if let Some(attribute) = attributes.iter().find(|a| &a.name == key) {
+            if attribute.tipo().fits(value, Some(operation)) == Some(false) {
+                diagnostics.push(Diagnostic::new(
+                    Rule::ExampleTypeMismatch,
+                    attribute.location.clone(),
+                    format!("`{key}` is declared `{}` but the {what} shows {}", attribute.ty, describe(value)),
+                ));
             }
-            Some(attribute) => {
-                if attribute.tipo().fits(value, Some(operation)) == Some(false) {
-                    diagnostics.push(Diagnostic::warning(
-                        attribute.location.clone(),
-                        format!("`{key}` is declared `{}` but the {what} shows {}", attribute.ty, describe(value)),
-                    ));
-                }
-            }
+            continue;
         }
+        let closest = missing
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| near_miss(key, &a.name).map(|d| (d, i)))
+            .min()
+            .map(|(_, i)| i);
+        if let Some(i) = closest {
+            let attribute = missing.remove(i);
+            diagnostics.push(Diagnostic::new(
+                Rule::ExampleKeyMisspelled,
+                at.clone(),
+                format!(
+                    "`{key}` in the {what}: did you mean `{}` (line {} of the table)?",
+                    attribute.name, attribute.location.line
+                ),
+            ));
+            continue;
+        }
+        let (rule, message) = match side {
+            Side::Request => (Rule::ExampleKeyUnknown, format!("{what} key `{key}` is not in the table")),
+            Side::Response => (Rule::ResponseKeyUndocumented, format!("{what} key `{key}` is not in the table")),
+        };
+        diagnostics.push(Diagnostic::new(rule, at.clone(), message));
+    }
+    for attribute in missing {
+        let (rule, message) = match side {
+            Side::Request if required.contains(&attribute.name.as_str()) => {
+                (Rule::RequiredMissingFromExample, format!("required `{}` is not in the {what}", attribute.name))
+            }
+            Side::Request => (
+                Rule::OptionalMissingFromExample,
+                format!("`{}` is in the table but not in the {what}", attribute.name),
+            ),
+            Side::Response => (
+                Rule::ResponseFieldMissingFromExample,
+                format!(
+                    "`{}` is in the {} table but not in its example",
+                    attribute.name,
+                    what.trim_end_matches(" example")
+                ),
+            ),
+        };
+        diagnostics.push(Diagnostic::new(rule, attribute.location.clone(), message));
     }
 }
 
@@ -79,12 +128,14 @@ fn compare(
 pub(crate) fn reconcile(
     operation: &Operation,
     path_heading: Option<&(String, Location)>,
+    ungrouped: &[String],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     if let Some((heading, at)) = path_heading {
         let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric() || *c == '/').collect::<String>().to_lowercase();
         if !key(&operation.path).ends_with(&key(heading)) {
-            diagnostics.push(Diagnostic::warning(
+            diagnostics.push(Diagnostic::new(
+                Rule::HeadingPathMismatch,
                 at.clone(),
                 format!("heading `{heading}` does not match the URL path `{}`", operation.path),
             ));
@@ -99,18 +150,50 @@ pub(crate) fn reconcile(
     let in_path = |a: &Attribute| placeholders.contains(&a.name.to_lowercase());
     let attributes: Vec<&Attribute> =
         operation.required.iter().chain(&operation.optional).filter(|a| !in_path(a)).collect();
-    let required: Vec<&Attribute> = operation.required.iter().filter(|a| !in_path(a)).collect();
+    // A table under no required/optional heading was read as required, but the page never
+    // said so: an example without its rows is no evidence of a mistake.
+    let required: Vec<&str> = operation
+        .required
+        .iter()
+        .filter(|a| !in_path(a) && !ungrouped.contains(&a.name))
+        .map(|a| a.name.as_str())
+        .collect();
     match &operation.request_example {
         Some(RequestExample::Json { body, location }) => {
             if !operation.method.has_body() {
-                diagnostics.push(Diagnostic::warning(
+                diagnostics.push(Diagnostic::new(
+                    Rule::GetWithBody,
                     location.clone(),
                     format!("a {} request has a JSON body in its example", operation.method),
                 ));
             }
             if let Value::Object(sample) = body {
-                compare("request example", &attributes, &required, sample, location, operation, diagnostics);
+                compare(
+                    Side::Request,
+                    "request example",
+                    &attributes,
+                    &required,
+                    sample,
+                    location,
+                    operation,
+                    diagnostics,
+                );
             }
+        }
+        Some(RequestExample::Url { url, location }) if !url.contains('?') && !required.is_empty() => {
+            // A bare URL is the request line, not a demonstration of the query: one note, not
+            // one warning per attribute it does not show.
+            diagnostics.push(Diagnostic::new(
+                Rule::ExampleUrlWithoutQuery,
+                location.clone(),
+                format!(
+                    "the example URL has no query string, so it shows no required attribute ({})",
+                    required.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                ),
+            ));
+            let optional: Vec<&Attribute> =
+                attributes.iter().copied().filter(|a| !required.contains(&a.name.as_str())).collect();
+            compare(Side::Request, "example URL", &optional, &[], &Map::new(), location, operation, diagnostics);
         }
         Some(RequestExample::Url { url, location }) => {
             let query: Map<String, Value> = url
@@ -125,7 +208,7 @@ pub(crate) fn reconcile(
                         .collect()
                 })
                 .unwrap_or_default();
-            compare("example URL", &attributes, &required, &query, location, operation, diagnostics);
+            compare(Side::Request, "example URL", &attributes, &required, &query, location, operation, diagnostics);
         }
         None => {}
     }
@@ -146,7 +229,8 @@ pub(crate) fn reconcile(
         let wrapper =
             sample.iter().find(|(_, v)| v.as_object().is_some_and(|o| missing.iter().any(|f| o.contains_key(&f.name))));
         if let (Some((wrapper, _)), false) = (wrapper, missing.is_empty()) {
-            diagnostics.push(Diagnostic::warning(
+            diagnostics.push(Diagnostic::new(
+                Rule::ResponseTableFlat,
                 response.location.clone(),
                 format!(
                     "response {}: the table lists fields flat that the example nests under `{wrapper}`",
@@ -156,14 +240,7 @@ pub(crate) fn reconcile(
             continue;
         }
         let what = format!("response {} example", response.status);
-        // Response fields have no required set: missing ones are reported just below.
-        compare(&what, &fields, &[], sample, &response.location, operation, diagnostics);
-        for field in missing {
-            diagnostics.push(Diagnostic::warning(
-                field.location.clone(),
-                format!("`{}` is in the response {} table but not in its example", field.name, response.status),
-            ));
-        }
+        compare(Side::Response, &what, &fields, &[], sample, &response.location, operation, diagnostics);
     }
 
     for attribute in operation.required.iter().chain(&operation.optional) {
@@ -176,7 +253,8 @@ pub(crate) fn reconcile(
             other => names_something(other),
         };
         if unknown {
-            diagnostics.push(Diagnostic::warning(
+            diagnostics.push(Diagnostic::new(
+                Rule::TypeUnknown,
                 attribute.location.clone(),
                 format!("Tipo `{ty}` of `{}` names no sub-table and no known type", attribute.name),
             ));

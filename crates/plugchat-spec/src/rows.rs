@@ -6,7 +6,7 @@
 //! at the row dropped: a repeated row keeps the first; an attribute both required and
 //! optional is required; header names are compared without case, as HTTP does.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::{Attribute, Callback, Header, Operation};
 
 /// Drops the rows of `rows` that repeat an earlier name, warning at each.
@@ -14,7 +14,8 @@ fn first_of_each(rows: &mut Vec<Attribute>, table: &str, diagnostics: &mut Vec<D
     let mut kept: Vec<Attribute> = Vec::with_capacity(rows.len());
     for row in rows.drain(..) {
         match kept.iter().find(|k| k.name == row.name) {
-            Some(first) => diagnostics.push(Diagnostic::warning(
+            Some(first) => diagnostics.push(Diagnostic::new(
+                Rule::DuplicateAttribute,
                 row.location.clone(),
                 format!(
                     "`{}` is listed twice in the {table} table (first at line {}): this row is ignored",
@@ -38,7 +39,8 @@ fn required_and_optional(
     first_of_each(optional, &format!("optional {what}"), diagnostics);
     optional.retain(|row| match required.iter().find(|r| r.name == row.name) {
         Some(first) => {
-            diagnostics.push(Diagnostic::warning(
+            diagnostics.push(Diagnostic::new(
+                Rule::RequiredAndOptional,
                 row.location.clone(),
                 format!(
                     "`{}` is both required (line {}) and optional: read as required, this row is ignored",
@@ -55,7 +57,8 @@ fn headers(headers: &mut Vec<Header>, diagnostics: &mut Vec<Diagnostic>) {
     let mut kept: Vec<Header> = Vec::with_capacity(headers.len());
     for header in headers.drain(..) {
         match kept.iter().find(|k| k.name.eq_ignore_ascii_case(&header.name)) {
-            Some(first) => diagnostics.push(Diagnostic::warning(
+            Some(first) => diagnostics.push(Diagnostic::new(
+                Rule::DuplicateHeader,
                 header.location.clone(),
                 format!(
                     "header `{}` is given twice (first at line {}): this row is ignored",

@@ -1,12 +1,24 @@
 //! A docs tree: every `.md` page under a directory, plus the tree's manifest.
+//!
+//! The manifest can set a rule's level or turn it off for the whole tree:
+//!
+//! ```yaml
+//! lint:
+//!   rules:
+//!     optional-missing-from-example: off
+//!     response-table-flat: error
+//! ```
+//!
+//! and a page can silence rules where the docs are right, with an HTML comment (invisible in
+//! the rendered page): `<!-- check: allow example-key-unknown, json-repaired -->`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use yaml_rust2::YamlLoader;
+use yaml_rust2::{Yaml, YamlLoader};
 
 use crate::ParseOptions;
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::{Diagnostic, LineIndex, Rule, Severity};
 use crate::model::{Location, SPEC_FORMAT_VERSION, Spec};
 use crate::page::parse_page;
 
@@ -18,6 +30,100 @@ pub const MANIFEST_FILE: &str = "api.yml";
 pub struct Manifest {
     /// `base_url:` the API's default base URL.
     pub base_url: Option<String>,
+    /// `lint: { rules: { <rule>: off|note|warning|error } }`: levels the tree sets, `None`
+    /// for a rule turned off.
+    pub rule_levels: Vec<(Rule, Option<Severity>)>,
+}
+
+impl Manifest {
+    /// `diagnostics` at the levels the manifest sets, without the rules it turns off.
+    pub fn apply(&self, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        diagnostics
+            .into_iter()
+            .filter_map(|mut d| match self.rule_levels.iter().find(|(rule, _)| *rule == d.rule) {
+                Some((_, None)) => None,
+                Some((_, Some(level))) => {
+                    d.severity = *level;
+                    Some(d)
+                }
+                None => Some(d),
+            })
+            .collect()
+    }
+}
+
+/// The manifest's `lint.rules` map; a wrong level or an unknown rule is reported at its key.
+fn rule_levels(
+    doc: &Yaml,
+    text: &str,
+    index: &LineIndex<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(Rule, Option<Severity>)> {
+    let lint = &doc["lint"];
+    if lint.is_badvalue() {
+        return Vec::new();
+    }
+    let rules = &lint["rules"];
+    let Yaml::Hash(rules) = rules else {
+        diagnostics.push(Diagnostic::new(
+            Rule::ManifestInvalid,
+            index.location(text.find("lint").unwrap_or(0)),
+            "`lint` must hold `rules:`, a map from rule id to `off`, `note`, `warning` or `error`",
+        ));
+        return Vec::new();
+    };
+    let mut levels = Vec::new();
+    for (key, value) in rules {
+        let id = key.as_str().unwrap_or("");
+        let at = index.location(text.find(id).filter(|_| !id.is_empty()).unwrap_or(0));
+        let Some(rule) = Rule::from_id(id) else {
+            diagnostics.push(Diagnostic::new(Rule::UnknownRule, at, format!("`lint.rules` names no rule `{id}`")));
+            continue;
+        };
+        // YAML 1.1 reads a bare `off` as the boolean false.
+        let level = match value {
+            Yaml::Boolean(false) => Some(None),
+            Yaml::String(name) if name == "off" => Some(None),
+            Yaml::String(name) => Severity::from_name(name).map(Some),
+            _ => None,
+        };
+        match level {
+            Some(level) => levels.push((rule, level)),
+            None => diagnostics.push(Diagnostic::new(
+                Rule::ManifestInvalid,
+                at,
+                format!("the level of `{id}` must be `off`, `note`, `warning` or `error`"),
+            )),
+        }
+    }
+    levels
+}
+
+/// The rules a page silences with `<!-- check: allow rule-a, rule-b -->` comments; unknown
+/// ids are reported at their comment.
+fn allowed_rules(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Rule> {
+    const OPEN: &str = "<!--";
+    let mut allowed = Vec::new();
+    let mut from = 0;
+    while let Some(start) = text[from..].find(OPEN).map(|i| from + i) {
+        let end = text[start..].find("-->").map_or(text.len(), |i| start + i);
+        from = (end + 3).min(text.len());
+        let comment = text[start + OPEN.len()..end].trim();
+        let Some(ids) = comment.strip_prefix("check:").map(str::trim).and_then(|c| c.strip_prefix("allow")) else {
+            continue;
+        };
+        for id in ids.split([',', ' ']).map(str::trim).filter(|id| !id.is_empty()) {
+            match Rule::from_id(id) {
+                Some(rule) => allowed.push(rule),
+                None => diagnostics.push(Diagnostic::new(
+                    Rule::UnknownRule,
+                    index.location(start),
+                    format!("`check: allow` names no rule `{id}`"),
+                )),
+            }
+        }
+    }
+    allowed
 }
 
 fn read_manifest(root: &Path, display: &str, diagnostics: &mut Vec<Diagnostic>) -> Manifest {
@@ -25,10 +131,17 @@ fn read_manifest(root: &Path, display: &str, diagnostics: &mut Vec<Diagnostic>) 
     let Ok(text) = fs::read_to_string(root.join(MANIFEST_FILE)) else { return Manifest::default() };
     let index = LineIndex::new(&file, &text);
     match YamlLoader::load_from_str(&text) {
-        Ok(docs) => Manifest { base_url: docs.first().and_then(|doc| doc["base_url"].as_str()).map(str::to_owned) },
+        Ok(docs) => {
+            let Some(doc) = docs.first() else { return Manifest::default() };
+            Manifest {
+                base_url: doc["base_url"].as_str().map(str::to_owned),
+                rule_levels: rule_levels(doc, &text, &index, diagnostics),
+            }
+        }
         Err(error) => {
             let marker = error.marker();
-            diagnostics.push(Diagnostic::error(
+            diagnostics.push(Diagnostic::new(
+                Rule::ManifestInvalid,
                 index.relative(0, marker.line(), marker.col() + 1),
                 format!("invalid manifest: {}", error.info()),
             ));
@@ -70,13 +183,15 @@ pub fn parse_tree(root: &Path) -> (Spec, Vec<Diagnostic>) {
     let manifest = read_manifest(root, &display, &mut diagnostics);
     let (mut files, mut skipped) = (Vec::new(), Vec::new());
     if let Err(error) = markdown_files(root, &mut files, &mut skipped) {
-        diagnostics.push(Diagnostic::error(
+        diagnostics.push(Diagnostic::new(
+            Rule::FileUnreadable,
             Location { file: display.clone(), line: 1, column: 1 },
             format!("cannot read the docs tree: {error}"),
         ));
     }
     for path in skipped {
-        diagnostics.push(Diagnostic::warning(
+        diagnostics.push(Diagnostic::new(
+            Rule::PageWithoutExtension,
             Location { file: path.display().to_string(), line: 1, column: 1 },
             "file looks like a page (it starts with front matter) but has no `.md` extension: not read",
         ));
@@ -88,15 +203,16 @@ pub fn parse_tree(root: &Path) -> (Spec, Vec<Diagnostic>) {
             relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         match fs::read(&path) {
             Ok(bytes) => sources.push((relative, bytes)),
-            Err(error) => diagnostics.push(Diagnostic::error(
+            Err(error) => diagnostics.push(Diagnostic::new(
+                Rule::FileUnreadable,
                 Location { file: format!("{display}/{relative}"), line: 1, column: 1 },
                 format!("cannot read page: {error}"),
             )),
         }
     }
-    let (spec, page_diagnostics) = parse_sources(&display, &sources, manifest.base_url);
+    let (spec, page_diagnostics) = parse_sources(&display, &sources, manifest.base_url.clone());
     diagnostics.extend(page_diagnostics);
-    (spec, diagnostics)
+    (spec, manifest.apply(diagnostics))
 }
 
 /// Reads pages already in memory: `(path relative to the tree, bytes)`, in the order given.
@@ -110,6 +226,7 @@ pub fn parse_sources(
     let options = ParseOptions { base_url: base_url.clone() };
     let mut diagnostics = Vec::new();
     let mut pages = Vec::new();
+    let mut allowed_by_page: Vec<(&str, Vec<Rule>)> = Vec::new();
     for (relative, bytes) in sources {
         let shown = format!("{display}/{relative}");
         let text = match std::str::from_utf8(bytes) {
@@ -118,21 +235,30 @@ pub fn parse_sources(
                 let text = String::from_utf8_lossy(bytes);
                 let valid = &text[..error.valid_up_to()];
                 let index = LineIndex::new(&shown, valid);
-                diagnostics.push(Diagnostic::warning(
+                diagnostics.push(Diagnostic::new(
+                    Rule::PageNotUtf8,
                     index.location(valid.len()),
                     "page is not valid UTF-8: invalid bytes were replaced with U+FFFD",
                 ));
                 text
             }
         };
-        let (page, page_diagnostics) = parse_page(relative, &text, &options);
+        let (page, mut page_diagnostics) = parse_page(relative, &text, &options);
+        let allowed = allowed_rules(&text, &LineIndex::new(relative, &text), &mut page_diagnostics);
+        page_diagnostics.retain(|d| !allowed.contains(&d.rule));
         diagnostics.extend(page_diagnostics.into_iter().map(|mut d| {
             d.location.file = shown.clone();
             d
         }));
+        if !allowed.is_empty() {
+            allowed_by_page.push((relative.as_str(), allowed));
+        }
         pages.push(page);
     }
-    diagnostics.extend(crate::crosscheck::cross_check(&pages).into_iter().map(|mut d| {
+    let allowed = |d: &Diagnostic| {
+        allowed_by_page.iter().any(|(file, rules)| *file == d.location.file && rules.contains(&d.rule))
+    };
+    diagnostics.extend(crate::crosscheck::cross_check(&pages).into_iter().filter(|d| !allowed(d)).map(|mut d| {
         d.location.file = format!("{display}/{}", d.location.file);
         d
     }));

@@ -17,7 +17,7 @@ fn page_without_a_method_line_has_no_operation_and_says_where() {
     assert_eq!(
         diagnostics,
         [
-            "malformed/no-method-line.md:6:1: error: no method line: expected an HTTP method and a URL such as `GET` https://host/path"
+            "malformed/no-method-line.md:6:1: error[method-line-missing]: no method line: expected an HTTP method and a URL such as `GET` https://host/path"
         ]
     );
     assert!(page.operation.is_none());
@@ -30,7 +30,7 @@ fn table_without_delimiter_row_is_reported() {
     assert_eq!(
         diagnostics,
         [
-            "malformed/broken-table.md:14:1: error: malformed table: no delimiter row (`| --- | --- |`) under its header, so its rows are read as text"
+            "malformed/broken-table.md:14:1: error[table-malformed]: malformed table: no delimiter row (`| --- | --- |`) under its header, so its rows are read as text"
         ]
     );
     let operation = page.operation.expect("the method line still counts");
@@ -44,7 +44,7 @@ fn unclosed_fence_is_reported_and_the_sections_after_it_survive() {
     assert_eq!(
         diagnostics,
         [
-            "malformed/unclosed-fence.md:14:1: error: code fence is never closed: it swallows the rest of the page; close it with a line of backticks"
+            "malformed/unclosed-fence.md:14:1: error[fence-unclosed]: code fence is never closed: it swallows the rest of the page; close it with a line of backticks"
         ]
     );
     let operation = page.operation.expect("operation");
@@ -60,8 +60,8 @@ fn invalid_front_matter_is_reported_and_the_page_still_parses() {
     assert_eq!(
         diagnostics,
         [
-            "malformed/invalid-front-matter.md:3:6: error: invalid front matter: illegal placement of ':' indicator",
-            "malformed/invalid-front-matter.md:1:1: error: front matter has no `id`; using the file name `invalid-front-matter`",
+            "malformed/invalid-front-matter.md:3:6: error[front-matter-invalid]: invalid front matter: illegal placement of ':' indicator",
+            "malformed/invalid-front-matter.md:1:1: error[front-matter-no-id]: front matter has no `id`; using the file name `invalid-front-matter`",
         ]
     );
     assert_eq!(page.id, "invalid-front-matter");
@@ -71,7 +71,10 @@ fn invalid_front_matter_is_reported_and_the_page_still_parses() {
 #[test]
 fn json_with_a_comment_is_repaired_and_reported() {
     let (page, diagnostics) = parse("bad-json.md");
-    assert_eq!(diagnostics, ["malformed/bad-json.md:15:1: warning: JSON example repaired: removed comments"]);
+    assert_eq!(
+        diagnostics,
+        ["malformed/bad-json.md:15:1: warning[json-repaired]: JSON example repaired: removed comments"]
+    );
     assert_eq!(page.operation.expect("operation").responses[0].example, Some(serde_json::json!({"value": true})));
 }
 
@@ -81,7 +84,7 @@ fn json_no_repair_saves_is_dropped_and_points_inside_the_fence() {
     assert_eq!(
         diagnostics,
         [
-            "malformed/broken-json.md:16:12: warning: JSON example does not parse and was dropped: expected value at line 2 column 12"
+            "malformed/broken-json.md:16:12: warning[json-unparsable]: JSON example does not parse and was dropped: expected value at line 2 column 12"
         ]
     );
     assert_eq!(page.operation.expect("operation").responses[0].example, None);
@@ -110,11 +113,11 @@ fn repeated_rows_keep_the_first_and_required_wins_with_a_warning_at_each_row() {
     assert_eq!(
         diagnostics,
         [
-            "malformed/repeated-rows.md:16:1: warning: header `ticket` is given twice (first at line 15): this row is ignored",
-            "malformed/repeated-rows.md:26:1: warning: `phone` is listed twice in the required attributes table (first at line 24): this row is ignored",
-            "malformed/repeated-rows.md:32:1: warning: `name` is both required (line 25) and optional: read as required, this row is ignored",
-            "malformed/repeated-rows.md:45:1: warning: `id` is both required (line 39) and optional: read as required, this row is ignored",
-            "malformed/repeated-rows.md:55:1: warning: `phone` is listed twice in the response 200 table (first at line 53): this row is ignored",
+            "malformed/repeated-rows.md:16:1: warning[duplicate-header]: header `ticket` is given twice (first at line 15): this row is ignored",
+            "malformed/repeated-rows.md:26:1: warning[duplicate-attribute]: `phone` is listed twice in the required attributes table (first at line 24): this row is ignored",
+            "malformed/repeated-rows.md:32:1: warning[required-and-optional]: `name` is both required (line 25) and optional: read as required, this row is ignored",
+            "malformed/repeated-rows.md:45:1: warning[required-and-optional]: `id` is both required (line 39) and optional: read as required, this row is ignored",
+            "malformed/repeated-rows.md:55:1: warning[duplicate-attribute]: `phone` is listed twice in the response 200 table (first at line 53): this row is ignored",
         ]
     );
     let operation = page.operation.expect("operation");
@@ -136,6 +139,6 @@ fn a_tipo_naming_no_sub_table_is_reported() {
     let (_, diagnostics) = parse("unknown-tipo.md");
     assert_eq!(
         diagnostics,
-        ["malformed/unknown-tipo.md:17:1: warning: Tipo `array de tag` of `tags` names no sub-table and no known type"]
+        ["malformed/unknown-tipo.md:17:1: warning[type-unknown]: Tipo `array de tag` of `tags` names no sub-table and no known type"]
     );
 }

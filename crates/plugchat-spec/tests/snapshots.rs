@@ -35,6 +35,9 @@ fn docs_spec_pages() {
 #[test]
 fn docs_spec_checks_clean() {
     let (_, diagnostics) = plugchat_spec::parse_tree(&docs_spec());
-    let report: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    // Notes are worth knowing and often fine (an optional attribute the example leaves out):
+    // clean means what `cargo xtask check --deny warnings` passes.
+    let report: Vec<String> =
+        diagnostics.iter().filter(|d| d.severity != plugchat_spec::Severity::Note).map(ToString::to_string).collect();
     assert!(report.is_empty(), "docs-spec must check clean (`cargo xtask check`):\n{}", report.join("\n"));
 }
