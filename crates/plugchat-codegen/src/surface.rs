@@ -137,6 +137,13 @@ pub(crate) fn type_text(ty: &TokenStream) -> String {
         .fold(compact, |text, prefix| text.replace(prefix, ""))
 }
 
+/// The Rust type text (`String`, `bool`, `i64`, `Number`, `Vec<String>`, `Value`) the generator
+/// gives a scalar or list Tipo such as `boolean` or `array string`: the same table as the
+/// generated code, for tools (the OpenAPI exporter) describing fields that are not setters.
+pub fn documented_rust_type(documented: &str) -> String {
+    type_text(&crate::types::rust_type_or_value(documented))
+}
+
 fn location(place: Place) -> ParamLocation {
     match place {
         Place::Path => ParamLocation::Path,
