@@ -128,13 +128,17 @@ fn operation_command(operation: &OperationSurface, title: &str) -> Command {
     for param in &operation.params {
         let Some(flag) = flag_name(param) else { continue };
         let kind = kind_of(param);
-        let mut arg = Arg::new(flag.clone()).long(flag.clone()).help(param.description.trim().to_owned());
+        // `--latitude -23.06`: a value may start with `-`.
+        let mut arg = Arg::new(flag.clone())
+            .long(flag.clone())
+            .help(param.description.trim().to_owned())
+            .allow_negative_numbers(true);
         arg = match kind {
             Kind::TextList => arg.action(ArgAction::Append).value_name("TEXT"),
             Kind::Json => arg.value_name("JSON"),
             Kind::Bool => arg.value_name("BOOL").value_parser(["true", "false"]),
-            Kind::Integer => arg.value_name("INT").allow_negative_numbers(true),
-            Kind::Number => arg.value_name("NUMBER").allow_negative_numbers(true),
+            Kind::Integer => arg.value_name("INT"),
+            Kind::Number => arg.value_name("NUMBER"),
             Kind::Text => arg.value_name("TEXT"),
         };
         if param.allowed_values.len() >= 2 {
