@@ -405,7 +405,7 @@ fn insert_dotted(root: &mut Value, path: &str, leaf: Value) {
         let child = properties.entry(name.to_owned()).or_insert_with(|| json!({}));
         let description = child.get("description").cloned();
         if is_list {
-            if !child.get("items").is_some_and(|items| items.get("properties").is_some()) {
+            if child.get("items").is_none_or(|items| items.get("properties").is_none()) {
                 *child = json!({ "type": ["array", "null"], "items": { "type": "object", "properties": {} } });
             }
         } else if child.get("properties").is_none() {

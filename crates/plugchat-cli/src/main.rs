@@ -209,11 +209,11 @@ fn describe(api: &Api, id: &str) -> Result<(), Failure> {
     let operation = api.operation(id).expect("clap checked the id");
     let mut out = format!("{} — {}\n\n{} {}\n", operation.id, api.title(id), operation.http_method, operation.path);
     out.push_str(&format!("documented in {}; Rust: Client::{}\n\n", operation.file, operation.method_name));
-    if let Some(description) = api.spec.pages.iter().find(|p| p.id == id).and_then(|p| p.operation.as_ref()) {
-        if !description.description.trim().is_empty() {
-            out.push_str(description.description.trim());
-            out.push_str("\n\n");
-        }
+    if let Some(model) = api.spec.pages.iter().find(|p| p.id == id).and_then(|p| p.operation.as_ref())
+        && !model.description.trim().is_empty()
+    {
+        out.push_str(model.description.trim());
+        out.push_str("\n\n");
     }
     out.push_str("Attributes:\n");
     for param in &operation.params {
