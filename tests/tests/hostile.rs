@@ -4,8 +4,8 @@
 
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::extract::Request;
@@ -82,7 +82,6 @@ async fn raw_server(
 }
 
 type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
-
 
 // ---------------------------------------------------------------------------------------------
 // 1. A path value cannot change the endpoint.

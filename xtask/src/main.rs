@@ -10,6 +10,7 @@ mod conformance;
 mod diff;
 mod generate;
 mod lint_output;
+mod openapi;
 mod regen;
 mod transaction;
 
@@ -96,6 +97,16 @@ enum Command {
         #[arg(long)]
         workspace_member: bool,
     },
+    /// Write the OpenAPI 3.1 document of a docs tree (regen keeps docs-spec's in
+    /// crates/plugchat-api/openapi.json).
+    Openapi {
+        /// The docs tree.
+        #[arg(long, default_value = "docs-spec")]
+        docs: std::path::PathBuf,
+        /// The file to write [default: standard output].
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
     /// Time the build of plugchat-api (macro) against the same code pre-expanded.
     BenchCompile {
         /// Builds per measurement (the median is reported).
@@ -142,6 +153,7 @@ fn main() -> ExitCode {
             let root = std::path::absolute(&root).unwrap_or(root);
             generate::run(&root, &docs, &out, name.as_deref(), allow_errors, workspace_member)
         }
+        Command::Openapi { docs, out } => openapi::run(&docs, out.as_deref()),
         Command::Check { list_rules: true, .. } => {
             print!("{}", plugchat_spec::rules_table());
             Ok(())

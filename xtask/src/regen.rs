@@ -1,4 +1,4 @@
-//! `cargo xtask regen [--check]`: docs-spec/ → crates/plugchat-api/spec.json, plus every
+//! `cargo xtask regen [--check]`: docs-spec/ → crates/plugchat-api/spec.json and openapi.json, plus every
 //! snapshot that follows the docs, the parser or the generator.
 //!
 //! Like rust-analyzer's codegen, the xtask computes each generated file itself (the snapshot
@@ -14,6 +14,7 @@ use plugchat_spec::{Diagnostic, Severity, Spec};
 
 use crate::diff;
 use crate::lint_output;
+use crate::openapi;
 use crate::transaction::{Change, Compare, FileSet, WriteError};
 
 /// The docs tree the client is generated from.
@@ -107,6 +108,11 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
 fn plan(root: &Path, spec: &Spec) -> Result<(FileSet, bool), RegenError> {
     let mut files = FileSet::new(root);
     files.write(SPEC_FILE, spec_json(spec), Compare::Json);
+    let openapi = openapi::document(spec);
+    for warning in &openapi.warnings {
+        eprintln!("warning: openapi: {warning}");
+    }
+    files.write(openapi::OPENAPI_FILE, openapi::render(&openapi.document), Compare::Json);
     let mut wanted: Vec<PathBuf> = Vec::new();
     let mut snapshot = |files: &mut FileSet, dir: &str, name: String, source: &str, expression: &str, body: &str| {
         let path = Path::new(dir).join(format!("{name}.snap"));

@@ -11,6 +11,7 @@ use std::process::{Command, Output};
 const COPIED: &[&str] = &[
     "docs-spec",
     "crates/plugchat-api/spec.json",
+    "crates/plugchat-api/openapi.json",
     "crates/plugchat-api/Cargo.toml",
     "crates/plugchat-spec/tests/snapshots",
     "crates/plugchat-codegen/tests/snapshots",
@@ -180,7 +181,14 @@ fn a_warning_never_stops_regen_and_nothing_is_deleted() {
     let touched = Workspace::touched(&before, &ws.files());
     assert_eq!(
         touched,
-        ["crates/plugchat-api/spec.json", SEND_TEXT_CODE, SEND_TEXT_MODEL, SEND_TEXT].map(String::from)
+        [
+            "crates/plugchat-api/openapi.json",
+            "crates/plugchat-api/spec.json",
+            SEND_TEXT_CODE,
+            SEND_TEXT_MODEL,
+            SEND_TEXT
+        ]
+        .map(String::from)
     );
     assert!(ws.read(SEND_TEXT_CODE).contains("link_preview: bool"));
     assert!(ws.xtask(&["regen", "--check"]).status.success());
@@ -254,6 +262,7 @@ fn a_new_page_creates_its_snapshots_and_is_minor() {
     assert_eq!(
         touched,
         [
+            "crates/plugchat-api/openapi.json",
             "crates/plugchat-api/spec.json",
             "crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__send-text-later.snap",
             "crates/plugchat-spec/tests/snapshots/snapshots__docs_spec__message__send-text-later.md.snap",
@@ -276,7 +285,14 @@ fn a_removed_page_removes_only_its_snapshots_and_is_major() {
     let after = ws.files();
     assert_eq!(
         Workspace::touched(&before, &after),
-        ["crates/plugchat-api/spec.json", SEND_TEXT_CODE, SEND_TEXT_MODEL, SEND_TEXT].map(String::from)
+        [
+            "crates/plugchat-api/openapi.json",
+            "crates/plugchat-api/spec.json",
+            SEND_TEXT_CODE,
+            SEND_TEXT_MODEL,
+            SEND_TEXT
+        ]
+        .map(String::from)
     );
     assert!(!after.contains_key(SEND_TEXT_CODE) && !after.contains_key(SEND_TEXT_MODEL));
     assert!(stdout(&output).contains(&format!("removed {SEND_TEXT_CODE}")), "{}", stdout(&output));

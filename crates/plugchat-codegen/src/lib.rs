@@ -25,7 +25,7 @@ use quote::quote;
 pub use operation::generate_operation;
 pub use surface::{
     ApiSurface, EventSurface, FieldSurface, OperationSurface, ParamLocation, ParamSurface, ResponseSurface,
-    api_surface, event_surface, operation_surface,
+    api_surface, documented_rust_type, event_surface, operation_surface,
 };
 pub use webhooks::generate_webhooks;
 

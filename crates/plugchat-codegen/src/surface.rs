@@ -129,6 +129,13 @@ pub struct EventSurface {
     pub fields: Vec<FieldSurface>,
 }
 
+/// The Rust type text (`String`, `bool`, `i64`, `Number`, `Vec<String>`, `Value`) the generator
+/// gives a scalar or list Tipo such as `boolean` or `array string`: the same table as the
+/// generated code, for tools (the OpenAPI exporter) describing fields that are not setters.
+pub fn documented_rust_type(documented: &str) -> String {
+    RustType::of_tipo_or_value(&plugchat_model::Tipo::parse(documented)).text()
+}
+
 fn location(place: Place) -> ParamLocation {
     match place {
         Place::Path => ParamLocation::Path,

@@ -139,6 +139,8 @@ fn a_tipo_naming_no_sub_table_is_reported() {
     let (_, diagnostics) = parse("unknown-tipo.md");
     assert_eq!(
         diagnostics,
-        ["malformed/unknown-tipo.md:17:1: warning[type-unknown]: Tipo `array de tag` of `tags` names no sub-table and no known type"]
+        [
+            "malformed/unknown-tipo.md:17:1: warning[type-unknown]: Tipo `array de tag` of `tags` names no sub-table and no known type"
+        ]
     );
 }

@@ -1,0 +1,246 @@
+//! The command line, built at run time from `crates/plugchat-api/spec.json` (included in the
+//! binary) and the generator's reading of it ([`plugchat_codegen::api_surface`]).
+//!
+//! Why at run time and not with a build script: the surface is computed in about a millisecond,
+//! `include_str!` already rebuilds the binary when spec.json changes, and clap's builder API takes
+//! the data as it is; a build script would emit Rust source for the same clap calls and add a
+//! code path to keep in step. The operations are called through `plugchat_api::__testing::dispatch`
+//! (the typed builders, by page id), so the CLI cannot drift from the library either.
+
+use std::collections::BTreeMap;
+
+use clap::builder::PossibleValuesParser;
+use clap::{Arg, ArgAction, Command};
+use plugchat_codegen::{ApiSurface, OperationSurface, ParamSurface};
+use plugchat_model::Spec;
+use serde_json::Value;
+
+/// The spec the library was generated from.
+const SPEC_JSON: &str = include_str!("../../plugchat-api/spec.json");
+
+/// The spec and the generator's view of it.
+pub struct Api {
+    pub spec: Spec,
+    pub surface: ApiSurface,
+}
+
+impl Api {
+    pub fn load() -> Api {
+        let spec: Spec = serde_json::from_str(SPEC_JSON).expect("spec.json is written by `cargo xtask regen`");
+        let surface = plugchat_codegen::api_surface(&spec);
+        Api { spec, surface }
+    }
+
+    /// The docs section (first directory) of page `id`.
+    pub fn section(&self, id: &str) -> &str {
+        self.spec.pages.iter().find(|p| p.id == id).map_or("", |p| p.section.as_str())
+    }
+
+    pub fn title(&self, id: &str) -> &str {
+        self.spec.pages.iter().find(|p| p.id == id).map_or("", |p| p.title.as_str())
+    }
+
+    pub fn operation(&self, id: &str) -> Option<&OperationSurface> {
+        self.surface.operations.iter().find(|o| o.id == id)
+    }
+}
+
+/// The flag of a setter: `button_list` → `button-list`.
+pub fn flag_name(param: &ParamSurface) -> Option<String> {
+    param.setter.as_deref().map(|s| s.trim_start_matches("r#").replace('_', "-"))
+}
+
+/// How a flag's text becomes the JSON value `dispatch` decodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Sent as a JSON string; `dispatch` converts it (lenient scalars: `"true"`, `"5"`).
+    Text,
+    Bool,
+    Integer,
+    Number,
+    /// Repeatable: `--phones a --phones b` → `["a", "b"]`.
+    TextList,
+    /// A JSON argument: objects, lists of objects, untyped values.
+    Json,
+}
+
+pub fn kind_of(param: &ParamSurface) -> Kind {
+    if param.allowed_values.len() >= 2 {
+        return Kind::Text;
+    }
+    match param.rust_type.as_str() {
+        "String" => Kind::Text,
+        "bool" => Kind::Bool,
+        "i64" => Kind::Integer,
+        "Number" => Kind::Number,
+        "Vec<String>" => Kind::TextList,
+        _ => Kind::Json,
+    }
+}
+
+/// The JSON value of one flag's text.
+pub fn json_value(kind: Kind, text: &str) -> Result<Value, String> {
+    match kind {
+        Kind::Text | Kind::TextList => Ok(Value::String(text.to_owned())),
+        Kind::Bool => text.parse::<bool>().map(Value::Bool).map_err(|_| format!("`{text}` is not `true` or `false`")),
+        Kind::Integer => text.parse::<i64>().map(Value::from).map_err(|_| format!("`{text}` is not an integer")),
+        Kind::Number => {
+            text.parse::<serde_json::Number>().map(Value::Number).map_err(|_| format!("`{text}` is not a number"))
+        }
+        Kind::Json => serde_json::from_str(text).map_err(|e| format!("not JSON ({e}): {text}")),
+    }
+}
+
+/// Whether `operation` can stream every page (`--all`): a list answer with `page` and `pageSize`
+/// query parameters and nothing else required, as the generator's `_stream` methods.
+pub fn pagination(operation: &OperationSurface) -> Option<(&ParamSurface, &ParamSurface)> {
+    let is_list = operation.response.as_ref().is_some_and(|r| r.is_list);
+    let find = |name: &str| {
+        operation
+            .params
+            .iter()
+            .find(|p| p.location == plugchat_codegen::ParamLocation::Query && p.wire_name.eq_ignore_ascii_case(name))
+    };
+    let (page, size) = (find("page")?, find("pageSize")?);
+    let others =
+        operation.params.iter().any(|p| p.required && p.wire_name != page.wire_name && p.wire_name != size.wire_name);
+    (is_list && !others).then_some((page, size))
+}
+
+fn operation_command(operation: &OperationSurface, title: &str) -> Command {
+    let mut command = Command::new(operation.id.clone())
+        .about(title.to_owned())
+        .long_about(format!(
+            "{}\n\n{} {} (`Client::{}`)",
+            operation.description.trim(),
+            operation.http_method,
+            operation.path,
+            operation.method_name
+        ))
+        .arg(
+            Arg::new("body-file")
+                .long("body-file")
+                .value_name("FILE")
+                .help("A JSON object of attributes by their documented names (`-` reads standard input); flags override it")
+                .help_heading("Input"),
+        );
+    let paginated = pagination(operation);
+    for param in &operation.params {
+        let Some(flag) = flag_name(param) else { continue };
+        let kind = kind_of(param);
+        // `--latitude -23.06`: a value may start with `-`.
+        let mut arg = Arg::new(flag.clone())
+            .long(flag.clone())
+            .help(param.description.trim().to_owned())
+            .allow_negative_numbers(true);
+        arg = match kind {
+            Kind::TextList => arg.action(ArgAction::Append).value_name("TEXT"),
+            Kind::Json => arg.value_name("JSON"),
+            Kind::Bool => arg.value_name("BOOL").value_parser(["true", "false"]),
+            Kind::Integer => arg.value_name("INT"),
+            Kind::Number => arg.value_name("NUMBER"),
+            Kind::Text => arg.value_name("TEXT"),
+        };
+        if param.allowed_values.len() >= 2 {
+            arg = arg.value_parser(PossibleValuesParser::new(param.allowed_values.clone()));
+        }
+        let in_pagination = paginated
+            .is_some_and(|(page, size)| page.wire_name == param.wire_name || size.wire_name == param.wire_name);
+        if param.required {
+            let mut unless = vec!["body-file"];
+            if in_pagination {
+                unless.push("all");
+            }
+            arg = arg.required_unless_present_any(unless);
+        }
+        arg = arg.help_heading(match param.location {
+            plugchat_codegen::ParamLocation::Path => "Path",
+            plugchat_codegen::ParamLocation::Query => "Query",
+            plugchat_codegen::ParamLocation::Body => "Body",
+            plugchat_codegen::ParamLocation::Header => "Headers",
+        });
+        command = command.arg(arg);
+    }
+    if paginated.is_some() {
+        command = command.arg(
+            Arg::new("all")
+                .long("all")
+                .action(ArgAction::SetTrue)
+                .help("Every item of every page, one JSON line each (page size from --page-size, default 100)")
+                .help_heading("Input"),
+        );
+    }
+    command
+}
+
+/// The whole command line.
+pub fn command(api: &Api) -> Command {
+    let mut by_section: BTreeMap<&str, Vec<&OperationSurface>> = BTreeMap::new();
+    for operation in &api.surface.operations {
+        by_section.entry(api.section(&operation.id)).or_default().push(operation);
+    }
+    let width = api.surface.operations.iter().map(|o| o.id.len()).max().unwrap_or(10);
+    let mut listing = String::from("Commands:\n");
+    for (name, about) in [
+        ("list", "List the operations with their method and path"),
+        ("describe", "Print what the docs say about an operation"),
+        ("completions", "Print a shell completion script (bash, zsh, fish, elvish, powershell)"),
+    ] {
+        listing.push_str(&format!("  {name:width$}  {about}\n"));
+    }
+    for (section, operations) in &by_section {
+        listing.push_str(&format!("\n{}:\n", if section.is_empty() { "general" } else { section }));
+        for operation in operations {
+            listing.push_str(&format!("  {:width$}  {}\n", operation.id, api.title(&operation.id)));
+        }
+    }
+    let mut command = Command::new("plugchat")
+        .about("A command-line client of the PlugChat WhatsApp API, generated from its documentation")
+        .version(env!("CARGO_PKG_VERSION"))
+        .subcommand_required(true)
+        .help_template(format!(
+            "{{about-with-newline}}\n{{usage-heading}} {{usage}}\n\n{listing}\nOptions:\n{{options}}{{after-help}}"
+        ))
+        .after_help(
+            "\nThe token comes from PLUGCHAT_TOKEN or --token-file (never from an argument, which `ps` would show).\n\
+             Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 API status, 6 decode, 7 invalid request, 8 page limit.",
+        )
+        .arg(
+            Arg::new("base-url")
+                .long("base-url")
+                .global(true)
+                .value_name("URL")
+                .help("The API's base URL [default: PLUGCHAT_BASE_URL, else the documented one]"),
+        )
+        .arg(
+            Arg::new("token-file")
+                .long("token-file")
+                .global(true)
+                .value_name("FILE")
+                .help("Read the token from FILE instead of PLUGCHAT_TOKEN"),
+        )
+        .arg(
+            Arg::new("dry-run")
+                .long("dry-run")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Print the request (method, URL, headers with the token redacted, body) without sending it"),
+        )
+        .subcommand(Command::new("list").about("List the operations with their method and path"))
+        .subcommand(
+            Command::new("describe")
+                .about("Print what the docs say about an operation")
+                .arg(Arg::new("operation").required(true).value_parser(PossibleValuesParser::new(
+                    api.surface.operations.iter().map(|o| o.id.clone()).collect::<Vec<_>>(),
+                ))),
+        )
+        .subcommand(
+            Command::new("completions")
+                .about("Print a shell completion script")
+                .arg(Arg::new("shell").required(true).value_parser(clap::value_parser!(clap_complete::Shell))),
+        );
+    for operation in &api.surface.operations {
+        command = command.subcommand(operation_command(operation, api.title(&operation.id)));
+    }
+    command
+}

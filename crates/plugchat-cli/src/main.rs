@@ -1,0 +1,281 @@
+//! `plugchat`: a command-line client of the PlugChat WhatsApp API.
+//!
+//! One subcommand per operation (`plugchat send-text --phone 5511999999999 --message "Olá"`), built
+//! from the same spec as `plugchat-api` ([`commands`]) and executed by its typed builders. The token
+//! comes from `PLUGCHAT_TOKEN` or `--token-file`, never from an argument. The answer goes to stdout
+//! as JSON (pretty on a terminal); errors go to stderr with an exit code per kind ([`exit_code`]).
+
+mod commands;
+mod dry_run;
+
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+use clap::ArgMatches;
+use futures_util::StreamExt;
+use plugchat_api::{Client, Error};
+use serde_json::{Map, Value};
+
+use commands::{Api, Kind, flag_name, json_value, kind_of, pagination};
+
+/// Exit codes, one per kind of failure (clap's own usage errors exit with 2).
+mod code {
+    pub const USAGE: u8 = 2;
+    pub const CONFIG: u8 = 3;
+    pub const CONNECT: u8 = 4;
+    pub const API_STATUS: u8 = 5;
+    pub const DECODE: u8 = 6;
+    pub const INVALID_REQUEST: u8 = 7;
+    pub const PAGE_LIMIT: u8 = 8;
+}
+
+/// A failure and its exit code.
+struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    fn new(code: u8, message: impl Into<String>) -> Self {
+        Failure { code, message: message.into() }
+    }
+}
+
+/// The exit code of a client error: config, connection (refused, reset, timeout), API status,
+/// decode (the answer does not fit or is too large), invalid request, page limit.
+fn exit_code(error: &Error) -> u8 {
+    match error {
+        Error::Config(_) => code::CONFIG,
+        Error::Connect { .. } | Error::Transport { .. } | Error::Timeout { .. } => code::CONNECT,
+        Error::Api(_) => code::API_STATUS,
+        Error::Decode { .. } | Error::BodyTooLarge { .. } => code::DECODE,
+        Error::InvalidRequest { .. } => code::INVALID_REQUEST,
+        Error::PageLimit { .. } => code::PAGE_LIMIT,
+        _ => code::API_STATUS,
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure { code: exit_code(&error), message: error.to_string() }
+    }
+}
+
+/// Prints one JSON value: pretty on a terminal, one line otherwise (for pipes and `jq`).
+fn print_json(value: &Value) -> Result<(), Failure> {
+    let stdout = std::io::stdout();
+    let text = if stdout.is_terminal() { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) }
+        .expect("a JSON value serialises");
+    let mut lock = stdout.lock();
+    writeln!(lock, "{text}").map_err(|e| Failure::new(code::CONFIG, format!("cannot write to stdout: {e}")))
+}
+
+fn token(matches: &ArgMatches) -> Result<Option<String>, Failure> {
+    if let Some(file) = matches.get_one::<String>("token-file") {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| Failure::new(code::CONFIG, format!("cannot read the token file {file}: {e}")))?;
+        return Ok(Some(text.trim().to_owned()));
+    }
+    Ok(std::env::var("PLUGCHAT_TOKEN").ok().filter(|t| !t.is_empty()))
+}
+
+fn base_url(matches: &ArgMatches) -> String {
+    matches
+        .get_one::<String>("base-url")
+        .cloned()
+        .or_else(|| std::env::var("PLUGCHAT_BASE_URL").ok().filter(|u| !u.is_empty()))
+        .unwrap_or_else(|| plugchat_api::DEFAULT_BASE_URL.to_owned())
+}
+
+fn client(token: &str, base_url: &str) -> Result<Client, Failure> {
+    Ok(Client::builder().token(token).base_url(base_url).build()?)
+}
+
+/// The attributes of an operation call: `--body-file`, then each flag given.
+fn arguments(
+    operation: &plugchat_codegen::OperationSurface,
+    matches: &ArgMatches,
+) -> Result<Map<String, Value>, Failure> {
+    let mut args = Map::new();
+    if let Some(file) = matches.get_one::<String>("body-file") {
+        let text = if file == "-" {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| Failure::new(code::USAGE, format!("cannot read standard input: {e}")))?;
+            text
+        } else {
+            std::fs::read_to_string(file).map_err(|e| Failure::new(code::USAGE, format!("cannot read {file}: {e}")))?
+        };
+        match serde_json::from_str(&text) {
+            Ok(Value::Object(map)) => args = map,
+            Ok(_) => return Err(Failure::new(code::USAGE, format!("{file}: expected a JSON object of attributes"))),
+            Err(e) => return Err(Failure::new(code::USAGE, format!("{file}: not JSON: {e}"))),
+        }
+    }
+    for param in &operation.params {
+        let Some(flag) = flag_name(param) else { continue };
+        let kind = kind_of(param);
+        let Some(values) = matches.get_many::<String>(&flag) else { continue };
+        let values: Vec<&String> = values.collect();
+        let value = if kind == Kind::TextList {
+            Value::Array(values.iter().map(|v| Value::String((*v).clone())).collect())
+        } else {
+            json_value(kind, values[0]).map_err(|e| Failure::new(code::USAGE, format!("--{flag}: {e}")))?
+        };
+        args.insert(param.wire_name.clone(), value);
+    }
+    Ok(args)
+}
+
+async fn call(api: &Api, id: &str, matches: &ArgMatches, global: &ArgMatches) -> Result<(), Failure> {
+    let operation = api.operation(id).expect("subcommands are the operations");
+    let mut args = arguments(operation, matches)?;
+    let base_url = base_url(global);
+    let all = matches.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false);
+    if global.get_flag("dry-run") {
+        // The configuration is checked as for a real call (a token is not needed to show one).
+        let token = token(global)?.unwrap_or_else(|| "dry-run".to_owned());
+        client(&token, &base_url)?;
+        let base_path = base_url.split("://").nth(1).and_then(|rest| rest.find('/').map(|i| &rest[i..])).unwrap_or("");
+        let (capture_url, capture) = dry_run::listen(base_path)
+            .await
+            .map_err(|e| Failure::new(code::CONFIG, format!("cannot listen on 127.0.0.1: {e}")))?;
+        if let Some((page, size)) = pagination(operation).filter(|_| all) {
+            args.entry(page.wire_name.clone()).or_insert(Value::from(1));
+            args.entry(size.wire_name.clone()).or_insert(Value::from(100));
+        }
+        let capturer = Client::builder().token(token).base_url(capture_url).max_retries(0).build()?;
+        let outcome = plugchat_api::__testing::dispatch(&capturer, id, args).await;
+        if let Err(error @ (Error::InvalidRequest { .. } | Error::Config(_))) = outcome {
+            return Err(error.into());
+        }
+        let captured = capture
+            .await
+            .map_err(|e| Failure::new(code::CONFIG, e.to_string()))?
+            .map_err(|e| Failure::new(code::CONFIG, format!("the request could not be captured: {e}")))?;
+        return print_json(&dry_run::describe(&captured, &base_url, base_path));
+    }
+    let token = token(global)?
+        .ok_or_else(|| Failure::new(code::CONFIG, "no token: set PLUGCHAT_TOKEN or pass --token-file FILE"))?;
+    let client = client(&token, &base_url)?;
+    if let Some((page, size)) = pagination(operation).filter(|_| all) {
+        let page_size = args.get(&size.wire_name).and_then(Value::as_i64).unwrap_or(100);
+        let operation_id: &'static str = Box::leak(id.to_owned().into_boxed_str());
+        let (page_name, size_name) = (page.wire_name.clone(), size.wire_name.clone());
+        let max_pages = plugchat_api::DEFAULT_MAX_PAGES;
+        let mut items = plugchat_runtime::paginate(operation_id, page_size, max_pages, |number| {
+            let mut args = args.clone();
+            args.insert(page_name.clone(), Value::from(number));
+            args.insert(size_name.clone(), Value::from(page_size));
+            let client = client.clone();
+            async move {
+                let answer = plugchat_api::__testing::dispatch(&client, operation_id, args).await?.into_inner();
+                Ok(match answer {
+                    Value::Array(items) => items,
+                    Value::Null => Vec::new(),
+                    other => vec![other],
+                })
+            }
+        });
+        let stdout = std::io::stdout();
+        while let Some(item) = items.next().await {
+            let line = serde_json::to_string(&item?).expect("a JSON value serialises");
+            writeln!(stdout.lock(), "{line}").map_err(|e| Failure::new(code::CONFIG, format!("cannot write: {e}")))?;
+        }
+        return Ok(());
+    }
+    let answer = plugchat_api::__testing::dispatch(&client, id, args).await?;
+    print_json(&answer.into_inner())
+}
+
+fn list(api: &Api) -> Result<(), Failure> {
+    let width = api.surface.operations.iter().map(|o| o.id.len()).max().unwrap_or(10);
+    let mut out = String::new();
+    for operation in &api.surface.operations {
+        out.push_str(&format!(
+            "{:width$}  {:6} {}  {}\n",
+            operation.id,
+            operation.http_method,
+            operation.path,
+            api.title(&operation.id)
+        ));
+    }
+    print!("{out}");
+    Ok(())
+}
+
+fn describe(api: &Api, id: &str) -> Result<(), Failure> {
+    let operation = api.operation(id).expect("clap checked the id");
+    let mut out = format!("{} — {}\n\n{} {}\n", operation.id, api.title(id), operation.http_method, operation.path);
+    out.push_str(&format!("documented in {}; Rust: Client::{}\n\n", operation.file, operation.method_name));
+    if let Some(model) = api.spec.pages.iter().find(|p| p.id == id).and_then(|p| p.operation.as_ref())
+        && !model.description.trim().is_empty()
+    {
+        out.push_str(model.description.trim());
+        out.push_str("\n\n");
+    }
+    out.push_str("Attributes:\n");
+    for param in &operation.params {
+        let flag = flag_name(param).map_or_else(|| "(fixed)".to_owned(), |f| format!("--{f}"));
+        let mut line = format!(
+            "  {flag} ({}, {}{}, {})",
+            param.wire_name,
+            param.location.as_str(),
+            if param.required { ", required" } else { "" },
+            param.documented_type
+        );
+        if !param.allowed_values.is_empty() {
+            line.push_str(&format!(" values: {}", param.allowed_values.join(", ")));
+        }
+        out.push_str(&line);
+        out.push('\n');
+        if !param.description.trim().is_empty() {
+            out.push_str(&format!("      {}\n", param.description.trim()));
+        }
+    }
+    if let Some(response) = &operation.response {
+        out.push_str(&format!(
+            "\nAnswer (status {}{}):\n",
+            response.status,
+            if response.is_list { ", a list" } else { "" }
+        ));
+        for field in &response.fields {
+            out.push_str(&format!("  {} ({}) {}\n", field.wire_name, field.rust_type, field.description.trim()));
+        }
+    }
+    print!("{out}");
+    Ok(())
+}
+
+fn run(api: &Api, matches: &ArgMatches) -> Result<(), Failure> {
+    match matches.subcommand() {
+        Some(("list", _)) => list(api),
+        Some(("describe", sub)) => describe(api, sub.get_one::<String>("operation").expect("required")),
+        Some(("completions", sub)) => {
+            let shell = *sub.get_one::<clap_complete::Shell>("shell").expect("required");
+            clap_complete::generate(shell, &mut commands::command(api), "plugchat", &mut std::io::stdout());
+            Ok(())
+        }
+        Some((id, sub)) => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Failure::new(code::CONFIG, format!("cannot start the async runtime: {e}")))?;
+            runtime.block_on(call(api, id, sub, matches))
+        }
+        None => unreachable!("clap requires a subcommand"),
+    }
+}
+
+fn main() -> ExitCode {
+    let api = Api::load();
+    let matches = commands::command(&api).get_matches();
+    match run(&api, &matches) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}

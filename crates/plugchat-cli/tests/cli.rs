@@ -1,0 +1,289 @@
+//! The `plugchat` binary end to end, against servers on 127.0.0.1: every docs-spec operation
+//! through its flags (each page's request example), errors and their exit codes, `--dry-run`,
+//! `--all`, the token's sources, `list`, `describe`, `--help` and completions.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use plugchat_spec::{Operation, RequestExample};
+use plugchat_tests::examples::{fill_template, match_template, percent_decode, url_path, url_query, without_nulls};
+use plugchat_tests::{RecordingServer, Reply};
+use serde_json::{Map, Value, json};
+
+fn plugchat(base_url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_plugchat"))
+        .args(args)
+        .env("PLUGCHAT_TOKEN", "my-token")
+        .env("PLUGCHAT_BASE_URL", base_url)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The attributes a page's request example spells (as `every_operation.rs` reads them).
+fn example_args(operation: &Operation) -> Map<String, Value> {
+    let mut args = match &operation.request_example {
+        Some(RequestExample::Json { body, .. }) => body.as_object().cloned().unwrap_or_default(),
+        Some(RequestExample::Url { url, .. }) => {
+            let path = url_path(url);
+            let mut args =
+                match_template(&operation.path, path.strip_prefix("/api").unwrap_or(path)).unwrap_or_default();
+            for (k, v) in url_query(url) {
+                args.insert(k, Value::String(v));
+            }
+            args
+        }
+        None => Map::new(),
+    };
+    for attribute in &operation.required {
+        if !args.contains_key(&attribute.name) && attribute.fixed_value().is_none() {
+            args.insert(attribute.name.clone(), Value::String("example".into()));
+        }
+    }
+    for header in operation.headers.iter().filter(|h| !h.name.eq_ignore_ascii_case("authorization")) {
+        args.entry(header.name.clone()).or_insert_with(|| Value::String(header.example.clone()));
+    }
+    args
+}
+
+/// The flags spelling `args`, by the generator's setter names; a fixed value is not a flag.
+fn flags(surface: &plugchat_codegen::OperationSurface, args: &Map<String, Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, value) in args {
+        let Some(param) = surface.params.iter().find(|p| &p.wire_name == name) else { continue };
+        let Some(setter) = &param.setter else { continue };
+        let flag = format!("--{}", setter.trim_start_matches("r#").replace('_', "-"));
+        match value {
+            Value::Null => {}
+            Value::Array(items) if param.rust_type == "Vec<String>" => {
+                for item in items {
+                    out.push(flag.clone());
+                    out.push(item.as_str().map_or_else(|| item.to_string(), str::to_owned));
+                }
+            }
+            Value::String(s) => {
+                out.push(flag);
+                out.push(s.clone());
+            }
+            other => {
+                out.push(flag);
+                out.push(other.to_string());
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_is_reachable_from_its_flags() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs-spec");
+    let (spec, _) = plugchat_spec::parse_tree(&root);
+    let surface = plugchat_codegen::api_surface(&spec);
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for (page, operation) in spec.operations() {
+        count += 1;
+        let success = operation.responses.iter().find(|r| (200..300).contains(&r.status));
+        let reply = success.and_then(|r| r.example.clone()).unwrap_or(Value::Null);
+        let server = RecordingServer::start([Reply {
+            status: axum::http::StatusCode::from_u16(success.map_or(200, |r| r.status)).unwrap(),
+            body: if reply.is_null() { String::new() } else { reply.to_string() },
+        }])
+        .await;
+        let args = example_args(operation);
+        let op_surface = surface.operations.iter().find(|o| o.id == page.id).unwrap();
+        let mut argv = vec![page.id.clone()];
+        argv.extend(flags(op_surface, &args));
+        let base = server.base_url();
+        let output = tokio::task::spawn_blocking(move || {
+            let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+            plugchat(&base, &argv)
+        })
+        .await
+        .unwrap();
+        let why = (|| {
+            if !output.status.success() {
+                return Err(format!("exit {:?}: {}", output.status.code(), text(&output.stderr)));
+            }
+            let printed: Value =
+                serde_json::from_slice(&output.stdout).map_err(|e| format!("stdout is not JSON ({e})"))?;
+            let requests = server.requests();
+            let request = requests.first().ok_or("no request reached the server")?;
+            if request.method.as_str() != operation.method.as_str() {
+                return Err(format!("method {}", request.method));
+            }
+            let expected_path = format!("/api{}", fill_template(&operation.path, &args));
+            if percent_decode(&request.path) != expected_path {
+                return Err(format!("path {} on the wire, {expected_path} expected", request.path));
+            }
+            if request.headers.get("authorization").is_none_or(|v| v != "my-token") {
+                return Err("no Authorization header".into());
+            }
+            if let Some(RequestExample::Json { body, .. }) = &operation.request_example
+                && request.body.clone().unwrap_or(Value::Null) != without_nulls(body)
+            {
+                return Err(format!("body {:?} on the wire, {body} in the example", request.body));
+            }
+            // A 204 carries no body: `null` is the answer then.
+            if !reply.is_null() && printed.is_null() && success.is_some_and(|r| r.status != 204) {
+                return Err("the answer was not printed".into());
+            }
+            Ok(())
+        })();
+        if let Err(why) = why {
+            failures.push(format!("{}: {why}", page.id));
+        }
+    }
+    assert_eq!(count, 73);
+    assert!(failures.is_empty(), "{} operations failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_kind_of_error_has_its_exit_code_and_message() {
+    // API status: 404 with the server's text on stderr.
+    let server = RecordingServer::start([Reply::status(404, r#"{"error":"instance not found"}"#)]).await;
+    let base = server.base_url();
+    let output = tokio::task::spawn_blocking(move || plugchat(&base, &["send-text", "--phone", "1", "--message", "x"]))
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(5), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("404") && text(&output.stderr).contains("instance not found"));
+    assert!(output.stdout.is_empty());
+
+    // Decode: a structure where the answer has a string.
+    let server = RecordingServer::start([Reply::json(json!({ "zaapId": { "not": "a string" } }))]).await;
+    let base = server.base_url();
+    let output = tokio::task::spawn_blocking(move || plugchat(&base, &["send-text", "--phone", "1", "--message", "x"]))
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(6), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("zaapId"), "{}", text(&output.stderr));
+
+    // Connect: nothing listens.
+    let refused = plugchat_tests::FaultServer::refused_base_url().await;
+    let output =
+        tokio::task::spawn_blocking(move || plugchat(&refused, &["get-chats", "--page", "1", "--page-size", "2"]))
+            .await
+            .unwrap();
+    assert_eq!(output.status.code(), Some(4), "{}", text(&output.stderr));
+
+    // Config: no token, a token file that is missing, a base URL that is not one.
+    let output = Command::new(env!("CARGO_BIN_EXE_plugchat"))
+        .args(["send-text", "--phone", "1", "--message", "x"])
+        .env_remove("PLUGCHAT_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert!(text(&output.stderr).contains("PLUGCHAT_TOKEN"));
+    let output = plugchat(
+        "http://127.0.0.1:1/api",
+        &["--token-file", "/nonexistent/token", "get-chats", "--page", "1", "--page-size", "2"],
+    );
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+    let output = plugchat("not a url", &["get-chats", "--page", "1", "--page-size", "2"]);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output.stderr));
+
+    // Usage: a missing required flag, a value outside the documented ones, a `--token` flag.
+    let output = plugchat("http://127.0.0.1:1/api", &["send-text", "--phone", "1"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("--message"));
+    let output = plugchat("http://127.0.0.1:1/api", &["archive-chat", "--phone", "1", "--action", "explode"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("archive"), "{}", text(&output.stderr));
+    let output = plugchat("http://127.0.0.1:1/api", &["--token", "secret", "list"]);
+    assert_eq!(output.status.code(), Some(2), "a --token flag would show the token in ps");
+
+    // Invalid request: a path value that would change the endpoint.
+    let output = plugchat("http://127.0.0.1:1/api", &["get-product", "--product-id", ".."]);
+    assert_eq!(output.status.code(), Some(7), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("productId"), "{}", text(&output.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_prints_the_request_and_sends_nothing() {
+    let server = RecordingServer::start([Reply::json(json!({}))]).await;
+    let base = server.base_url();
+    let output = tokio::task::spawn_blocking(move || {
+        plugchat(&base, &["--dry-run", "send-text", "--phone", "5511999999999", "--message", "Olá"])
+    })
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(printed["method"], "POST");
+    assert_eq!(printed["url"], format!("{}/whatsapp/send-text", server.base_url()));
+    assert_eq!(printed["headers"]["authorization"], "[redacted]");
+    assert_eq!(printed["body"], json!({ "phone": "5511999999999", "message": "Olá" }));
+    assert!(!text(&output.stdout).contains("my-token"));
+    assert!(server.requests().is_empty(), "a dry run reached the server");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_streams_every_page_as_json_lines() {
+    let page = |ids: &[&str]| Reply::json(Value::Array(ids.iter().map(|id| json!({ "phone": id })).collect()));
+    let server = RecordingServer::start([page(&["1", "2"]), page(&["3", "4"]), page(&["5"])]).await;
+    let base = server.base_url();
+    let output = tokio::task::spawn_blocking(move || plugchat(&base, &["get-chats", "--all", "--page-size", "2"]))
+        .await
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let lines: Vec<Value> = text(&output.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let phones: Vec<&str> = lines.iter().map(|l| l["phone"].as_str().unwrap()).collect();
+    assert_eq!(phones, ["1", "2", "3", "4", "5"]);
+    let queries: Vec<String> = server.requests().iter().map(|r| r.query.clone().unwrap_or_default()).collect();
+    assert_eq!(queries, ["page=1&pageSize=2", "page=2&pageSize=2", "page=3&pageSize=2"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_token_file_and_body_file_are_read() {
+    let dir = std::env::temp_dir().join(format!("plugchat-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (token, body) = (dir.join("token"), dir.join("body.json"));
+    std::fs::write(&token, "file-token\n").unwrap();
+    std::fs::write(&body, r#"{"phone": "5511", "message": "from the file"}"#).unwrap();
+    let server = RecordingServer::start([Reply::json(json!({ "zaapId": "z", "messageId": "m", "id": "m" }))]).await;
+    let base = server.base_url();
+    let (token_arg, body_arg) = (token.display().to_string(), body.display().to_string());
+    let output = tokio::task::spawn_blocking(move || {
+        plugchat(&base, &["--token-file", &token_arg, "send-text", "--body-file", &body_arg, "--message", "flag wins"])
+    })
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let printed: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(printed["zaapId"], "z");
+    let request = &server.requests()[0];
+    assert_eq!(request.headers["authorization"], "file-token");
+    assert_eq!(request.body, Some(json!({ "phone": "5511", "message": "flag wins" })));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn help_list_describe_and_completions_come_from_the_docs() {
+    let output = plugchat("", &["--help"]);
+    let help = text(&output.stdout);
+    assert!(output.status.success());
+    let (chats, message) = (help.find("\nchats:").unwrap(), help.find("\nmessage:").unwrap());
+    let send_text = help.find("  send-text ").unwrap();
+    assert!(chats < message && message < send_text, "operations are grouped by section:\n{help}");
+
+    let output = plugchat("", &["list"]);
+    assert_eq!(text(&output.stdout).lines().count(), 73);
+    assert!(text(&output.stdout).contains("POST   /whatsapp/send-text"));
+
+    let output = plugchat("", &["describe", "send-text"]);
+    let described = text(&output.stdout);
+    assert!(output.status.success());
+    assert!(described.contains("--phone (phone, body, required, string)"), "{described}");
+    assert!(described.contains("zaapId"), "{described}");
+
+    for shell in ["bash", "zsh", "fish"] {
+        let output = plugchat("", &["completions", shell]);
+        assert!(output.status.success(), "{shell}");
+        let script = text(&output.stdout);
+        assert!(script.contains("send-text") && script.contains("button-list"), "{shell}");
+    }
+}

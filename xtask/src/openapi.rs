@@ -1,0 +1,779 @@
+//! `cargo xtask openapi [--docs DIR] [--out FILE]`: the API as an OpenAPI 3.1 document.
+//!
+//! `regen` keeps `crates/plugchat-api/openapi.json` (docs-spec's document) in step, so
+//! `regen --check` fails when it is stale. The document is read from the generator's view of
+//! the API ([`plugchat_codegen::api_surface`]: where each parameter goes, its Rust type, the
+//! success response's fields) plus the model for what the surface does not carry (titles,
+//! examples, status texts, sub-tables, callbacks), so it describes what the generated client
+//! sends and accepts, not a second reading of the pages.
+//!
+//! Schemas and the Rust types:
+//! - Requests are strict: a `bool` setter sends a JSON boolean, an `i64` an integer, an enum one of
+//!   its values; sub-tables are components with their `required` lists.
+//! - Responses and webhook payloads describe what the client *accepts*. Every field is an `Option`
+//!   (`null` or absent is fine, so no `required` list and `null` in every type union), and scalars
+//!   decode leniently because the service sends `"false"` and `"0"`: a boolean is
+//!   `anyOf: [boolean, 0|1, "true"/"false"/"1"/"0" in any case]`, an integer `anyOf: [integer, a
+//!   string of digits]`, a string any scalar. Type unions and `anyOf` with a `pattern` say this in
+//!   plain JSON Schema 2020-12, which every 3.1 tool reads; a strict schema (`type: boolean`) would
+//!   reject the service's own documented answers, and `x-` extensions would be invisible to
+//!   validators. `tests/tests/openapi.rs` decodes every documented answer with the generated
+//!   types and validates it against these schemas, and checks both refuse the same wrong values.
+//! - A list answer is `anyOf: [array of items, one item]`: the client decodes a bare object as a
+//!   list of one.
+//!
+//! The JSON is built with `serde_json::json!` rather than a typed OpenAPI crate: the document
+//! uses a small part of the format, and typed crates for 3.1 (`utoipa`, `oas3`) either target
+//! server frameworks or lag the 3.1 schema features used here (type unions, `const`, webhooks).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use plugchat_codegen::{ApiSurface, FieldSurface, OperationSurface, ParamLocation, ParamSurface};
+use plugchat_spec::{Attribute, ObjectType, Operation, Page, RequestExample, Severity, Spec};
+use serde_json::{Map, Value, json};
+
+/// Where regen writes docs-spec's document.
+pub(crate) const OPENAPI_FILE: &str = "crates/plugchat-api/openapi.json";
+
+/// A document and what could not be put in it.
+pub(crate) struct Export {
+    pub(crate) document: Value,
+    /// Operations left out (a path and method another page already defines), one line each.
+    pub(crate) warnings: Vec<String>,
+}
+
+/// Letters and digits, lower case: how the generator matches placeholders to attributes.
+fn key(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// A component name: the characters OpenAPI allows there (`^[a-zA-Z0-9._-]+$`).
+fn component_name(parts: &[&str]) -> String {
+    let joined = parts.join(".");
+    joined.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect()
+}
+
+fn schema_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn with_description(mut schema: Value, description: &str) -> Value {
+    // Beside a `$ref`, 3.1 allows a `description` that overrides the component's.
+    if let (Value::Object(map), false) = (&mut schema, description.trim().is_empty()) {
+        map.insert("description".into(), Value::String(description.trim().to_owned()));
+    }
+    schema
+}
+
+/// The schema of a value the client *sends*, by the generator's Rust type text.
+fn strict_scalar(rust_type: &str, documented: &str) -> Value {
+    match rust_type {
+        "String" if documented.trim().eq_ignore_ascii_case("https") => {
+            json!({ "type": "string", "format": "uri", "pattern": "^https://" })
+        }
+        "String" => json!({ "type": "string" }),
+        "bool" => json!({ "type": "boolean" }),
+        "i64" => json!({ "type": "integer", "format": "int64" }),
+        "Number" => json!({ "type": "number" }),
+        "Vec<String>" => json!({ "type": "array", "items": { "type": "string" } }),
+        "Vec<Value>" => json!({ "type": "array" }),
+        // `serde_json::Value`: anything.
+        _ => json!({}),
+    }
+}
+
+/// The schema of a value the client *accepts* (response and webhook fields): `null` included,
+/// scalars in every spelling `plugchat_runtime::__private::lenient` converts.
+fn lenient(rust_type: &str) -> Value {
+    match rust_type {
+        "String" => json!({ "type": ["string", "number", "boolean", "null"] }),
+        "bool" => json!({ "anyOf": [
+            { "type": ["boolean", "null"] },
+            { "enum": [0, 1] },
+            { "type": "string", "pattern": "^\\s*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|0|1)\\s*$" },
+        ] }),
+        "i64" => json!({ "anyOf": [
+            { "type": ["integer", "null"], "minimum": i64::MIN, "maximum": i64::MAX },
+            { "type": "string", "pattern": "^\\s*[+-]?[0-9]+\\s*$" },
+        ] }),
+        "Number" => json!({ "anyOf": [
+            { "type": ["number", "null"] },
+            { "type": "string", "pattern": "^\\s*-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?\\s*$" },
+        ] }),
+        "Vec<String>" => json!({ "type": ["array", "null"], "items": { "type": "string" } }),
+        "Vec<Value>" => json!({ "type": ["array", "null"] }),
+        _ => json!({}),
+    }
+}
+
+/// Builds the request schemas of one operation, registering its sub-tables as components.
+struct RequestSchemas<'a> {
+    page: &'a Page,
+    operation: &'a Operation,
+    components: &'a mut BTreeMap<String, Value>,
+}
+
+impl RequestSchemas<'_> {
+    fn object_component(&mut self, object: &ObjectType) -> String {
+        let name = component_name(&[&self.page.id, &object.name.replace(' ', "")]);
+        if self.components.contains_key(&name) {
+            return name;
+        }
+        // Reserve first: an object may name itself in a field.
+        self.components.insert(name.clone(), json!({}));
+        let mut properties = Map::new();
+        for field in object.required.iter().chain(&object.optional) {
+            properties.insert(field.name.clone(), self.attribute(field));
+        }
+        let required: Vec<&str> = object.required.iter().map(|f| f.name.as_str()).collect();
+        let mut schema = json!({
+            "type": "object",
+            "title": object.name,
+            "description": format!("The object `{}` of the docs (a sub-table of the attributes).", object.name),
+            "properties": properties,
+        });
+        if !required.is_empty() {
+            schema["required"] = json!(required);
+        }
+        self.components.insert(name.clone(), schema);
+        name
+    }
+
+    /// An attribute's schema, the way `TypeResolver::attribute_type` types it: an enum for two
+    /// or more allowed values, a sub-table's object (or a list of them), else the Tipo's scalar.
+    fn attribute(&mut self, attribute: &Attribute) -> Value {
+        let schema = if attribute.allowed_values.len() >= 2 {
+            json!({ "type": "string", "enum": attribute.allowed_values })
+        } else if let Some(object) = self.operation.objects.iter().find(|o| o.is_named_by(&attribute.ty)) {
+            let reference = schema_ref(&self.object_component(object));
+            let ty = attribute.ty.trim().to_lowercase();
+            if ty.ends_with("[]") || ty.starts_with("array ") {
+                json!({ "type": "array", "items": reference })
+            } else {
+                reference
+            }
+        } else {
+            strict_scalar(&plugchat_codegen::documented_rust_type(&attribute.ty), &attribute.ty)
+        };
+        with_description(schema, &attribute.description)
+    }
+
+    /// A setter's schema; a fixed value (no setter) is a `const` of its type.
+    fn param(&mut self, param: &ParamSurface) -> Value {
+        if param.setter.is_none()
+            && let [value] = param.allowed_values.as_slice()
+        {
+            let constant = match param.rust_type.as_str() {
+                "bool" => value.parse::<bool>().map(Value::Bool).unwrap_or_else(|_| json!(value)),
+                "i64" => value.parse::<i64>().map(|i| json!(i)).unwrap_or_else(|_| json!(value)),
+                _ => json!(value),
+            };
+            return with_description(json!({ "const": constant }), &param.description);
+        }
+        let attributes = self.operation.required.iter().chain(&self.operation.optional);
+        match attributes.clone().find(|a| a.name == param.wire_name) {
+            Some(attribute) => {
+                let attribute = attribute.clone();
+                self.attribute(&attribute)
+            }
+            // Path placeholders without a row, and headers: strings.
+            None => with_description(strict_scalar(&param.rust_type, &param.documented_type), &param.description),
+        }
+    }
+}
+
+/// A response or webhook field.
+fn field_schema(field: &FieldSurface) -> Value {
+    with_description(lenient(&field.rust_type), &field.description)
+}
+
+/// The success answer's schema, registered as `<id>.Response` (or `<id>.Item` for lists).
+fn success_schema(surface: &OperationSurface, components: &mut BTreeMap<String, Value>) -> Value {
+    let Some(response) = &surface.response else {
+        return json!({ "description": "Untyped JSON: the docs show no fields (the client returns `serde_json::Value`)." });
+    };
+    let mut properties = Map::new();
+    for field in &response.fields {
+        properties.insert(field.wire_name.clone(), field_schema(field));
+    }
+    let name = component_name(&[&surface.id, if response.is_list { "Item" } else { "Response" }]);
+    components.insert(
+        name.clone(),
+        json!({
+            "type": "object",
+            "description": format!(
+                "{} of `{}` (status {}). Every field may be null or absent; fields not listed are ignored.",
+                if response.is_list { "One item of the answer" } else { "The answer" },
+                surface.method_name,
+                response.status
+            ),
+            "properties": properties,
+        }),
+    );
+    if response.is_list {
+        json!({ "anyOf": [{ "type": "array", "items": schema_ref(&name) }, schema_ref(&name)] })
+    } else {
+        schema_ref(&name)
+    }
+}
+
+/// A path template with each placeholder spelled as its parameter's wire name (the generator
+/// matches them by letters and digits, OpenAPI by exact name).
+fn openapi_path(surface: &OperationSurface) -> String {
+    let mut out = String::new();
+    let mut rest = surface.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        out.push_str(&rest[..open]);
+        let placeholder = rest[open..open + close].trim_matches(['{', '}', ' ', '*']);
+        let name = surface
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && key(&p.wire_name) == key(placeholder))
+            .map_or(placeholder, |p| p.wire_name.as_str());
+        out.push('{');
+        out.push_str(name);
+        out.push('}');
+        rest = rest[open + close..].trim_start_matches('}');
+    }
+    out.push_str(rest);
+    if !out.starts_with('/') {
+        out.insert(0, '/');
+    }
+    out
+}
+
+/// Fallback text for a status the page describes with nothing.
+fn status_text(status: u16) -> String {
+    format!("Status {status}.")
+}
+
+fn operation_object(
+    page: &Page,
+    operation: &Operation,
+    surface: &OperationSurface,
+    components: &mut BTreeMap<String, Value>,
+) -> Value {
+    let mut schemas = RequestSchemas { page, operation, components };
+    let mut parameters = Vec::new();
+    let mut body_properties = Map::new();
+    let mut body_required = Vec::new();
+    for param in &surface.params {
+        let schema = schemas.param(param);
+        let required = param.required || param.setter.is_none();
+        let place = match param.location {
+            ParamLocation::Body => {
+                if required {
+                    body_required.push(param.wire_name.clone());
+                }
+                body_properties.insert(param.wire_name.clone(), schema);
+                continue;
+            }
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        };
+        let mut parameter = json!({ "name": param.wire_name, "in": place, "required": required || place == "path" });
+        if !param.description.trim().is_empty() {
+            parameter["description"] = json!(param.description.trim());
+        }
+        let mut schema = schema;
+        if let Value::Object(map) = &mut schema {
+            map.remove("description");
+        }
+        parameter["schema"] = schema;
+        parameters.push(parameter);
+    }
+    let mut object = json!({
+        "operationId": page.id,
+        "summary": page.title,
+        "tags": [tag_of(&page.section)],
+    });
+    let mut description = operation.description.trim().to_owned();
+    if !description.is_empty() {
+        description.push_str("\n\n");
+    }
+    description.push_str(&format!(
+        "Client method: `Client::{}`; CLI: `plugchat {}`. Documented in `{}`.",
+        surface.method_name, page.id, page.file
+    ));
+    object["description"] = json!(description);
+    if let Some(RequestExample::Url { url, .. }) = &operation.request_example {
+        object["x-request-example-url"] = json!(url);
+    }
+    if !parameters.is_empty() {
+        object["parameters"] = json!(parameters);
+    }
+    let json_example = match &operation.request_example {
+        Some(RequestExample::Json { body, .. }) => Some(body),
+        _ => None,
+    };
+    if !body_properties.is_empty() || json_example.is_some() {
+        let mut schema = json!({ "type": "object", "properties": body_properties });
+        if !body_required.is_empty() {
+            schema["required"] = json!(body_required);
+        }
+        let mut media = json!({ "schema": schema });
+        if let Some(body) = json_example {
+            media["example"] = body.clone();
+        }
+        object["requestBody"] = json!({ "required": true, "content": { "application/json": media } });
+    }
+    let success = operation.responses.iter().find(|r| (200..300).contains(&r.status)).map(|r| r.status);
+    let mut responses = Map::new();
+    for response in &operation.responses {
+        let status = response.status.to_string();
+        if responses.contains_key(&status) {
+            continue; // the first of a repeated status, as the client's documented texts
+        }
+        let text = response.description.trim();
+        let mut entry =
+            json!({ "description": if text.is_empty() { status_text(response.status) } else { text.to_owned() } });
+        let schema = (Some(response.status) == success).then(|| success_schema(surface, schemas.components));
+        if schema.is_some() || response.example.is_some() {
+            let mut media = Map::new();
+            if let Some(schema) = schema {
+                media.insert("schema".into(), schema);
+            }
+            if let Some(example) = &response.example {
+                media.insert("example".into(), example.clone());
+            }
+            entry["content"] = json!({ "application/json": media });
+        }
+        responses.insert(status, entry);
+    }
+    if responses.is_empty() {
+        responses.insert(
+            "default".into(),
+            json!({ "description": "The docs describe no answer; the client returns the body as untyped JSON." }),
+        );
+    }
+    object["responses"] = Value::Object(responses);
+    object
+}
+
+fn tag_of(section: &str) -> String {
+    if section.is_empty() { "general".to_owned() } else { section.to_owned() }
+}
+
+/// Whether a field's schema already holds nested fields (documented before or after it).
+fn is_container(schema: &Value) -> bool {
+    schema.get("properties").is_some() || schema.get("items").is_some_and(|items| items.get("properties").is_some())
+}
+
+/// The `properties` map of an object schema, made one if needed.
+fn properties_of(node: &mut Value) -> &mut Map<String, Value> {
+    if !node.is_object() {
+        *node = json!({});
+    }
+    let map = node.as_object_mut().expect("made an object above");
+    let properties = map.entry("properties").or_insert_with(|| json!({}));
+    if !properties.is_object() {
+        *properties = json!({});
+    }
+    properties.as_object_mut().expect("made an object above")
+}
+
+/// Inserts `leaf` at a dotted path (`image.imageUrl`, `items[].id`) of an object schema. The
+/// pages list a parent (`attendance`) beside its children (`attendance.status`) in any order:
+/// the parent keeps its description and becomes the object of its children.
+fn insert_dotted(root: &mut Value, path: &str, leaf: Value) {
+    let segments: Vec<&str> = path.split('.').collect();
+    let mut node = root;
+    for (index, segment) in segments.iter().enumerate() {
+        let (name, is_list) = match segment.strip_suffix("[]") {
+            Some(name) => (name, true),
+            None => (*segment, false),
+        };
+        let properties = properties_of(node);
+        if index + 1 == segments.len() {
+            match properties.get_mut(name) {
+                // A documented field that is also a discriminator keeps the discriminator's `const`.
+                Some(existing) if existing.get("const").is_some() => {}
+                Some(existing) if is_container(existing) => {
+                    if let (Some(description), Some(map)) = (leaf.get("description"), existing.as_object_mut()) {
+                        map.insert("description".into(), description.clone());
+                    }
+                }
+                _ => {
+                    properties.insert(name.to_owned(), leaf);
+                }
+            }
+            return;
+        }
+        let child = properties.entry(name.to_owned()).or_insert_with(|| json!({}));
+        let description = child.get("description").cloned();
+        if is_list {
+            if child.get("items").is_none_or(|items| items.get("properties").is_none()) {
+                *child = json!({ "type": ["array", "null"], "items": { "type": "object", "properties": {} } });
+            }
+        } else if child.get("properties").is_none() {
+            *child = json!({ "type": ["object", "null"], "properties": {} });
+        }
+        if let (Some(description), Some(map)) = (description, child.as_object_mut()) {
+            map.insert("description".into(), description);
+        }
+        node = if is_list { &mut child["items"] } else { child };
+    }
+}
+
+fn webhook_object(
+    page: &Page,
+    surface: &plugchat_codegen::EventSurface,
+    components: &mut BTreeMap<String, Value>,
+) -> Value {
+    let callback = page.callback.as_ref().expect("an event page has a callback");
+    let mut schema = json!({
+        "type": "object",
+        "description": "Every field may be null or absent, or of another type (the receiver records it in `mismatches()`), \
+                        except the fields that identify the event.",
+    });
+    let mut required_top = BTreeSet::new();
+    for (field, value) in &surface.discriminator {
+        insert_dotted(&mut schema, field, json!({ "const": value }));
+        if let Some(top) = field.split('.').next() {
+            required_top.insert(top.trim_end_matches("[]").to_owned());
+        }
+    }
+    for field in &surface.fields {
+        insert_dotted(&mut schema, &field.wire_name, field_schema(field));
+    }
+    schema["required"] = json!(required_top);
+    let name = component_name(&[&page.id, "Event"]);
+    components.insert(name.clone(), schema);
+    let mut examples = Map::new();
+    for (index, example) in callback.examples.iter().enumerate() {
+        let mut entry = json!({ "value": example.payload });
+        if !example.title.is_empty() {
+            entry["summary"] = json!(example.title);
+        }
+        examples.insert(format!("example-{}", index + 1), entry);
+    }
+    let mut media = json!({ "schema": schema_ref(&name) });
+    if !examples.is_empty() {
+        media["examples"] = Value::Object(examples);
+    }
+    let conditions: Vec<String> = surface.discriminator.iter().map(|(f, v)| format!("`{f}` = `{v}`")).collect();
+    json!({
+        "post": {
+            "operationId": page.id,
+            "summary": page.title,
+            "description": format!(
+                "POSTed by PlugChat to the URL set with the webhook operations; recognised by {}. \
+                 Decoded by `webhooks::WebhookEvent`. Documented in `{}`.",
+                conditions.join(" and "),
+                page.file
+            ),
+            "tags": [tag_of(&page.section)],
+            "requestBody": { "required": true, "content": { "application/json": media } },
+            "responses": { "200": { "description": "The receiver took the event." } },
+        }
+    })
+}
+
+/// One operation for pages that share a method and path. OpenAPI allows one operation per
+/// method and path, and the pages are one endpoint sent different bodies (`action: pin` or
+/// `action: delete` to `/whatsapp/modify-chat`). The operation is the page named like the path's
+/// last segment (else the first page); `x-plugchat-pages` lists every page id; the request body
+/// is `anyOf` the pages' bodies (they may overlap, so not `oneOf`) with each page's example; a
+/// parameter is required only when every page requires it; a status documented by several pages
+/// keeps the first text, and its schema is `anyOf` theirs when they differ.
+fn merge(path: &str, mut variants: Vec<Value>) -> Value {
+    if variants.len() == 1 {
+        return variants.pop().expect("one variant");
+    }
+    let last_segment = key(path.rsplit('/').next().unwrap_or(""));
+    let primary = variants.iter().position(|v| v["operationId"].as_str().is_some_and(|id| key(id) == last_segment));
+    variants.swap(0, primary.unwrap_or(0));
+    let mut merged = variants[0].clone();
+    let ids: Vec<&str> = variants.iter().filter_map(|v| v["operationId"].as_str()).collect();
+    merged["x-plugchat-pages"] = json!(ids);
+    let mut description = merged["description"].as_str().unwrap_or("").to_owned();
+    description.push_str("\n\nThe same endpoint is documented by several pages, each sending its own body:");
+    for variant in &variants {
+        description.push_str(&format!(
+            "\n- `{}`: {} (`plugchat {}`)",
+            variant["operationId"].as_str().unwrap_or(""),
+            variant["summary"].as_str().unwrap_or(""),
+            variant["operationId"].as_str().unwrap_or("")
+        ));
+    }
+    merged["description"] = json!(description);
+    let mut tags: Vec<Value> = Vec::new();
+    for tag in variants.iter().flat_map(|v| v["tags"].as_array().cloned().unwrap_or_default()) {
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    merged["tags"] = json!(tags);
+
+    let mut parameters: Vec<Value> = Vec::new();
+    for variant in &variants {
+        for parameter in variant["parameters"].as_array().into_iter().flatten() {
+            match parameters.iter_mut().find(|p| p["name"] == parameter["name"] && p["in"] == parameter["in"]) {
+                Some(existing) => {
+                    if parameter["required"] != json!(true) {
+                        existing["required"] = json!(existing["in"] == "path");
+                    }
+                }
+                None => parameters.push(parameter.clone()),
+            }
+        }
+    }
+    for parameter in &mut parameters {
+        let everywhere = variants.iter().all(|v| {
+            v["parameters"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["name"] == parameter["name"] && p["in"] == parameter["in"]))
+        });
+        if !everywhere && parameter["in"] != "path" {
+            parameter["required"] = json!(false);
+        }
+    }
+    let map = merged.as_object_mut().expect("an operation object");
+    map.remove("parameters");
+    map.remove("requestBody");
+    if !parameters.is_empty() {
+        merged["parameters"] = json!(parameters);
+    }
+
+    let bodies: Vec<(&str, &Value)> = variants
+        .iter()
+        .filter_map(|v| {
+            Some((v["operationId"].as_str()?, v.get("requestBody")?.get("content")?.get("application/json")?))
+        })
+        .collect();
+    if !bodies.is_empty() {
+        let schemas: Vec<Value> = bodies
+            .iter()
+            .map(|(id, media)| {
+                let mut schema = media["schema"].clone();
+                schema["title"] = json!(id);
+                schema
+            })
+            .collect();
+        let mut examples = Map::new();
+        for (id, media) in &bodies {
+            if let Some(example) = media.get("example") {
+                examples.insert((*id).to_owned(), json!({ "summary": format!("`plugchat {id}`"), "value": example }));
+            }
+        }
+        let mut media = json!({ "schema": { "anyOf": schemas } });
+        if !examples.is_empty() {
+            media["examples"] = Value::Object(examples);
+        }
+        merged["requestBody"] = json!({ "required": true, "content": { "application/json": media } });
+    }
+
+    let mut responses = Map::new();
+    for variant in &variants {
+        for (status, response) in variant["responses"].as_object().into_iter().flatten() {
+            let Some(existing) = responses.get_mut(status) else {
+                responses.insert(status.clone(), response.clone());
+                continue;
+            };
+            let (Some(theirs), Some(ours)) = (
+                response.pointer("/content/application~1json/schema"),
+                existing.pointer("/content/application~1json/schema").cloned(),
+            ) else {
+                continue;
+            };
+            if let Some(alternatives) = ours.get("anyOf").filter(|_| ours.get("x-plugchat-merged").is_some()) {
+                let mut alternatives = alternatives.as_array().cloned().unwrap_or_default();
+                if !alternatives.contains(theirs) {
+                    alternatives.push(theirs.clone());
+                }
+                existing["content"]["application/json"]["schema"]["anyOf"] = json!(alternatives);
+            } else if &ours != theirs {
+                existing["content"]["application/json"]["schema"] =
+                    json!({ "anyOf": [ours, theirs], "x-plugchat-merged": true });
+            }
+        }
+    }
+    merged["responses"] = Value::Object(responses);
+    merged
+}
+
+/// The OpenAPI 3.1 document of `spec`.
+pub(crate) fn document(spec: &Spec) -> Export {
+    let surface: ApiSurface = plugchat_codegen::api_surface(spec);
+    let pages: BTreeMap<&str, (&Page, &Operation)> = spec.operations().map(|(p, o)| (p.id.as_str(), (p, o))).collect();
+    let mut components = BTreeMap::new();
+    let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    // Templates compared without parameter names: OpenAPI forbids `/a/{x}` beside `/a/{y}`.
+    let mut templates: BTreeMap<String, String> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    let mut tags = BTreeSet::new();
+    // Pages sharing a method and path (modify-chat's actions, the update-webhook pages): OpenAPI
+    // has one operation per method and path, so they are merged (see [`merge`]).
+    let mut groups: BTreeMap<(String, String), Vec<Value>> = BTreeMap::new();
+    for operation in &surface.operations {
+        let Some(&(page, model)) = pages.get(operation.id.as_str()) else { continue };
+        let path = openapi_path(operation);
+        let shape: String = {
+            let mut depth = 0;
+            path.chars()
+                .filter_map(|c| match c {
+                    '{' => {
+                        depth += 1;
+                        Some('{')
+                    }
+                    '}' => {
+                        depth -= 1;
+                        Some('}')
+                    }
+                    _ if depth > 0 => None,
+                    c => Some(c),
+                })
+                .collect()
+        };
+        let method = operation.http_method.to_lowercase();
+        if let Some(first) = templates.get(&shape).filter(|first| **first != path) {
+            warnings.push(format!(
+                "{}: left out: its path {path} is {first} with other parameter names, which OpenAPI does not allow",
+                page.file
+            ));
+            continue;
+        }
+        templates.insert(shape, path.clone());
+        tags.insert(tag_of(&page.section));
+        let object = operation_object(page, model, operation, &mut components);
+        groups.entry((path, method)).or_default().push(object);
+    }
+    for ((path, method), variants) in groups {
+        paths.entry(path.clone()).or_default().insert(method, merge(&path, variants));
+    }
+    let mut webhooks = Map::new();
+    for event in &surface.events {
+        let Some(page) = spec.pages.iter().find(|p| p.id == event.id && p.callback.is_some()) else { continue };
+        tags.insert(tag_of(&page.section));
+        webhooks.insert(event.id.clone(), webhook_object(page, event, &mut components));
+    }
+    let tags: Vec<Value> = tags
+        .iter()
+        .map(|tag| json!({ "name": tag, "description": format!("Pages under `{tag}/` in the docs.") }))
+        .collect();
+    let mut document = json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "PlugChat API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "The PlugChat WhatsApp API as plugchat-rs reads its documentation. Generated by \
+                            `cargo xtask openapi` from the same model as the Rust client (`plugchat-api`) and the \
+                            `plugchat` command; do not edit by hand.",
+        },
+        "paths": paths,
+        "webhooks": webhooks,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "token": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "Authorization",
+                    "description": "The account's token, sent as the whole header value (no `Bearer` prefix).",
+                },
+            },
+        },
+        "security": [{ "token": [] }],
+        "tags": tags,
+    });
+    if let Some(base_url) = &spec.base_url {
+        document["servers"] = json!([{ "url": base_url }]);
+    }
+    if !warnings.is_empty() {
+        document["x-plugchat-left-out"] = json!(warnings);
+    }
+    Export { document, warnings }
+}
+
+/// The file's contents: pretty JSON and a final newline.
+pub(crate) fn render(document: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(document).expect("a JSON value serialises");
+    text.push('\n');
+    text
+}
+
+/// The command.
+pub(crate) fn run(docs: &Path, out: Option<&Path>) -> Result<(), String> {
+    let (spec, diagnostics) = plugchat_spec::parse_tree(docs);
+    let errors: Vec<_> = diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+    if !errors.is_empty() {
+        for error in &errors {
+            eprintln!("{error}");
+        }
+        return Err(format!("{} has {} error(s) (listed above): fix them first", docs.display(), errors.len()));
+    }
+    let export = document(&spec);
+    for warning in &export.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let text = render(&export.document);
+    match out {
+        Some(out) => std::fs::write(out, text).map_err(|e| format!("cannot write {}: {e}", out.display())),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_take_the_parameters_wire_names() {
+        let (spec, _) = plugchat_spec::parse_tree(&crate::regen::workspace_root().join(crate::regen::DOCS));
+        let export = document(&spec);
+        assert!(export.warnings.is_empty(), "{:?}", export.warnings);
+        let paths = export.document["paths"].as_object().unwrap();
+        for (path, item) in paths {
+            for (_, operation) in item.as_object().unwrap() {
+                let declared: Vec<&str> = operation["parameters"]
+                    .as_array()
+                    .map(|ps| ps.iter().filter(|p| p["in"] == "path").map(|p| p["name"].as_str().unwrap()).collect())
+                    .unwrap_or_default();
+                let mut used = Vec::new();
+                let mut rest = path.as_str();
+                while let Some(open) = rest.find('{') {
+                    let close = rest[open..].find('}').unwrap() + open;
+                    used.push(&rest[open + 1..close]);
+                    rest = &rest[close + 1..];
+                }
+                assert_eq!(declared, used, "{path}");
+            }
+        }
+    }
+
+    #[test]
+    fn both_corpus_revisions_export_every_page_or_a_warning() {
+        let corpus = crate::regen::workspace_root().join(crate::regen::CORPUS);
+        assert!(corpus.is_dir(), "{} is missing: the corpus tests need it", corpus.display());
+        for (revision, _) in crate::regen::CORPUS_REPORTS {
+            let (spec, _) = plugchat_spec::parse_tree(&corpus.join(revision).join("docs"));
+            let export = document(&spec);
+            let exported: usize = export.document["paths"]
+                .as_object()
+                .unwrap()
+                .values()
+                .flat_map(|item| item.as_object().unwrap().values())
+                .map(|operation| operation["x-plugchat-pages"].as_array().map_or(1, Vec::len))
+                .sum();
+            assert_eq!(exported + export.warnings.len(), spec.operations().count(), "{revision}");
+        }
+    }
+
+    #[test]
+    fn dotted_fields_nest() {
+        let mut schema = json!({ "type": "object" });
+        insert_dotted(&mut schema, "type", json!({ "const": "X" }));
+        insert_dotted(&mut schema, "type", json!({ "type": "string" }));
+        insert_dotted(&mut schema, "image.imageUrl", json!({ "type": "string" }));
+        insert_dotted(&mut schema, "items[].id", json!({ "type": "string" }));
+        assert_eq!(schema["properties"]["type"], json!({ "const": "X" }));
+        assert_eq!(schema["properties"]["image"]["properties"]["imageUrl"], json!({ "type": "string" }));
+        assert_eq!(schema["properties"]["items"]["items"]["properties"]["id"], json!({ "type": "string" }));
+    }
+}
