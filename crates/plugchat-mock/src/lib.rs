@@ -384,6 +384,9 @@ async fn handle(
     response
 }
 
+/// An operation whose path fits: its number of literal segments, and the placeholder values.
+type RouteMatch<'a> = (usize, &'a MockOperation, Vec<(String, String)>);
+
 /// The answer to one request, and how long to wait before giving it.
 fn answer(
     shared: &Shared,
@@ -401,7 +404,7 @@ fn answer(
         return (json_response(StatusCode::NOT_FOUND, &json!({ "error": error })), Duration::ZERO);
     };
     let path: Vec<String> = relative.trim_start_matches('/').split('/').map(routes::percent_decode).collect();
-    let matches: Vec<(usize, &MockOperation, Vec<(String, String)>)> = api
+    let matches: Vec<RouteMatch<'_>> = api
         .operations
         .iter()
         .filter_map(|o| routes::match_path(&o.segments, &path).map(|(literals, values)| (literals, o, values)))
