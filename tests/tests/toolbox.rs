@@ -220,3 +220,35 @@ async fn the_operation_timeout_bounds_all_attempts_and_waits() {
     assert!(matches!(error, Error::InvalidRequest { .. }), "{error}");
     assert!(Client::builder().token(TOKEN).operation_timeout(Duration::ZERO).build().is_err());
 }
+
+#[tokio::test]
+async fn a_page_stream_owns_its_client_takes_request_options_and_can_be_spawned() {
+    use futures_util::StreamExt;
+    let mock = MockServer::start().await;
+    let client = Client::builder().token(TOKEN).base_url(mock.base_url()).max_retries(0).build().unwrap();
+    mock.on("get-chats").fail_times(1, 503);
+    let options = plugchat_api::RequestOptions::new().max_retries(1);
+    let stream = client.get_chats_stream(50).request_options(options).into_stream();
+    drop(client); // the stream holds its own clone
+    let items: Vec<_> = tokio::spawn(stream.collect::<Vec<_>>()).await.unwrap();
+    assert!(!items.is_empty() && items.iter().all(Result::is_ok), "{items:?}");
+    let statuses: Vec<u16> = mock.received().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [503, 200], "the per-call retry override applies to each page");
+}
+
+/// Code of the application under test that takes the client's answer types.
+fn describe_send(answer: &plugchat_api::Response<plugchat_api::message::SendTextResponse>) -> String {
+    format!("{} {}", answer.status().as_u16(), answer.zaap_id.as_deref().unwrap_or("(none)"))
+}
+
+#[test]
+fn response_types_can_be_built_in_unit_tests() {
+    let mut answer = plugchat_api::message::SendTextResponse::default();
+    answer.zaap_id = Some("3999984263738042930CD6ECDE9VDWSA".into());
+    let response = plugchat_api::Response::new(plugchat_api::StatusCode::OK, plugchat_api::HeaderMap::new(), answer);
+    assert_eq!(describe_send(&response), "200 3999984263738042930CD6ECDE9VDWSA");
+    // The other way, from the JSON a test has at hand:
+    let chats: Vec<plugchat_api::chats::GetChatsItem> =
+        serde_json::from_value(serde_json::json!([{ "name": "Plug", "phone": "5511999999999" }])).unwrap();
+    assert_eq!(chats[0].phone.as_deref(), Some("5511999999999"));
+}

@@ -282,7 +282,9 @@ fn response_type(names: &OperationNames, response: Option<&Response>) -> Respons
     );
     doc.push_str(
         "\n\nEvery field is an `Option`: `null` or absent is `None`, never a decode error. Fields the service \
-         adds later are ignored.",
+         adds later are ignored.\n\nIn your own tests, build one with `Default` and set the fields you need \
+         (`let mut answer = T::default(); answer.field = Some(..);`): the struct is `#[non_exhaustive]`, so \
+         a literal does not compile outside this crate.",
     );
     if let Some(example) = &response.example {
         doc.push_str("\n\nExample from the docs:\n```json\n");
@@ -292,7 +294,7 @@ fn response_type(names: &OperationNames, response: Option<&Response>) -> Respons
     let docs = doc_lines(&doc);
     let definition = quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, ::plugchat_runtime::__private::serde::Serialize, ::plugchat_runtime::__private::serde::Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq, ::plugchat_runtime::__private::serde::Serialize, ::plugchat_runtime::__private::serde::Deserialize)]
         #[serde(crate = "::plugchat_runtime::__private::serde")]
         #[non_exhaustive]
         pub struct #name {
@@ -312,8 +314,10 @@ fn response_type(names: &OperationNames, response: Option<&Response>) -> Respons
     }
 }
 
-/// For a list operation whose only required inputs are `page` and `pageSize` query
-/// parameters: a `<method>_stream(page_size)` method streaming every item, page after page.
+/// For a list operation with `page` and `pageSize` query parameters: a
+/// `<method>_stream(page_size)` builder taking the operation's other attributes and
+/// `request_options`, whose `into_stream()` streams every item, page after page. The stream
+/// owns a clone of the client (`'static`, so it can be spawned).
 fn pagination(
     operation_id: &str,
     method: &Ident,
@@ -323,26 +327,70 @@ fn pagination(
 ) -> TokenStream {
     let find = |key: &str| params.iter().find(|p| p.place == Place::Query && names::key(&p.wire_name) == key);
     let (Some(page), Some(size)) = (find("page"), find("pagesize")) else { return quote!() };
-    let others_required =
-        params.iter().any(|p| p.required && p.wire_name != page.wire_name && p.wire_name != size.wire_name);
-    if !response.is_list || others_required {
+    if !response.is_list || size.ty.to_string() != "i64" || page.ty.to_string() != "i64" {
         return quote!();
     }
     let (page_setter, size_setter) = (&page.ident, &size.ident);
     let item = &response.item;
+    let filters: Vec<&Param> = params
+        .iter()
+        .filter(|p| p.fixed.is_none() && p.wire_name != page.wire_name && p.wire_name != size.wire_name)
+        .collect();
+    let signature = filters.iter().map(|p| {
+        let (ident, ty, docs) = (&p.ident, &p.ty, doc_lines(&p.doc));
+        if p.required { quote!(#docs #ident: #ty) } else { quote!(#docs #ident: ::core::option::Option<#ty>) }
+    });
+    let clones = filters.iter().map(|p| {
+        let ident = &p.ident;
+        quote!(let #ident = ::core::clone::Clone::clone(&#ident);)
+    });
+    let setters = filters.iter().map(|p| {
+        let ident = &p.ident;
+        if p.required {
+            quote!(.#ident(#ident))
+        } else {
+            let maybe = format_ident!("maybe_{}", ident.to_string().trim_start_matches("r#"));
+            quote!(.#maybe(#ident))
+        }
+    });
+    let into = [quote!(::std::string::String), quote!(::plugchat_runtime::__private::serde_json::Number)]
+        .into_iter()
+        .filter(|ty| filters.iter().any(|p| p.ty.to_string() == ty.to_string()))
+        .map(|ty| quote!(, on(#ty, into)));
     let doc = format!(
-        " Every item of [`Client::{method}`](crate::Client::{method}), fetched page after page from page 1.\n\n \
-         Items an earlier page already brought are skipped. The stream ends after a page shorter than \
-         `page_size`, after a page with no new item, or after an error (which it yields); after the \
-         client's `max_pages` pages it yields `Error::PageLimit`. A `page_size` below 1 is refused."
+        " Every item of [`Client::{method}`](crate::Client::{method}), fetched page after page from page 1: \
+         `client.{stream}(page_size)`, then the operation's other attributes and `request_options` as on \
+         [`Client::{method}`](crate::Client::{method}), then `.into_stream()`.\n\n \
+         The stream owns a clone of the client, so it is `'static` and can be spawned. Items an earlier \
+         page already brought are skipped. The stream ends after a page shorter than `page_size`, after a \
+         page with no new item, or after an error (which it yields); after the client's `max_pages` pages \
+         it yields `Error::PageLimit`. A `page_size` below 1 is refused."
     );
     quote! {
+        #[::plugchat_runtime::__private::bon::bon(crate = ::plugchat_runtime::__private::bon)]
         impl crate::Client {
             #[doc = #doc]
-            pub fn #stream(&self, page_size: i64) -> ::plugchat_runtime::Pages<'_, #item> {
-                ::plugchat_runtime::paginate(#operation_id, page_size, self.runtime.max_pages(), move |page| {
-                    let request = self.#method().#page_setter(page).#size_setter(page_size);
-                    async move { request.send().await.map(::plugchat_runtime::Response::into_inner) }
+            #[builder(finish_fn = into_stream #(#into)*)]
+            pub fn #stream(
+                &self,
+                /// Items per page (`pageSize`).
+                #[builder(start_fn)]
+                #size_setter: i64,
+                #(#signature,)*
+                /// Overrides of the client's timeouts and retries for each page's call.
+                request_options: ::core::option::Option<::plugchat_runtime::RequestOptions>,
+            ) -> ::plugchat_runtime::Pages<'static, #item> {
+                let client = ::core::clone::Clone::clone(self);
+                ::plugchat_runtime::paginate(#operation_id, #size_setter, self.runtime.max_pages(), move |page| {
+                    let client = ::core::clone::Clone::clone(&client);
+                    #(#clones)*
+                    async move {
+                        client.#method().#page_setter(page).#size_setter(#size_setter) #(#setters)*
+                            .maybe_request_options(request_options)
+                            .send()
+                            .await
+                            .map(::plugchat_runtime::Response::into_inner)
+                    }
                 })
             }
         }

@@ -38,7 +38,7 @@ mod bot {
 
         /// Sends `text` to every chat, page after page; returns how many were sent.
         pub async fn broadcast(&self, text: &str) -> Result<usize, Error> {
-            let mut chats = self.client.get_chats_stream(50);
+            let mut chats = self.client.get_chats_stream(50).into_stream();
             let mut sent = 0;
             while let Some(chat) = chats.next().await {
                 if let Some(phone) = chat?.phone {
