@@ -8,6 +8,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use crate::examples;
 use crate::names;
 use crate::objects::TypeResolver;
 use crate::plan::{self, OperationNames};
@@ -28,7 +29,7 @@ pub(crate) struct Param {
     pub(crate) ty: TokenStream,
     is_vec: bool,
     pub(crate) required: bool,
-    doc: String,
+    pub(crate) doc: String,
     pub(crate) place: Place,
     /// The one value the page always sends: no setter, the method sends it.
     pub(crate) fixed: Option<String>,
@@ -397,13 +398,17 @@ fn pagination(
     }
 }
 
-fn method_doc(page: &Page, operation: &Operation) -> String {
+fn method_doc(page: &Page, operation: &Operation, rust_example: Option<String>, table: Option<String>) -> String {
     let mut doc = format!("{}.", page.title.trim_end_matches('.'));
     if !operation.description.is_empty() {
         doc.push_str("\n\n");
         doc.push_str(&operation.description);
     }
     doc.push_str(&format!("\n\n`{} {}`, documented in `{}`.", operation.method, operation.path, page.file));
+    for section in [table, rust_example].into_iter().flatten() {
+        doc.push_str("\n\n");
+        doc.push_str(&section);
+    }
     match &operation.request_example {
         Some(RequestExample::Url { url, .. }) => {
             doc.push_str(&format!("\n\n# Example request\n```text\n{} {url}\n```", operation.method));
@@ -432,12 +437,19 @@ fn method_doc(page: &Page, operation: &Operation) -> String {
 /// The items of one operation: response types and an `impl crate::Client` block with its method.
 /// Names are chosen as if the page were the only one; [`crate::generate`] chooses them for the
 /// whole spec, so that no two pages' names collide.
+/// Doc examples name the crate `plugchat_api`.
 pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
-    generate_named(page, operation, &plan::single(page, operation))
+    generate_named(page, operation, &plan::single(page, operation), crate::DEFAULT_CRATE_NAME)
 }
 
 /// [`generate_operation`] with the names chosen for the whole spec.
-pub(crate) fn generate_named(page: &Page, operation: &Operation, names: &OperationNames) -> TokenStream {
+/// `crate_name` is how the methods' doc examples (doctests) name the crate.
+pub(crate) fn generate_named(
+    page: &Page,
+    operation: &Operation,
+    names: &OperationNames,
+    crate_name: &str,
+) -> TokenStream {
     let method = &names.method;
     let success = success_response(operation);
     let response = response_type(names, success);
@@ -545,7 +557,9 @@ pub(crate) fn generate_named(page: &Page, operation: &Operation, names: &Operati
         .into_iter()
         .filter(|ty| params.iter().any(|p| p.fixed.is_none() && p.ty.to_string() == ty.to_string()))
         .map(|ty| quote!(, on(#ty, into)));
-    let docs = doc_lines(&method_doc(page, operation));
+    let rust_example = examples::rust_example(crate_name, names, operation, &params, &resolver);
+    let table = examples::attribute_table(operation, &params);
+    let docs = doc_lines(&method_doc(page, operation, rust_example, table));
     let definition = &response.definition;
     let stream = pagination(id, method, &names.stream, &params, &response);
 
