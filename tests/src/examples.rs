@@ -1,6 +1,7 @@
 //! Turning the docs' examples into calls and expectations, shared by the tests that replay
 //! docs-spec examples and upstream HAR files through the typed client.
 
+use plugchat_spec::{Operation, RequestExample};
 use serde_json::{Map, Value};
 
 /// The path of `url` (scheme, host and query dropped).
@@ -98,5 +99,35 @@ pub fn without_nulls(value: &Value) -> Value {
         ),
         Value::Array(items) => Value::Array(items.iter().map(without_nulls).collect()),
         other => other.clone(),
+    }
+}
+
+/// The arguments a page's request example spells, and the query it expects on the wire.
+pub fn example_args(operation: &Operation) -> (Map<String, Value>, Vec<(String, String)>) {
+    match &operation.request_example {
+        Some(RequestExample::Json { body, .. }) => (body.as_object().cloned().unwrap_or_default(), Vec::new()),
+        Some(RequestExample::Url { url, .. }) => {
+            let path = url_path(url);
+            let relative = path.strip_prefix("/api").unwrap_or(path);
+            let mut args = match_template(&operation.path, relative).unwrap_or_default();
+            let query = url_query(url);
+            for (k, v) in &query {
+                args.insert(k.clone(), Value::String(v.clone()));
+            }
+            (args, query)
+        }
+        None => (Map::new(), Vec::new()),
+    }
+}
+
+/// Fills required attributes the example leaves out (path parameters of JSON-body pages).
+pub fn complete(args: &mut Map<String, Value>, operation: &Operation) {
+    for attribute in &operation.required {
+        if !args.contains_key(&attribute.name) && attribute.fixed_value().is_none() {
+            args.insert(attribute.name.clone(), Value::String("example".into()));
+        }
+    }
+    for header in operation.headers.iter().filter(|h| !h.name.eq_ignore_ascii_case("authorization")) {
+        args.entry(header.name.clone()).or_insert_with(|| Value::String(header.example.clone()));
     }
 }

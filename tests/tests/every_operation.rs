@@ -7,39 +7,9 @@ use std::path::Path;
 
 use plugchat_api::Client;
 use plugchat_spec::{Operation, Page, RequestExample};
-use plugchat_tests::examples::{fill_template, match_template, url_path, url_query, without_nulls};
+use plugchat_tests::examples::{complete, example_args, fill_template, url_query, without_nulls};
 use plugchat_tests::{RecordingServer, Reply};
-use serde_json::{Map, Value};
-
-/// The arguments a page's request example spells, and the query it expects on the wire.
-fn example_args(operation: &Operation) -> (Map<String, Value>, Vec<(String, String)>) {
-    match &operation.request_example {
-        Some(RequestExample::Json { body, .. }) => (body.as_object().cloned().unwrap_or_default(), Vec::new()),
-        Some(RequestExample::Url { url, .. }) => {
-            let path = url_path(url);
-            let relative = path.strip_prefix("/api").unwrap_or(path);
-            let mut args = match_template(&operation.path, relative).unwrap_or_default();
-            let query = url_query(url);
-            for (k, v) in &query {
-                args.insert(k.clone(), Value::String(v.clone()));
-            }
-            (args, query)
-        }
-        None => (Map::new(), Vec::new()),
-    }
-}
-
-/// Fills required attributes the example leaves out (path parameters of JSON-body pages).
-fn complete(args: &mut Map<String, Value>, operation: &Operation) {
-    for attribute in &operation.required {
-        if !args.contains_key(&attribute.name) && attribute.fixed_value().is_none() {
-            args.insert(attribute.name.clone(), Value::String("example".into()));
-        }
-    }
-    for header in operation.headers.iter().filter(|h| !h.name.eq_ignore_ascii_case("authorization")) {
-        args.entry(header.name.clone()).or_insert_with(|| Value::String(header.example.clone()));
-    }
-}
+use serde_json::Value;
 
 async fn check(page: &Page, operation: &Operation) -> Result<(), String> {
     let success = operation.responses.iter().find(|r| (200..300).contains(&r.status));

@@ -382,9 +382,10 @@ async fn item7_a_stream_whose_pages_alternate_ends() {
         page_server(|n| if n % 2 == 1 { json!([chat("a1"), chat("a2")]) } else { json!([chat("b1"), chat("b2")]) })
             .await;
     let client = client(&base_url);
-    let items = tokio::time::timeout(Duration::from_secs(10), client.get_chats_stream(2).collect::<Vec<_>>())
-        .await
-        .expect("the stream ends");
+    let items =
+        tokio::time::timeout(Duration::from_secs(10), client.get_chats_stream(2).into_stream().collect::<Vec<_>>())
+            .await
+            .expect("the stream ends");
     let names: Vec<String> = items.into_iter().map(|item| item.expect("item").name.unwrap_or_default()).collect();
     assert_eq!(names, ["a1", "a2", "b1", "b2"]);
     assert_eq!(requests.load(Ordering::SeqCst), 3, "stops after the first page with no new item");
@@ -394,9 +395,10 @@ async fn item7_a_stream_whose_pages_alternate_ends() {
 async fn item7_a_stream_of_endless_new_pages_stops_at_the_page_cap() {
     let (base_url, requests) = page_server(|n| json!([chat(&format!("{n}-a")), chat(&format!("{n}-b"))])).await;
     let client = client(&base_url);
-    let items = tokio::time::timeout(Duration::from_secs(30), client.get_chats_stream(2).collect::<Vec<_>>())
-        .await
-        .expect("the stream ends");
+    let items =
+        tokio::time::timeout(Duration::from_secs(30), client.get_chats_stream(2).into_stream().collect::<Vec<_>>())
+            .await
+            .expect("the stream ends");
     let last = items.last().expect("items");
     assert!(matches!(last, Err(Error::PageLimit { .. })), "ends with an error naming the cap: {last:?}");
     assert_eq!(requests.load(Ordering::SeqCst), plugchat_api::DEFAULT_MAX_PAGES, "one request per page");
@@ -405,7 +407,7 @@ async fn item7_a_stream_of_endless_new_pages_stops_at_the_page_cap() {
     // The cap is the client's setting.
     let (base_url, requests) = page_server(|n| json!([chat(&format!("{n}-a")), chat(&format!("{n}-b"))])).await;
     let client = builder(&base_url).max_pages(5).build().expect("client");
-    let items: Vec<_> = client.get_chats_stream(2).collect().await;
+    let items: Vec<_> = client.get_chats_stream(2).into_stream().collect().await;
     assert_eq!(items.len(), 11);
     assert!(matches!(&items[10], Err(Error::PageLimit { max_pages: 5, .. })), "{:?}", items[10]);
     assert_eq!(requests.load(Ordering::SeqCst), 5);
@@ -418,7 +420,7 @@ async fn item7_a_page_size_below_one_is_refused() {
     let server = RecordingServer::start([Reply::json(json!([chat("x")]))]).await;
     let client = client(&server.base_url());
     for size in [0, -1, i64::MIN] {
-        let items: Vec<_> = client.get_chats_stream(size).collect().await;
+        let items: Vec<_> = client.get_chats_stream(size).into_stream().collect().await;
         assert_eq!(items.len(), 1, "{size}: {items:?}");
         assert!(
             matches!(&items[0], Err(Error::InvalidRequest { message, .. }) if message.contains("pageSize")),

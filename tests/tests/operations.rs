@@ -60,7 +60,8 @@ async fn get_chats_stream_walks_every_page_and_stops_after_the_last() {
     ])
     .await;
     let client = client(&server);
-    let names: Vec<Option<String>> = client.get_chats_stream(2).map(|chat| chat.expect("chat").name).collect().await;
+    let names: Vec<Option<String>> =
+        client.get_chats_stream(2).into_stream().map(|chat| chat.expect("chat").name).collect().await;
     assert_eq!(names, [Some("a".into()), Some("b".into()), Some("c".into())]);
     let queries: Vec<_> = server.requests().into_iter().map(|r| r.query.unwrap_or_default()).collect();
     assert_eq!(queries, ["page=1&pageSize=2", "page=2&pageSize=2"]);
@@ -70,7 +71,8 @@ async fn get_chats_stream_walks_every_page_and_stops_after_the_last() {
 async fn get_chats_stream_ends_when_the_server_ignores_the_page_number() {
     let server = RecordingServer::start([Reply::json(json!([chat("a"), chat("b")]))]).await;
     let client = client(&server);
-    let names: Vec<Option<String>> = client.get_chats_stream(2).map(|chat| chat.expect("chat").name).collect().await;
+    let names: Vec<Option<String>> =
+        client.get_chats_stream(2).into_stream().map(|chat| chat.expect("chat").name).collect().await;
     assert_eq!(names, [Some("a".into()), Some("b".into())]);
     assert_eq!(server.requests().len(), 2);
 }
@@ -79,7 +81,7 @@ async fn get_chats_stream_ends_when_the_server_ignores_the_page_number() {
 async fn get_chats_stream_yields_an_error_and_ends() {
     let server = RecordingServer::start([Reply::json(json!([chat("a"), chat("b")])), Reply::status(401, "{}")]).await;
     let client = client(&server);
-    let results: Vec<_> = client.get_chats_stream(2).collect().await;
+    let results: Vec<_> = client.get_chats_stream(2).into_stream().collect().await;
     assert_eq!(results.len(), 3);
     assert_eq!(results[2].as_ref().expect_err("401").status().map(|s| s.as_u16()), Some(401));
 }

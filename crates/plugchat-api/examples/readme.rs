@@ -60,7 +60,7 @@ async fn main() -> Result<(), Error> {
     let buttons = SendButtonListButtonList::new(vec![yes, SendButtonListButton::new("Não")]);
     client.send_button_list().phone("5511999999999").message("Tudo bem?").button_list(buttons).send().await?;
 
-    let mut chats = client.get_chats_stream(50);
+    let mut chats = client.get_chats_stream(50).into_stream();
     while let Some(chat) = chats.next().await {
         println!("{:?}", chat?.name);
     }

@@ -37,7 +37,30 @@ plugchat_macros::include_api!("spec.json");
 pub type BlockingClient = plugchat_runtime::BlockingClient<Client>;
 
 pub use plugchat_runtime::{
-    ApiError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_MAX_WEBHOOK_BYTES,
-    DEFAULT_TIMEOUT, Error, HeaderMap, Mismatch, Pages, RequestOptions, Response, RetryPolicy, StatusCode,
-    WebhookError,
+    ApiError, AttemptReport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_WEBHOOK_BYTES, DEFAULT_TIMEOUT, Error, HeaderMap, Hook, HookRequest, Mismatch, Pages, RequestOptions,
+    Response, RetryPolicy, StatusCode, USER_AGENT_PREFIX, WebhookError,
 };
+
+/// The `reqwest` the client is built with: build the client you give
+/// [`ClientBuilder::http_client`] with this one, so the versions match.
+pub use plugchat_runtime::reqwest;
+
+impl Client {
+    /// A client configured from the environment: `PLUGCHAT_TOKEN` (required),
+    /// `PLUGCHAT_BASE_URL`, `PLUGCHAT_TIMEOUT_SECS`, `PLUGCHAT_OPERATION_TIMEOUT_SECS`,
+    /// `PLUGCHAT_MAX_RETRIES`, `PLUGCHAT_APP_NAME` (optional). A missing token or a value that
+    /// does not parse is an [`Error::Config`] naming the variable. To set more on the builder,
+    /// `Client::builder().env("PLUGCHAT")?.hook(..).build()`.
+    ///
+    /// ```no_run
+    /// let client = plugchat_api::Client::from_env()?;
+    /// # Ok::<(), plugchat_api::Error>(())
+    /// ```
+    pub fn from_env() -> Result<Client, Error> {
+        Client::builder().env(ENV_PREFIX)?.build()
+    }
+}
+
+/// The prefix of the environment variables [`Client::from_env`] reads.
+pub const ENV_PREFIX: &str = "PLUGCHAT";

@@ -7,6 +7,7 @@
 
 #![deny(missing_docs)]
 
+mod examples;
 mod names;
 mod objects;
 mod operation;
@@ -46,7 +47,18 @@ impl std::error::Error for Error {}
 
 /// The whole client: `DEFAULT_BASE_URL`, `Client`, `ClientBuilder`, and one module per docs
 /// section holding each operation's types and its `Client` method.
+///
+/// The methods' doc examples name the crate `plugchat_api`; [`generate_for_crate`] names another.
 pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
+    generate_for_crate(spec, DEFAULT_CRATE_NAME)
+}
+
+/// The crate name the doc examples use when none is given.
+pub const DEFAULT_CRATE_NAME: &str = "plugchat_api";
+
+/// [`generate`] for the crate named `crate_name` (as `use` spells it: `plugchat_api`), which
+/// the methods' doc examples (`no_run` doctests) refer to.
+pub fn generate_for_crate(spec: &Spec, crate_name: &str) -> Result<TokenStream, Error> {
     let mut problems = Vec::new();
     if spec.format_version != SPEC_FORMAT_VERSION {
         problems.push(format!(
@@ -66,7 +78,10 @@ pub fn generate(spec: &Spec) -> Result<TokenStream, Error> {
     let mut decode_arms = Vec::new();
     for (page, operation) in spec.operations() {
         let names = plan.operation(page);
-        sections.entry(page.section.as_str()).or_default().push(operation::generate_named(page, operation, names));
+        sections
+            .entry(page.section.as_str())
+            .or_default()
+            .push(operation::generate_named(page, operation, names, crate_name));
         let feature = feature_of(&page.section);
         let (dispatch, decode) =
             (operation::dispatch_arm(page, operation, names), operation::decode_arm(page, operation, names));

@@ -8,6 +8,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use crate::examples;
 use crate::names;
 use crate::objects::TypeResolver;
 use crate::plan::{self, OperationNames};
@@ -27,7 +28,7 @@ pub(crate) struct Param {
     pub(crate) wire_name: String,
     pub(crate) ty: RustType,
     pub(crate) required: bool,
-    doc: String,
+    pub(crate) doc: String,
     pub(crate) place: Place,
     /// The one value the page always sends: no setter, the method sends it.
     pub(crate) fixed: Option<String>,
@@ -261,7 +262,9 @@ fn response_type(names: &OperationNames, response: Option<&Response>) -> Respons
     );
     doc.push_str(
         "\n\nEvery field is an `Option`: `null` or absent is `None`, never a decode error. Fields the service \
-         adds later are ignored.",
+         adds later are ignored.\n\nIn your own tests, build one with `Default` and set the fields you need \
+         (`let mut answer = T::default(); answer.field = Some(..);`): the struct is `#[non_exhaustive]`, so \
+         a literal does not compile outside this crate.",
     );
     if let Some(example) = &response.example {
         doc.push_str("\n\nExample from the docs:\n```json\n");
@@ -271,7 +274,7 @@ fn response_type(names: &OperationNames, response: Option<&Response>) -> Respons
     let docs = doc_lines(&doc);
     let definition = quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, ::plugchat_runtime::__private::serde::Serialize, ::plugchat_runtime::__private::serde::Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq, ::plugchat_runtime::__private::serde::Serialize, ::plugchat_runtime::__private::serde::Deserialize)]
         #[serde(crate = "::plugchat_runtime::__private::serde")]
         #[non_exhaustive]
         pub struct #name {
@@ -291,8 +294,10 @@ fn response_type(names: &OperationNames, response: Option<&Response>) -> Respons
     }
 }
 
-/// For a list operation whose only required inputs are `page` and `pageSize` query
-/// parameters: a `<method>_stream(page_size)` method streaming every item, page after page.
+/// For a list operation with `page` and `pageSize` query parameters: a
+/// `<method>_stream(page_size)` builder taking the operation's other attributes and
+/// `request_options`, whose `into_stream()` streams every item, page after page. The stream
+/// owns a clone of the client (`'static`, so it can be spawned).
 fn pagination(
     operation_id: &str,
     method: &Ident,
@@ -302,39 +307,87 @@ fn pagination(
 ) -> TokenStream {
     let find = |key: &str| params.iter().find(|p| p.place == Place::Query && names::key(&p.wire_name) == key);
     let (Some(page), Some(size)) = (find("page"), find("pagesize")) else { return quote!() };
-    let others_required =
-        params.iter().any(|p| p.required && p.wire_name != page.wire_name && p.wire_name != size.wire_name);
-    if !response.is_list || others_required {
+    if !response.is_list || size.ty != RustType::I64 || page.ty != RustType::I64 {
         return quote!();
     }
     let (page_setter, size_setter) = (&page.ident, &size.ident);
     let item = &response.item;
+    let filters: Vec<&Param> = params
+        .iter()
+        .filter(|p| p.fixed.is_none() && p.wire_name != page.wire_name && p.wire_name != size.wire_name)
+        .collect();
+    let signature = filters.iter().map(|p| {
+        let (ident, ty, docs) = (&p.ident, &p.ty, doc_lines(&p.doc));
+        if p.required { quote!(#docs #ident: #ty) } else { quote!(#docs #ident: ::core::option::Option<#ty>) }
+    });
+    let clones = filters.iter().map(|p| {
+        let ident = &p.ident;
+        quote!(let #ident = ::core::clone::Clone::clone(&#ident);)
+    });
+    let setters = filters.iter().map(|p| {
+        let ident = &p.ident;
+        if p.required {
+            quote!(.#ident(#ident))
+        } else {
+            let maybe = format_ident!("maybe_{}", ident.to_string().trim_start_matches("r#"));
+            quote!(.#maybe(#ident))
+        }
+    });
+    let into = [RustType::String, RustType::Number]
+        .into_iter()
+        .filter(|ty| filters.iter().any(|p| p.ty == *ty))
+        .map(|ty| quote!(, on(#ty, into)));
     let doc = format!(
-        " Every item of [`Client::{method}`](crate::Client::{method}), fetched page after page from page 1.\n\n \
-         Items an earlier page already brought are skipped. The stream ends after a page shorter than \
-         `page_size`, after a page with no new item, or after an error (which it yields); after the \
-         client's `max_pages` pages it yields `Error::PageLimit`. A `page_size` below 1 is refused."
+        " Every item of [`Client::{method}`](crate::Client::{method}), fetched page after page from page 1: \
+         `client.{stream}(page_size)`, then the operation's other attributes and `request_options` as on \
+         [`Client::{method}`](crate::Client::{method}), then `.into_stream()`.\n\n \
+         The stream owns a clone of the client, so it is `'static` and can be spawned. Items an earlier \
+         page already brought are skipped. The stream ends after a page shorter than `page_size`, after a \
+         page with no new item, or after an error (which it yields); after the client's `max_pages` pages \
+         it yields `Error::PageLimit`. A `page_size` below 1 is refused."
     );
     quote! {
+        #[::plugchat_runtime::__private::bon::bon(crate = ::plugchat_runtime::__private::bon)]
         impl crate::Client {
             #[doc = #doc]
-            pub fn #stream(&self, page_size: i64) -> ::plugchat_runtime::Pages<'_, #item> {
-                ::plugchat_runtime::paginate(#operation_id, page_size, self.runtime.max_pages(), move |page| {
-                    let request = self.#method().#page_setter(page).#size_setter(page_size);
-                    async move { request.send().await.map(::plugchat_runtime::Response::into_inner) }
+            #[builder(finish_fn = into_stream #(#into)*)]
+            pub fn #stream(
+                &self,
+                /// Items per page (`pageSize`).
+                #[builder(start_fn)]
+                #size_setter: i64,
+                #(#signature,)*
+                /// Overrides of the client's timeouts and retries for each page's call.
+                request_options: ::core::option::Option<::plugchat_runtime::RequestOptions>,
+            ) -> ::plugchat_runtime::Pages<'static, #item> {
+                let client = ::core::clone::Clone::clone(self);
+                ::plugchat_runtime::paginate(#operation_id, #size_setter, self.runtime.max_pages(), move |page| {
+                    let client = ::core::clone::Clone::clone(&client);
+                    #(#clones)*
+                    async move {
+                        client.#method().#page_setter(page).#size_setter(#size_setter) #(#setters)*
+                            .maybe_request_options(request_options)
+                            .send()
+                            .await
+                            .map(::plugchat_runtime::Response::into_inner)
+                    }
                 })
             }
         }
     }
 }
 
-fn method_doc(page: &Page, operation: &Operation) -> String {
+fn method_doc(page: &Page, operation: &Operation, rust_example: Option<String>, table: Option<String>) -> String {
     let mut doc = format!("{}.", page.title.trim_end_matches('.'));
     if !operation.description.is_empty() {
         doc.push_str("\n\n");
         doc.push_str(&operation.description);
     }
     doc.push_str(&format!("\n\n`{} {}`, documented in `{}`.", operation.method, operation.path, page.file));
+    for section in [table, rust_example].into_iter().flatten() {
+        doc.push_str("\n\n");
+        doc.push_str(&section);
+    }
     match &operation.request_example {
         Some(RequestExample::Url { url, .. }) => {
             doc.push_str(&format!("\n\n# Example request\n```text\n{} {url}\n```", operation.method));
@@ -363,12 +416,19 @@ fn method_doc(page: &Page, operation: &Operation) -> String {
 /// The items of one operation: response types and an `impl crate::Client` block with its method.
 /// Names are chosen as if the page were the only one; [`crate::generate`] chooses them for the
 /// whole spec, so that no two pages' names collide.
+/// Doc examples name the crate `plugchat_api`.
 pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
-    generate_named(page, operation, &plan::single(page, operation))
+    generate_named(page, operation, &plan::single(page, operation), crate::DEFAULT_CRATE_NAME)
 }
 
 /// [`generate_operation`] with the names chosen for the whole spec.
-pub(crate) fn generate_named(page: &Page, operation: &Operation, names: &OperationNames) -> TokenStream {
+/// `crate_name` is how the methods' doc examples (doctests) name the crate.
+pub(crate) fn generate_named(
+    page: &Page,
+    operation: &Operation,
+    names: &OperationNames,
+    crate_name: &str,
+) -> TokenStream {
     let method = &names.method;
     let success = success_response(operation);
     let response = response_type(names, success);
@@ -478,7 +538,9 @@ pub(crate) fn generate_named(page: &Page, operation: &Operation, names: &Operati
         .into_iter()
         .filter(|ty| params.iter().any(|p| p.fixed.is_none() && p.ty == *ty))
         .map(|ty| quote!(, on(#ty, into)));
-    let docs = doc_lines(&method_doc(page, operation));
+    let rust_example = examples::rust_example(crate_name, names, operation, &params, &resolver);
+    let table = examples::attribute_table(operation, &params);
+    let docs = doc_lines(&method_doc(page, operation, rust_example, table));
     let definition = &response.definition;
     let stream = pagination(id, method, &names.stream, &params, &response);
 

@@ -47,7 +47,11 @@ fn expand(file: &LitStr) -> syn::Result<proc_macro2::TokenStream> {
     }
     let spec: Spec = serde_json::from_value(value)
         .map_err(|e| fail(format!("spec file `{}` is stale or damaged ({e}); {FIX}", path.display())))?;
-    let code = plugchat_codegen::generate(&spec).map_err(|e| fail(format!("cannot generate the client: {e}")))?;
+    // The doc examples (doctests) name the crate that expands the macro.
+    let crate_name =
+        std::env::var("CARGO_CRATE_NAME").unwrap_or_else(|_| plugchat_codegen::DEFAULT_CRATE_NAME.to_owned());
+    let code = plugchat_codegen::generate_for_crate(&spec, &crate_name)
+        .map_err(|e| fail(format!("cannot generate the client: {e}")))?;
     let tracked = path.to_string_lossy().into_owned();
     Ok(quote! {
         const _: &str = ::core::include_str!(#tracked);

@@ -6,12 +6,13 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue, USER_AGENT};
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::error::{ApiError, Error, snippet};
+use crate::hooks::{AttemptReport, Hook, HookRequest};
 use crate::operation::{Operation, RequestParts, dot_segment};
 use crate::response::{ObjectOnly, Response};
 use crate::retry::{Outcome, RetryPolicy, may_retry};
@@ -26,6 +27,8 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 /// Default largest number of pages a page stream fetches before it stops with
 /// [`Error::PageLimit`]: a server that ignores the page number cannot make it run forever.
 pub const DEFAULT_MAX_PAGES: u32 = 1000;
+/// The `User-Agent` of every request, before the application's name ([`ClientBuilder::app_name`]).
+pub const USER_AGENT_PREFIX: &str = concat!("plugchat-rs/", env!("CARGO_PKG_VERSION"));
 
 /// Configures a [`Client`]; `C` is the client type handed back (the generated API's own
 /// client wraps this one).
@@ -38,6 +41,10 @@ pub struct ClientBuilder<C = Client> {
     max_response_bytes: usize,
     max_pages: u32,
     allow_insecure_http: bool,
+    operation_timeout: Option<Duration>,
+    app_name: Option<String>,
+    http_client: Option<reqwest::Client>,
+    hooks: Vec<Arc<dyn Hook>>,
     output: PhantomData<fn() -> C>,
 }
 
@@ -52,6 +59,10 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("max_pages", &self.max_pages)
             .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("operation_timeout", &self.operation_timeout)
+            .field("app_name", &self.app_name)
+            .field("http_client", &self.http_client.is_some())
+            .field("hooks", &self.hooks.len())
             .finish()
     }
 }
@@ -68,6 +79,10 @@ impl<C: From<Client>> ClientBuilder<C> {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             max_pages: DEFAULT_MAX_PAGES,
             allow_insecure_http: false,
+            operation_timeout: None,
+            app_name: None,
+            http_client: None,
+            hooks: Vec::new(),
             output: PhantomData,
         }
     }
@@ -128,6 +143,95 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// A deadline over a whole call: every attempt and every wait between them (default: none,
+    /// only the per-attempt [`ClientBuilder::timeout`]). When it passes, the call ends with
+    /// [`Error::Timeout`] naming it. Must be more than zero.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// The application's name and version (`my-bot/1.2`), appended to the `User-Agent`
+    /// (`plugchat-rs/0.1.0 my-bot/1.2`), so the provider can tell your traffic apart.
+    pub fn app_name(mut self, name: impl Into<String>) -> Self {
+        self.app_name = Some(name.into());
+        self
+    }
+
+    /// Sends through `client` instead of a client of its own: custom root certificates,
+    /// proxies, pool settings, or one client shared with the rest of the application.
+    ///
+    /// What the SDK still enforces with it: the token (`Authorization`) and `User-Agent`, the
+    /// per-attempt [`ClientBuilder::timeout`] and the [`ClientBuilder::operation_timeout`], the
+    /// retry policy, [`ClientBuilder::max_response_bytes`] (bodies are read in chunks and cut
+    /// off at the limit), and redirects: an answer that comes from another URL than the one
+    /// requested (the client followed a redirect) is an [`Error::Config`], never decoded or
+    /// retried. Build it with `.redirect(reqwest::redirect::Policy::none())` (reqwest already
+    /// drops `Authorization` on redirects to another host). What `client` decides instead:
+    /// connect timeout ([`ClientBuilder::connect_timeout`] is not applied), TLS, proxies.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Adds a [`Hook`], run around every attempt of every call (in registration order).
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Reads the configuration from environment variables named `{prefix}_...`:
+    /// `{prefix}_TOKEN` (required), `{prefix}_BASE_URL`, `{prefix}_TIMEOUT_SECS`,
+    /// `{prefix}_OPERATION_TIMEOUT_SECS` (seconds, fractions allowed), `{prefix}_MAX_RETRIES`
+    /// and `{prefix}_APP_NAME` (optional). A missing token or a value that does not parse is
+    /// an [`Error::Config`] naming the variable. Setters called afterwards override them.
+    pub fn env(self, prefix: &str) -> Result<Self, Error> {
+        self.env_with(prefix, |name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))
+    }
+
+    /// [`ClientBuilder::env`] with the variables read by `lookup` (a configuration map, a
+    /// test's values) instead of the process environment.
+    pub fn env_with(mut self, prefix: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let read = |suffix: &str| {
+            let name = format!("{prefix}_{suffix}");
+            let value = lookup(&name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+            (name, value)
+        };
+        let seconds = |suffix: &str| -> Result<Option<Duration>, Error> {
+            let (name, value) = read(suffix);
+            let Some(value) = value else { return Ok(None) };
+            match value.parse::<f64>() {
+                Ok(secs) if secs.is_finite() && secs > 0.0 && secs < 1e9 => Ok(Some(Duration::from_secs_f64(secs))),
+                _ => Err(Error::Config(format!("environment variable {name} is `{value}`: expected seconds above 0"))),
+            }
+        };
+        match read("TOKEN") {
+            (_, Some(token)) => self = self.token(token),
+            (name, None) => {
+                return Err(Error::Config(format!("environment variable {name} is not set (it holds the API token)")));
+            }
+        }
+        if let (_, Some(url)) = read("BASE_URL") {
+            self = self.base_url(url);
+        }
+        if let Some(timeout) = seconds("TIMEOUT_SECS")? {
+            self = self.timeout(timeout);
+        }
+        if let Some(timeout) = seconds("OPERATION_TIMEOUT_SECS")? {
+            self = self.operation_timeout(timeout);
+        }
+        if let (name, Some(value)) = read("MAX_RETRIES") {
+            let retries = value.parse::<u32>().map_err(|_| {
+                Error::Config(format!("environment variable {name} is `{value}`: expected a whole number"))
+            })?;
+            self = self.max_retries(retries);
+        }
+        if let (_, Some(name)) = read("APP_NAME") {
+            self = self.app_name(name);
+        }
+        Ok(self)
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<C, Error> {
         let token = self.token.ok_or_else(|| Error::Config("no token: call `.token(...)` on the builder".into()))?;
@@ -177,15 +281,33 @@ impl<C: From<Client>> ClientBuilder<C> {
         if self.max_pages == 0 {
             return Err(Error::Config("max_pages must be at least 1".into()));
         }
+        if self.operation_timeout.is_some_and(|t| t.is_zero()) {
+            return Err(Error::Config("operation_timeout must be more than zero".into()));
+        }
+        let user_agent = match &self.app_name {
+            Some(name) => format!("{USER_AGENT_PREFIX} {}", name.trim()),
+            None => USER_AGENT_PREFIX.to_owned(),
+        };
+        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| {
+            Error::Config(format!(
+                "app_name `{}` has characters not allowed in a User-Agent header",
+                user_agent.escape_debug()
+            ))
+        })?;
 
-        let http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("plugchat-rs/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
         let inner = Inner {
             http,
+            user_agent,
+            hooks: self.hooks,
+            operation_timeout: self.operation_timeout,
             base_url,
             redactor: Redactor::new(token.expose()),
             authorization,
@@ -226,6 +348,10 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
+    user_agent: HeaderValue,
+    /// Run around every attempt; they never see the `Authorization` header.
+    hooks: Vec<Arc<dyn Hook>>,
+    operation_timeout: Option<Duration>,
     base_url: String,
     authorization: HeaderValue,
     /// Removes the token from what servers send back before it reaches an error or event.
@@ -296,24 +422,59 @@ impl Client {
         parts: RequestParts,
         span: &tracing::Span,
     ) -> Result<Response<T>, Error> {
-        let started = Instant::now();
-        let timeout = parts.options.timeout.unwrap_or(self.inner.timeout);
-        let max_retries = parts.options.max_retries.unwrap_or(self.inner.retry.max_retries);
         // Everything that can be wrong with the request is found here, once, before anything
         // is sent: an invalid request is never retried, since it would fail the same way.
         let prepared = self.prepare(operation, &parts)?;
+        let attempts = self.attempts(operation, &parts, prepared, span);
+        match parts.options.operation_timeout.or(self.inner.operation_timeout) {
+            Some(deadline) => tokio::time::timeout(deadline, attempts)
+                .await
+                .unwrap_or(Err(Error::Timeout { operation: operation.id, timeout: deadline })),
+            None => attempts.await,
+        }
+    }
+
+    /// The attempt/retry loop over a prepared request.
+    async fn attempts<T: DeserializeOwned>(
+        &self,
+        operation: &Operation,
+        parts: &RequestParts,
+        prepared: reqwest::Request,
+        span: &tracing::Span,
+    ) -> Result<Response<T>, Error> {
+        let started = Instant::now();
+        let timeout = parts.options.timeout.unwrap_or(self.inner.timeout);
+        let max_retries = parts.options.max_retries.unwrap_or(self.inner.retry.max_retries);
         let mut attempt = 0u32;
         loop {
             attempt += 1;
             span.record("attempt", attempt);
-            let request = prepared.try_clone().ok_or_else(|| invalid(operation, "the body cannot be resent".into()))?;
+            let mut request =
+                prepared.try_clone().ok_or_else(|| invalid(operation, "the body cannot be resent".into()))?;
+            self.before_send(operation, &mut request, attempt);
+            // After the hooks: they never see the token, and cannot replace it.
+            request.headers_mut().insert(AUTHORIZATION, self.inner.authorization.clone());
+            let sent = Instant::now();
             let result = self.attempt(operation, request, timeout).await;
+            let report = |status, error, will_retry| AttemptReport {
+                operation: operation.id,
+                method: &operation.method,
+                path: operation.path,
+                attempt,
+                status,
+                error,
+                elapsed: sent.elapsed(),
+                will_retry,
+            };
             span.record("elapsed_ms", started.elapsed().as_millis() as u64);
             let failure = match result {
                 Ok(answer) => {
                     span.record("status", answer.status.as_u16());
                     if answer.status.is_success() {
-                        return decode(operation, answer, &self.inner.redactor);
+                        let status = answer.status;
+                        let decoded = decode(operation, answer, &self.inner.redactor);
+                        self.after_attempt(&report(Some(status), decoded.as_ref().err(), false));
+                        return decoded;
                     }
                     let error = Error::Api(Box::new(ApiError {
                         operation: operation.id,
@@ -326,12 +487,43 @@ impl Client {
                 }
                 Err(failure) => failure,
             };
-            if attempt > max_retries || !may_retry(operation.is_idempotent(), failure.outcome) {
+            let will_retry = attempt <= max_retries && may_retry(operation.is_idempotent(), failure.outcome);
+            let status = match failure.outcome {
+                Outcome::Answered(status) => Some(status),
+                _ => None,
+            };
+            self.after_attempt(&report(status, Some(&failure.error), will_retry));
+            if !will_retry {
                 return Err(failure.error);
             }
             let delay = self.inner.retry.delay(attempt, failure.headers.as_ref());
             tracing::debug!(error = %failure.error, delay_ms = delay.as_millis() as u64, "retrying");
             tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// Runs every hook's `before_send` on `request`, whose headers hold no `Authorization` yet.
+    fn before_send(&self, operation: &Operation, request: &mut reqwest::Request, attempt: u32) {
+        if self.inner.hooks.is_empty() {
+            return;
+        }
+        let url = request.url().to_string();
+        let method = request.method().clone();
+        let mut hook_request = HookRequest {
+            operation: operation.id,
+            method: &method,
+            url: &url,
+            headers: request.headers_mut(),
+            attempt,
+        };
+        for hook in &self.inner.hooks {
+            hook.before_send(&mut hook_request);
+        }
+    }
+
+    fn after_attempt(&self, report: &AttemptReport<'_>) {
+        for hook in &self.inner.hooks {
+            hook.after_attempt(report);
         }
     }
 
@@ -342,6 +534,9 @@ impl Client {
         if parts.options.timeout.is_some_and(|t| t.is_zero()) {
             return Err(invalid(operation, "timeout must be more than zero".into()));
         }
+        if parts.options.operation_timeout.is_some_and(|t| t.is_zero()) {
+            return Err(invalid(operation, "operation_timeout must be more than zero".into()));
+        }
         // Generated code refuses such values by parameter name; this also covers hand-built parts.
         let segments = parts.path.strip_prefix('/').unwrap_or(&parts.path).split('/');
         if let Some(what) = segments.filter_map(dot_segment).next() {
@@ -351,11 +546,8 @@ impl Client {
             ));
         }
         let url = format!("{}{}", self.inner.base_url, parts.path);
-        let mut request = self
-            .inner
-            .http
-            .request(operation.method.clone(), url)
-            .header(AUTHORIZATION, self.inner.authorization.clone());
+        let mut request =
+            self.inner.http.request(operation.method.clone(), url).header(USER_AGENT, self.inner.user_agent.clone());
         if !parts.query.is_empty() {
             request = request.query(&parts.query);
         }
@@ -394,9 +586,19 @@ impl Client {
         timeout: Duration,
     ) -> Result<Answer, Failure> {
         let fail = |error, outcome| Failure { error, outcome, headers: None };
+        let requested = request.url().clone();
         let exchange = async {
             let mut response = self.inner.http.execute(request).await.map_err(|e| transport(operation, e))?;
             let status = response.status();
+            if *response.url() != requested {
+                // Only a client given to `http_client` follows redirects; the answer comes from
+                // somewhere the docs do not describe, so it is neither decoded nor retried.
+                let error = Error::Config(format!(
+                    "{}: the HTTP client followed a redirect (answer {status} from another URL); build the reqwest::Client given to `http_client` with `.redirect(reqwest::redirect::Policy::none())`",
+                    operation.id
+                ));
+                return Err(Failure { error, outcome: Outcome::Invalid, headers: None });
+            }
             let headers = std::mem::take(response.headers_mut());
             let limit = self.inner.max_response_bytes;
             if response.content_length().is_some_and(|len| len > limit as u64) {

@@ -11,6 +11,7 @@
 mod blocking;
 mod client;
 mod error;
+pub mod hooks;
 #[doc(hidden)]
 pub mod lenient;
 mod operation;
@@ -24,10 +25,14 @@ pub mod webhook;
 pub use blocking::BlockingClient;
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    USER_AGENT_PREFIX,
 };
 pub use error::{ApiError, Error};
+pub use hooks::{AttemptReport, Hook, HookRequest};
 pub use operation::{Operation, RequestOptions, RequestParts};
 pub use paginate::{Pages, paginate};
+/// The `reqwest` this crate is built with, for [`ClientBuilder::http_client`].
+pub use reqwest;
 pub use response::{OneOrMany, Response};
 pub use retry::RetryPolicy;
 pub use webhook::{DEFAULT_MAX_WEBHOOK_BYTES, Mismatch, WebhookError};

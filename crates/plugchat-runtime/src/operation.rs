@@ -39,6 +39,8 @@ pub struct RequestOptions {
     pub timeout: Option<Duration>,
     /// Retries after the first attempt.
     pub max_retries: Option<u32>,
+    /// Deadline over the whole call, every attempt and wait included.
+    pub operation_timeout: Option<Duration>,
 }
 
 impl RequestOptions {
@@ -51,6 +53,13 @@ impl RequestOptions {
     /// the builder refuses it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's deadline over the whole call (all attempts and waits); zero is
+    /// refused when the call is made.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
         self
     }
 

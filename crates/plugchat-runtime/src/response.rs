@@ -17,7 +17,9 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
+    /// A response as `send()` returns it; for tests of code that takes a `Response`
+    /// (`Response::new(StatusCode::OK, HeaderMap::new(), body)`).
+    pub fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
         Response { status, headers, body }
     }
 

@@ -1,0 +1,261 @@
+//! The Rust example on each method's rustdoc: the call that produces the page's request
+//! example (`client.delete_product().product_id("4741575945866725").send().await?`), compiled
+//! as a `no_run` doctest so a generator change that breaks it fails `cargo test`, and the
+//! table of the method's attributes.
+
+use plugchat_model::{Attribute, Operation, RequestExample};
+use serde_json::{Map, Value};
+
+use crate::names::Unique;
+use crate::objects::TypeResolver;
+use crate::operation::{Param, Place};
+use crate::plan::OperationNames;
+use crate::types::RustType;
+
+/// What a literal needs to name the crate's types.
+struct Context<'a> {
+    crate_name: &'a str,
+    names: &'a OperationNames,
+    operation: &'a Operation,
+    resolver: &'a TypeResolver<'a>,
+}
+
+/// The `# Example` section, or `None` when some value of the example has no Rust spelling
+/// (better no example than one that does not compile).
+pub(crate) fn rust_example(
+    crate_name: &str,
+    names: &OperationNames,
+    operation: &Operation,
+    params: &[Param],
+    resolver: &TypeResolver<'_>,
+) -> Option<String> {
+    let context = Context { crate_name, names, operation, resolver };
+    let args = example_args(operation);
+    let mut calls = Vec::new();
+    for param in params.iter().filter(|p| p.fixed.is_none()) {
+        let attribute = attribute_named(operation, &param.wire_name);
+        let setter = param.ident.to_string();
+        let value = match args.get(&param.wire_name) {
+            Some(value) if !value.is_null() => literal(&context, &param.ty, attribute, value)?,
+            _ if !param.required => continue,
+            _ if param.place == Place::Header => {
+                let example = operation.headers.iter().find(|h| h.name == param.wire_name).map(|h| h.example.clone());
+                format!("{:?}", example.unwrap_or_default())
+            }
+            _ => placeholder(&context, &param.ty, attribute)?,
+        };
+        calls.push(format!(".{setter}({value})"));
+    }
+    let method = &context.names.method;
+    let chain = if calls.len() > 2 {
+        format!("client\n    .{method}()\n    {}\n    .send()\n    .await?", calls.join("\n    "))
+    } else {
+        format!("client.{method}(){}.send().await?", calls.concat())
+    };
+    Some(format!(
+        "# Example\nThe request the page shows, through this client:\n```no_run\n\
+         # async fn example(client: &{crate_name}::Client) -> Result<(), {crate_name}::Error> {{\n\
+         let response = {chain};\n\
+         println!(\"{{:?}}\", response.status());\n\
+         # Ok(())\n# }}\n```"
+    ))
+}
+
+/// The `# Attributes` table: name on the wire, setter, Rust type, required, description.
+pub(crate) fn attribute_table(operation: &Operation, params: &[Param]) -> Option<String> {
+    let rows: Vec<String> = params
+        .iter()
+        .map(|param| {
+            let description = attribute_named(operation, &param.wire_name)
+                .map_or_else(|| param.doc.clone(), |a| a.description.clone())
+                .replace('\n', " ")
+                .replace('|', "\\|");
+            let (setter, required) = match &param.fixed {
+                Some(value) => ("(sent by the method)".to_owned(), format!("always `{value}`")),
+                None => (format!("`{}`", param.ident.to_string().trim_start_matches("r#")), param.required.to_string()),
+            };
+            format!(
+                "| `{}` ({}) | {setter} | `{}` | {required} | {description} |",
+                param.wire_name,
+                place_name(param.place),
+                param.ty.text()
+            )
+        })
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "# Attributes\n| attribute | setter | Rust type | required | description |\n|---|---|---|---|---|\n{}",
+        rows.join("\n")
+    ))
+}
+
+fn place_name(place: Place) -> &'static str {
+    match place {
+        Place::Path => "path",
+        Place::Query => "query",
+        Place::Body => "body",
+        Place::Header => "header",
+    }
+}
+
+fn attribute_named<'a>(operation: &'a Operation, name: &str) -> Option<&'a Attribute> {
+    operation.required.iter().chain(&operation.optional).find(|a| a.name == name)
+}
+
+/// The attributes the page's request example spells: a JSON body's members, or an example
+/// URL's query pairs and the path values at the template's placeholders.
+fn example_args(operation: &Operation) -> Map<String, Value> {
+    match &operation.request_example {
+        Some(RequestExample::Json { body: Value::Object(body), .. }) => body.clone(),
+        Some(RequestExample::Url { url, .. }) => {
+            let mut args = Map::new();
+            let rest = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+            let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+            // The template's segments are the last ones of the URL's path (after host and base).
+            let template: Vec<&str> = operation.path.trim_matches('/').split('/').collect();
+            let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+            if segments.len() >= template.len() {
+                for (expected, actual) in template.iter().zip(&segments[segments.len() - template.len()..]) {
+                    if let Some(name) = expected.strip_prefix('{').and_then(|n| n.strip_suffix('}')) {
+                        args.insert(name.to_owned(), Value::String(decode(actual)));
+                    }
+                }
+            }
+            for pair in query.split('&').filter(|p| !p.is_empty()) {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                args.insert(decode(key), Value::String(decode(value)));
+            }
+            args
+        }
+        _ => Map::new(),
+    }
+}
+
+/// `%XX` and `+` decoded (invalid escapes kept as written).
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (escaped, bytes[i]) {
+            (Some(byte), _) => {
+                out.push(byte);
+                i += 3;
+            }
+            (None, b'+') => {
+                out.push(b' ');
+                i += 1;
+            }
+            (None, byte) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The type's path as a doctest spells it: a generated type is `crate::module::Type`.
+fn type_path(context: &Context<'_>, ident: &str) -> String {
+    format!("{}::{}::{ident}", context.crate_name, context.names.module)
+}
+
+/// Rust source for `value` as a value of `ty`.
+fn literal(context: &Context<'_>, ty: &RustType, attribute: Option<&Attribute>, value: &Value) -> Option<String> {
+    let text = ty.text();
+    let scalar = |value: &Value| value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+    match text.as_str() {
+        "String" => Some(format!("{:?}", scalar(value))),
+        "bool" => scalar(value).parse::<bool>().ok().map(|b| b.to_string()),
+        "i64" => scalar(value).parse::<i64>().ok().map(|i| i.to_string()),
+        // Setters take `impl Into<Number>`: integers convert; other numbers have no literal.
+        "Number" => scalar(value).parse::<i64>().ok().map(|i| i.to_string()),
+        "Vec<String>" => {
+            let items = match value {
+                Value::Array(items) => items.iter().map(|v| format!("{:?}.to_owned()", scalar(v))).collect(),
+                other => vec![format!("{:?}.to_owned()", scalar(other))],
+            };
+            Some(format!("vec![{}]", items.join(", ")))
+        }
+        "Value" | "Vec<Value>" => None,
+        _ => {
+            let attribute = attribute?;
+            if attribute.allowed_values.len() >= 2 {
+                let variant = variant(attribute, &scalar(value))?;
+                return Some(format!("{}::{variant}", type_path(context, &text)));
+            }
+            let object = context.operation.objects.iter().find(|o| o.is_named_by(&attribute.ty))?;
+            let ident = text.strip_prefix("Vec<").and_then(|t| t.strip_suffix('>')).unwrap_or(&text);
+            let construct = |value: &Value| -> Option<String> {
+                let Value::Object(fields) = value else { return None };
+                let arguments: Option<Vec<String>> = object
+                    .required
+                    .iter()
+                    .map(|field| {
+                        let ty = context.resolver.attribute_type(field);
+                        match fields.get(&field.name).filter(|v| !v.is_null()) {
+                            Some(value) => literal(context, &ty, Some(field), value),
+                            None => placeholder(context, &ty, Some(field)),
+                        }
+                    })
+                    .collect();
+                let built = format!("{}::new({})", type_path(context, ident), arguments?.join(", "));
+                // Optional fields the example shows are set on the constructed value, with
+                // the field names `objects.rs` gives them (in order, unique).
+                let mut unique = Unique::default();
+                let idents: Vec<String> =
+                    object.required.iter().chain(&object.optional).map(|f| unique.snake(&f.name).to_string()).collect();
+                let mut sets = Vec::new();
+                for (field, ident) in object.optional.iter().zip(&idents[object.required.len()..]) {
+                    if let Some(value) = fields.get(&field.name).filter(|v| !v.is_null()) {
+                        let ty = context.resolver.attribute_type(field);
+                        let value = literal(context, &ty, Some(field), value)?;
+                        sets.push(format!("value.{ident} = Some({value}.into());"));
+                    }
+                }
+                Some(if sets.is_empty() {
+                    built
+                } else {
+                    format!("{{ let mut value = {built}; {} value }}", sets.join(" "))
+                })
+            };
+            if text.starts_with("Vec<") {
+                let items = match value {
+                    Value::Array(items) => items.iter().map(construct).collect::<Option<Vec<_>>>()?,
+                    other => vec![construct(other)?],
+                };
+                Some(format!("vec![{}]", items.join(", ")))
+            } else {
+                construct(value)
+            }
+        }
+    }
+}
+
+/// A value for a required attribute the example does not show.
+fn placeholder(context: &Context<'_>, ty: &RustType, attribute: Option<&Attribute>) -> Option<String> {
+    match ty.text().as_str() {
+        "String" => Some("\"example\"".to_owned()),
+        "bool" => Some("false".to_owned()),
+        "i64" | "Number" => Some("1".to_owned()),
+        "Vec<String>" | "Vec<Value>" | "Value" => Some("Default::default()".to_owned()),
+        _ => {
+            let first = attribute?.allowed_values.first()?;
+            literal(context, ty, attribute, &Value::String(first.clone()))
+        }
+    }
+}
+
+/// The enum variant of `value`, named as `objects.rs` names it (in order, unique).
+fn variant(attribute: &Attribute, value: &str) -> Option<String> {
+    let mut seen = Unique::default();
+    let variants: Vec<_> = attribute.allowed_values.iter().map(|v| (seen.camel("", v), v)).collect();
+    variants.into_iter().find(|(_, v)| *v == value).map(|(ident, _)| ident.to_string())
+}

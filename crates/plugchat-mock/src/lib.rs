@@ -1,0 +1,464 @@
+//! A mock PlugChat server for testing code that calls the API: no phone, account or network.
+//!
+//! It is generated at startup from the same `spec.json` as the client (`plugchat-api`), through
+//! the same reading of it (`plugchat_codegen::api_surface`), so every documented operation is
+//! served and nothing about PlugChat is written here by hand:
+//!
+//! - each operation answers its documented success example, which the client decodes like a
+//!   real answer;
+//! - each request is checked against the docs first: an unknown route is a 404 naming the
+//!   nearest documented paths, a documented path with another method a 405, a request without
+//!   `Authorization` a 401, and a request whose attributes are missing, of another type, not
+//!   among the allowed values, undocumented, or whose JSON body is not well-formed a 400 whose
+//!   body names every problem: `{"operation": "send-text", "problems": ["missing required attribute `message` (body)"]}`;
+//! - [`MockServer::received`] lists what arrived, and [`MockServer::on`] changes an operation's
+//!   answer (a status and body, a delay, a number of failures before the normal answer).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), plugchat_api::Error> {
+//! let mock = plugchat_mock::MockServer::start().await;
+//! let client = plugchat_api::Client::builder().token("test-token").base_url(mock.base_url()).build()?;
+//! client.send_text().phone("5511999999999").message("Olá").send().await?;
+//! assert_eq!(mock.received()[0].operation.as_deref(), Some("send-text"));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! `cargo run -p plugchat-mock -- --port 8080` runs the same server for tests in other languages.
+
+#![deny(missing_docs)]
+
+mod routes;
+mod validate;
+pub mod webhooks;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use plugchat_codegen::OperationSurface;
+use plugchat_model::{ObjectType, RequestExample, Spec};
+use serde_json::{Value, json};
+
+use crate::routes::Segment;
+
+/// The client's spec, read when the mock starts (the same file `plugchat-api` is generated from).
+const SPEC_JSON: &str = include_str!("../../plugchat-api/spec.json");
+
+/// Why a mock could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MockError {
+    /// The spec is not a spec this crate can read.
+    #[error("the spec cannot be read: {0}")]
+    Spec(String),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// What the OS said.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// One documented operation as the mock serves it.
+pub(crate) struct MockOperation {
+    pub(crate) surface: OperationSurface,
+    pub(crate) segments: Vec<Segment>,
+    pub(crate) objects: Vec<ObjectType>,
+    /// Whether the page shows a JSON body (the client then always sends one).
+    pub(crate) takes_body: bool,
+    success_status: StatusCode,
+    /// The documented success example; `None` answers an empty body.
+    success_body: Option<Value>,
+}
+
+/// What the mock knows about the API.
+pub(crate) struct Api {
+    /// The base URL's path (`/api`), which every operation path follows.
+    prefix: String,
+    pub(crate) operations: Vec<MockOperation>,
+    pub(crate) events: Vec<webhooks::DocumentedEvent>,
+}
+
+impl Api {
+    fn new(spec: &Spec) -> Api {
+        let surface = plugchat_codegen::api_surface(spec);
+        let mut operations = Vec::new();
+        for (surface, (_, operation)) in surface.operations.into_iter().zip(spec.operations()) {
+            let success = operation.responses.iter().find(|r| (200..300).contains(&r.status));
+            let success_body = match success {
+                Some(response) if response.example.is_some() => response.example.clone(),
+                // Every response field is an `Option`, so `{}` decodes into a table's struct.
+                Some(response) if !response.fields.is_empty() => Some(json!({})),
+                _ => None,
+            };
+            operations.push(MockOperation {
+                segments: routes::segments(&surface.path),
+                objects: operation.objects.clone(),
+                takes_body: surface.params.iter().any(|p| p.location == plugchat_codegen::ParamLocation::Body)
+                    || matches!(operation.request_example, Some(RequestExample::Json { .. })),
+                success_status: success.and_then(|r| StatusCode::from_u16(r.status).ok()).unwrap_or(StatusCode::OK),
+                success_body,
+                surface,
+            });
+        }
+        let prefix = spec
+            .base_url
+            .as_deref()
+            .and_then(|url| reqwest::Url::parse(url).ok())
+            .map(|url| url.path().trim_end_matches('/').to_owned())
+            .unwrap_or_default();
+        Api { prefix, operations, events: webhooks::documented(spec) }
+    }
+}
+
+/// One request as it reached the mock.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Received {
+    /// The page id of the operation it matched (`send-text`), `None` for an unknown route.
+    pub operation: Option<String>,
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path as sent, base path included (`/api/whatsapp/chats`).
+    pub path: String,
+    /// Query pairs, percent-decoded, in order.
+    pub query: Vec<(String, String)>,
+    /// Headers, names in lower case, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body parsed as JSON, `None` when empty or not JSON.
+    pub body: Option<Value>,
+    /// The status the mock answered.
+    pub status: u16,
+}
+
+impl Received {
+    /// The first value of header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The first value of query parameter `name`.
+    pub fn query_value(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// How one operation's answers are changed (see [`MockServer::on`]).
+#[derive(Debug, Clone, Default)]
+struct Override {
+    respond: Option<(StatusCode, Value)>,
+    delay: Duration,
+    failures_left: u32,
+    failure_status: Option<StatusCode>,
+}
+
+struct Shared {
+    api: Api,
+    received: Mutex<Vec<Received>>,
+    overrides: Mutex<HashMap<String, Override>>,
+}
+
+/// Locks `mutex`, also after a panic elsewhere (the data are plain lists, always consistent).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A running mock server; it stops when dropped.
+pub struct MockServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer").field("base_url", &self.base_url()).finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// Starts a mock of the PlugChat API on a free port of 127.0.0.1.
+    ///
+    /// # Panics
+    /// If no port of 127.0.0.1 can be bound (a test cannot go on without its server); use
+    /// [`MockServer::start_with`] to handle that as an error.
+    pub async fn start() -> MockServer {
+        match MockServer::start_with(&bundled_spec(), SocketAddr::from(([127, 0, 0, 1], 0))).await {
+            Ok(mock) => mock,
+            Err(error) => panic!("plugchat-mock: {error}"),
+        }
+    }
+
+    /// Starts a mock of the API `spec` describes (any generated client's `spec.json`) on `addr`
+    /// (port 0 picks a free one).
+    pub async fn start_with(spec: &Spec, addr: SocketAddr) -> Result<MockServer, MockError> {
+        if spec.format_version != plugchat_model::SPEC_FORMAT_VERSION {
+            return Err(MockError::Spec(format!(
+                "format version {} differs from {}",
+                spec.format_version,
+                plugchat_model::SPEC_FORMAT_VERSION
+            )));
+        }
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| MockError::Bind { addr, source })?;
+        let addr = listener.local_addr().map_err(|source| MockError::Bind { addr, source })?;
+        let shared = Arc::new(Shared {
+            api: Api::new(spec),
+            received: Mutex::new(Vec::new()),
+            overrides: Mutex::new(HashMap::new()),
+        });
+        let app = axum::Router::new().fallback(handle).with_state(shared.clone());
+        let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let server = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stop.await;
+            });
+            // A server error ends the task; tests then see connection errors, which name it.
+            let _ = server.await;
+        });
+        Ok(MockServer { addr, shared, shutdown: Some(shutdown) })
+    }
+
+    /// The base URL to give `Client::builder().base_url(..)`: `http://127.0.0.1:PORT/api`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}{}", self.addr, self.shared.api.prefix)
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Every request received so far, in order.
+    pub fn received(&self) -> Vec<Received> {
+        lock(&self.shared.received).clone()
+    }
+
+    /// The requests received so far that matched operation `id`.
+    pub fn received_for(&self, id: &str) -> Vec<Received> {
+        self.received().into_iter().filter(|r| r.operation.as_deref() == Some(id)).collect()
+    }
+
+    /// Forgets received requests and every override.
+    pub fn reset(&self) {
+        lock(&self.shared.received).clear();
+        lock(&self.shared.overrides).clear();
+    }
+
+    /// The page ids of every operation served, in page order.
+    pub fn operations(&self) -> Vec<String> {
+        self.shared.api.operations.iter().map(|o| o.surface.id.clone()).collect()
+    }
+
+    /// Changes how operation `id` (its page id, `send-text`) answers valid requests. Invalid
+    /// requests still get their 400: the real service would refuse them too.
+    ///
+    /// # Panics
+    /// If no operation has that id (naming the nearest ids): an override that matches nothing
+    /// would let a test pass for the wrong reason.
+    pub fn on(&self, id: &str) -> OperationOverride<'_> {
+        if !self.shared.api.operations.iter().any(|o| o.surface.id == id) {
+            let mut ids: Vec<(f64, &str)> = self
+                .shared
+                .api
+                .operations
+                .iter()
+                .map(|o| (strsim::normalized_levenshtein(id, &o.surface.id), o.surface.id.as_str()))
+                .collect();
+            ids.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let nearest: Vec<&str> = ids.iter().take(3).map(|(_, id)| *id).collect();
+            panic!("plugchat-mock: no operation has the id `{id}`; nearest: {}", nearest.join(", "));
+        }
+        OperationOverride { shared: &self.shared, id: id.to_owned() }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// The spec of `plugchat-api`, bundled into this crate.
+pub fn bundled_spec() -> Spec {
+    // The file is generated and checked by `cargo xtask regen --check`; a test reads it.
+    serde_json::from_str(SPEC_JSON).unwrap_or_else(|error| panic!("plugchat-mock: bundled spec.json: {error}"))
+}
+
+/// Changes one operation's answers; each call replaces that aspect and keeps the others.
+#[derive(Debug)]
+pub struct OperationOverride<'a> {
+    shared: &'a Shared,
+    id: String,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Shared")
+    }
+}
+
+impl OperationOverride<'_> {
+    fn change(self, change: impl FnOnce(&mut Override)) -> Self {
+        change(lock(&self.shared.overrides).entry(self.id.clone()).or_default());
+        self
+    }
+
+    /// Answers `status` with `body` instead of the documented example.
+    pub fn respond(self, status: u16, body: Value) -> Self {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        self.change(|o| o.respond = Some((status, body)))
+    }
+
+    /// Waits `delay` before answering (to exercise timeouts).
+    pub fn delay(self, delay: Duration) -> Self {
+        self.change(|o| o.delay = delay)
+    }
+
+    /// Answers the next `times` valid requests with `status` (and a JSON error body), then
+    /// answers normally again: with 429 or 503 the client's retries can be watched at work.
+    pub fn fail_times(self, times: u32, status: u16) -> Self {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+        self.change(|o| {
+            o.failures_left = times;
+            o.failure_status = Some(status);
+        })
+    }
+
+    /// Back to the documented answer, without delay or failures.
+    pub fn reset(self) -> Self {
+        self.change(|o| *o = Override::default())
+    }
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
+    let Some(query) = uri.query() else { return Vec::new() };
+    match reqwest::Url::parse(&format!("http://mock/?{query}")) {
+        Ok(url) => url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let query = query_pairs(&uri);
+    let mut received = Received {
+        operation: None,
+        method: method.to_string(),
+        path: uri.path().to_owned(),
+        query: query.clone(),
+        headers: headers
+            .iter()
+            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect(),
+        body: serde_json::from_slice(&body).ok(),
+        status: 0,
+    };
+    let (response, delay) = answer(&shared, &method, &uri, &headers, &body, &query, &mut received);
+    received.status = response.status().as_u16();
+    lock(&shared.received).push(received);
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    response
+}
+
+/// An operation whose path fits: its number of literal segments, and the placeholder values.
+type RouteMatch<'a> = (usize, &'a MockOperation, Vec<(String, String)>);
+
+/// The answer to one request, and how long to wait before giving it.
+fn answer(
+    shared: &Shared,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    query: &[(String, String)],
+    received: &mut Received,
+) -> (Response, Duration) {
+    let api = &shared.api;
+    let Some(relative) = uri.path().strip_prefix(api.prefix.as_str()).filter(|r| r.is_empty() || r.starts_with('/'))
+    else {
+        let error = format!("no documented operation at `{}`: every path starts with `{}`", uri.path(), api.prefix);
+        return (json_response(StatusCode::NOT_FOUND, &json!({ "error": error })), Duration::ZERO);
+    };
+    let path: Vec<String> = relative.trim_start_matches('/').split('/').map(routes::percent_decode).collect();
+    let matches: Vec<RouteMatch<'_>> = api
+        .operations
+        .iter()
+        .filter_map(|o| routes::match_path(&o.segments, &path).map(|(literals, values)| (literals, o, values)))
+        .collect();
+    if matches.is_empty() {
+        let nearest = routes::nearest(&api.operations, &path);
+        let error = format!("no documented operation at `{method} {relative}`");
+        return (json_response(StatusCode::NOT_FOUND, &json!({ "error": error, "nearest": nearest })), Duration::ZERO);
+    }
+    // Several pages may document one method and path, told apart by a value (modify-chat's
+    // `action`: archive-chat, pin-chat, delete-chat): the request is the operation it fits
+    // best, the most specific path first, then the fewest problems, then page order.
+    let best = matches
+        .iter()
+        .filter(|(_, o, _)| o.surface.http_method.eq_ignore_ascii_case(method.as_str()))
+        .map(|(literals, operation, path_values)| {
+            let incoming = validate::Incoming { path_values, query, headers, body };
+            (*literals, *operation, validate::problems(operation, &incoming))
+        })
+        .min_by_key(|(literals, _, problems)| (std::cmp::Reverse(*literals), problems.len()));
+    let Some((_, operation, problems)) = best else {
+        let allowed: Vec<String> = matches.iter().map(|(_, o, _)| o.surface.http_method.clone()).collect();
+        let error = format!("`{relative}` is documented for {}, not {method}", allowed.join(", "));
+        let mut response = json_response(StatusCode::METHOD_NOT_ALLOWED, &json!({ "error": error }));
+        if let Ok(value) = HeaderValue::from_str(&allowed.join(", ")) {
+            response.headers_mut().insert(header::ALLOW, value);
+        }
+        return (response, Duration::ZERO);
+    };
+    let id = operation.surface.id.as_str();
+    received.operation = Some(id.to_owned());
+    let authorized = headers.get(header::AUTHORIZATION).is_some_and(|v| !v.as_bytes().trim_ascii().is_empty());
+    if !authorized {
+        let error = "missing `Authorization` header: every operation requires the token";
+        return (json_response(StatusCode::UNAUTHORIZED, &json!({ "operation": id, "error": error })), Duration::ZERO);
+    }
+    if !problems.is_empty() {
+        let body = json!({ "operation": id, "problems": problems });
+        return (json_response(StatusCode::BAD_REQUEST, &body), Duration::ZERO);
+    }
+    let mut overrides = lock(&shared.overrides);
+    let change = overrides.get_mut(id).cloned().unwrap_or_default();
+    if change.failures_left > 0 {
+        if let Some(o) = overrides.get_mut(id) {
+            o.failures_left -= 1;
+        }
+        let status = change.failure_status.unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+        let body = json!({ "operation": id, "error": "failure injected by plugchat-mock (`fail_times`)" });
+        return (json_response(status, &body), change.delay);
+    }
+    let response = match (&change.respond, &operation.success_body) {
+        (Some((status, body)), _) => json_response(*status, body),
+        (None, Some(body)) => json_response(operation.success_status, body),
+        (None, None) => operation.success_status.into_response(),
+    };
+    (response, change.delay)
+}

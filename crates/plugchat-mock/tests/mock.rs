@@ -1,0 +1,248 @@
+//! The mock against raw HTTP requests (reqwest, no typed client): every documented example
+//! passes, each kind of violation is caught and named, overrides and the binary work.
+
+use std::time::{Duration, Instant};
+
+use plugchat_mock::MockServer;
+use plugchat_model::RequestExample;
+use serde_json::{Value, json};
+
+/// `value` without `null` members: the docs' examples show absent optionals as `null`.
+fn without_nulls(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), without_nulls(v))).collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// The template with each `{name}` taken from `values` (or `example`).
+fn fill(template: &str, values: &serde_json::Map<String, Value>) -> String {
+    template
+        .split('/')
+        .map(|segment| match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) => {
+                values.get(name).map_or("example".to_owned(), |v| v.as_str().map_or(v.to_string(), str::to_owned))
+            }
+            None => segment.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[tokio::test]
+async fn every_documented_example_request_passes_validation_and_gets_the_documented_answer() {
+    let mock = MockServer::start().await;
+    let spec = plugchat_mock::bundled_spec();
+    let http = reqwest::Client::new();
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for (page, operation) in spec.operations() {
+        count += 1;
+        let method = reqwest::Method::from_bytes(operation.method.as_str().as_bytes()).unwrap();
+        let mut request = match &operation.request_example {
+            Some(RequestExample::Url { url, .. }) => {
+                let url = reqwest::Url::parse(url).unwrap();
+                let path = url.path().strip_prefix("/api").unwrap_or(url.path()).to_owned();
+                let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+                http.request(method, format!("{}{path}{query}", mock.base_url()))
+            }
+            Some(RequestExample::Json { body, .. }) => {
+                let body = without_nulls(body);
+                let path = fill(&operation.path, body.as_object().unwrap_or(&Default::default()));
+                http.request(method, format!("{}{path}", mock.base_url())).json(&body)
+            }
+            None => http.request(method, format!("{}{}", mock.base_url(), fill(&operation.path, &Default::default()))),
+        };
+        for header in &operation.headers {
+            request = request.header(header.name.as_str(), header.example.as_str());
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let body: Value = serde_json::from_slice(&response.bytes().await.unwrap()).unwrap_or(Value::Null);
+        let documented = operation.responses.iter().find(|r| (200..300).contains(&r.status));
+        let expected_status = documented.map_or(200, |r| r.status);
+        if status != expected_status {
+            failures.push(format!("{}: {status} {body}", page.id));
+        } else if let Some(example) = documented.and_then(|r| r.example.as_ref()).filter(|_| status != 204)
+            && &body != example
+        {
+            failures.push(format!("{}: answered {body}, documented {example}", page.id));
+        }
+    }
+    assert_eq!(count, 73);
+    assert_eq!(mock.received().len(), 73);
+    assert!(mock.received().iter().all(|r| r.operation.is_some()));
+    assert!(failures.is_empty(), "{} examples refused:\n{}", failures.len(), failures.join("\n"));
+}
+
+async fn call(mock: &MockServer, method: &str, path: &str, body: Option<&str>, token: bool) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = reqwest::Client::new().request(method, format!("{}{path}", mock.base_url()));
+    if token {
+        request = request.header("Authorization", "test-token");
+    }
+    if let Some(body) = body {
+        request = request.header("Content-Type", "application/json").body(body.to_owned());
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, serde_json::from_slice(&response.bytes().await.unwrap()).unwrap_or(Value::Null))
+}
+
+fn problems(body: &Value) -> Vec<String> {
+    body["problems"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_owned()).collect()
+}
+
+#[tokio::test]
+async fn each_kind_of_violation_is_answered_with_what_is_wrong() {
+    let mock = MockServer::start().await;
+
+    let (status, body) = call(&mock, "POST", "/whatsapp/send-text", Some(r#"{"phone": "5511"}"#), true).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["operation"], "send-text");
+    assert_eq!(problems(&body), ["missing required attribute `message` (body)"]);
+
+    // Every problem at once: a wrong type, an undocumented attribute, a missing one.
+    let (status, body) =
+        call(&mock, "POST", "/whatsapp/send-text", Some(r#"{"phone": 5511, "mesage": "hi"}"#), true).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        problems(&body),
+        [
+            "attribute `phone` must be a string, got the number 5511",
+            "missing required attribute `message` (body)",
+            "unknown attribute `mesage` (body): the docs do not list it",
+        ]
+    );
+
+    let (status, body) = call(&mock, "POST", "/whatsapp/send-text", Some(r#"{"phone": "5511", "#), true).await;
+    assert_eq!(status, 400);
+    assert!(problems(&body)[0].starts_with("the body is not well-formed JSON"), "{body}");
+    let (_, body) = call(&mock, "POST", "/whatsapp/send-text", Some("[1]"), true).await;
+    assert_eq!(problems(&body), ["the body must be a JSON object, got an array"]);
+
+    // Allowed values, in the body and in the query; types of query values.
+    let (status, body) =
+        call(&mock, "POST", "/whatsapp/modify-chat", Some(r#"{"phone": "5511999999999", "action": "shelve"}"#), true)
+            .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(problems(&body), ["attribute `action` is `shelve`, allowed: `archive`, `unarchive`"]);
+    let (status, body) = call(&mock, "GET", "/whatsapp/chats?page=one&pageSize=10&x=1", None, true).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        problems(&body),
+        [
+            "attribute `page` must be an integer, got the string \"one\"",
+            "unknown attribute `x` (query): the docs do not list it"
+        ]
+    );
+    let (_, body) = call(&mock, "GET", "/whatsapp/chats?page=1", None, true).await;
+    assert_eq!(problems(&body), ["missing required attribute `pageSize` (query)"]);
+
+    // No token, unknown route, wrong method.
+    let (status, body) = call(&mock, "GET", "/whatsapp/chats?page=1&pageSize=10", None, false).await;
+    assert_eq!(status, 401, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("Authorization"));
+    let (status, body) = call(&mock, "POST", "/whatsapp/send-txt", Some("{}"), true).await;
+    assert_eq!(status, 404);
+    assert_eq!(body["nearest"][0], "POST /whatsapp/send-text", "{body}");
+    let (status, body) = call(&mock, "GET", "/whatsapp/send-text", None, true).await;
+    assert_eq!(status, 405, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("POST"));
+
+    let statuses: Vec<u16> = mock.received().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [400, 400, 400, 400, 400, 400, 400, 401, 404, 405]);
+    assert_eq!(mock.received()[8].operation, None);
+}
+
+#[tokio::test]
+async fn overrides_change_the_answer_and_requests_are_recorded() {
+    let mock = MockServer::start().await;
+    let send = r#"{"phone": "5511999999999", "message": "Olá"}"#;
+    mock.on("send-text").fail_times(2, 503);
+    assert_eq!(call(&mock, "POST", "/whatsapp/send-text", Some(send), true).await.0, 503);
+    assert_eq!(call(&mock, "POST", "/whatsapp/send-text", Some(send), true).await.0, 503);
+    let (status, body) = call(&mock, "POST", "/whatsapp/send-text", Some(send), true).await;
+    assert_eq!(status, 200);
+    assert!(body.get("zaapId").is_some(), "the documented example: {body}");
+
+    mock.on("send-text").respond(201, json!({"zaapId": "custom"})).delay(Duration::from_millis(150));
+    let started = Instant::now();
+    let (status, body) = call(&mock, "POST", "/whatsapp/send-text", Some(send), true).await;
+    assert!(started.elapsed() >= Duration::from_millis(150));
+    assert_eq!((status, body), (201, json!({"zaapId": "custom"})));
+    // An invalid request is still refused, whatever the override.
+    assert_eq!(call(&mock, "POST", "/whatsapp/send-text", Some("{}"), true).await.0, 400);
+
+    let received = mock.received_for("send-text");
+    assert_eq!(received.len(), 5);
+    assert_eq!(received[0].method, "POST");
+    assert_eq!(received[0].path, "/api/whatsapp/send-text");
+    assert_eq!(received[0].header("authorization"), Some("test-token"));
+    assert_eq!(received[0].body, Some(json!({"phone": "5511999999999", "message": "Olá"})));
+    mock.reset();
+    assert!(mock.received().is_empty());
+    assert_eq!(call(&mock, "POST", "/whatsapp/send-text", Some(send), true).await.0, 200);
+}
+
+#[tokio::test]
+#[should_panic(expected = "no operation has the id `send-txt`; nearest: send-text")]
+async fn an_override_of_an_unknown_operation_names_the_nearest_ids() {
+    let mock = MockServer::start().await;
+    mock.on("send-txt");
+}
+
+#[tokio::test]
+async fn webhooks_post_documented_and_custom_events_to_a_receiver() {
+    let mock = MockServer::start().await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |axum::Json(payload): axum::Json<Value>| {
+            let tx = tx.clone();
+            async move {
+                let _ = tx.send(payload);
+                axum::http::StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let events = mock.documented_events();
+    assert!(events.len() >= 8, "{events:?}");
+    let first = &events[0];
+    assert_eq!(mock.send_webhook(&url, &first.id).await.unwrap(), 200);
+    assert_eq!(rx.recv().await.unwrap(), first.payload);
+    assert_eq!(plugchat_mock::webhooks::post_webhook(&url, &json!({"type": "Custom"})).await.unwrap(), 200);
+    assert_eq!(rx.recv().await.unwrap(), json!({"type": "Custom"}));
+    assert!(mock.send_webhook(&url, "no-such-event").await.is_err());
+}
+
+#[tokio::test]
+async fn the_binary_serves_the_same_mock() {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_plugchat-mock"))
+        .args(["--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let base_url = tokio::time::timeout(Duration::from_secs(30), lines.next_line()).await.unwrap().unwrap().unwrap();
+    assert!(base_url.starts_with("http://127.0.0.1:") && base_url.ends_with("/api"), "{base_url}");
+    let response = reqwest::Client::new()
+        .get(format!("{base_url}/whatsapp/chats?page=1&pageSize=2"))
+        .header("Authorization", "t")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let response = reqwest::Client::new().get(format!("{base_url}/whatsapp/chats")).send().await.unwrap();
+    assert_eq!(response.status(), 401);
+    child.kill().await.unwrap();
+}
