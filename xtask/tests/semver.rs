@@ -54,6 +54,36 @@ fn other() -> Page {
     }
 }
 
+/// A webhook event page of the demo API.
+#[derive(Clone)]
+struct Event {
+    id: &'static str,
+    /// The value of `type` that recognises it.
+    kind: &'static str,
+    rows: Vec<&'static str>,
+    example: &'static str,
+}
+
+fn presence() -> Event {
+    Event {
+        id: "demo-presence",
+        kind: "PresenceCallback",
+        rows: vec!["| type | string | Evento |", "| phone | string | Telefone |", "| lastSeen | integer | Visto |"],
+        example: r#"{"type": "PresenceCallback", "phone": "5511", "lastSeen": 1}"#,
+    }
+}
+
+fn render_event(event: &Event) -> String {
+    format!(
+        "---\nid: {}\ntitle: Evento\n---\n\n## Evento\n\n| Campo | Valor |\n| :-- | :-- |\n| type | {} |\n\n\
+         ## Atributos\n\n### Obrigatórios\n\n{}\n## Exemplos\n\n### Exemplo\n\n```json\n{}\n```\n",
+        event.id,
+        event.kind,
+        table(&event.rows),
+        event.example
+    )
+}
+
 fn table(rows: &[&str]) -> String {
     let mut out = String::from("| Atributos | Tipo | Descrição |\n| :-- | :-: | :-- |\n");
     for row in rows {
@@ -91,11 +121,25 @@ struct Case {
     name: &'static str,
     old: Vec<Page>,
     new: Vec<Page>,
+    /// Webhook event pages of each tree (none unless the case is about events).
+    old_events: Vec<Event>,
+    new_events: Vec<Event>,
     /// A consumer module written against the old crate.
     consumer: &'static str,
     kind: &'static str,
     bump: &'static str,
 }
+
+/// Reads every field of the presence event, matching its variant.
+const EVENT_CONSUMER: &str = r#"
+pub fn consumer(event: &crate::webhooks::WebhookEvent) -> Option<(String, i64)> {
+    match event {
+        crate::webhooks::WebhookEvent::DemoPresence(presence) => {
+            Some((presence.phone.clone()?, presence.last_seen?))
+        }
+        _ => None,
+    }
+}"#;
 
 const CALL_SEND: &str = r#"
 pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
@@ -118,6 +162,8 @@ fn cases() -> Vec<Case> {
                 p.required.push("| message | string | Texto |");
                 p.request_example = r#"{"phone": "5511999999999", "message": "oi"}"#;
             }),
+            old_events: vec![],
+            new_events: vec![],
             consumer: CALL_SEND,
             kind: "required-attribute-added",
             bump: "major",
@@ -126,6 +172,8 @@ fn cases() -> Vec<Case> {
             name: "optional-attribute-added",
             old: vec![send()],
             new: with(&|p| p.optional.push("| caption | string | Legenda |")),
+            old_events: vec![],
+            new_events: vec![],
             consumer: CALL_SEND,
             kind: "optional-attribute-added",
             bump: "minor",
@@ -134,6 +182,8 @@ fn cases() -> Vec<Case> {
             name: "attribute-removed",
             old: vec![send()],
             new: with(&|p| p.optional.retain(|r| !r.contains("delay"))),
+            old_events: vec![],
+            new_events: vec![],
             consumer: r#"
 pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
     client.demo_send().phone("1").delay(5).send().await?;
@@ -149,6 +199,8 @@ pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
                 p.required.clear();
                 p.optional.push("| phone | string | Telefone |");
             }),
+            old_events: vec![],
+            new_events: vec![],
             consumer: CALL_SEND,
             kind: "attribute-made-optional",
             bump: "minor",
@@ -161,6 +213,8 @@ pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
                 p.required.push("| delay | integer | Espera em segundos |");
                 p.request_example = r#"{"phone": "5511999999999", "delay": 2}"#;
             }),
+            old_events: vec![],
+            new_events: vec![],
             consumer: CALL_SEND,
             kind: "attribute-made-required",
             bump: "major",
@@ -169,6 +223,8 @@ pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
             name: "attribute-type-changed",
             old: vec![send()],
             new: with(&|p| p.optional[0] = "| delay | boolean | Esperar |"),
+            old_events: vec![],
+            new_events: vec![],
             consumer: r#"
 pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
     client.demo_send().phone("1").delay(5).send().await?;
@@ -181,6 +237,8 @@ pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
             name: "allowed-values-added",
             old: vec![send()],
             new: with(&|p| p.optional[1] = "| kind | string | Tipo. Valores: `a`, `b`, `c` |"),
+            old_events: vec![],
+            new_events: vec![],
             consumer: r#"
 pub fn consumer(kind: crate::demo::DemoSendKind) -> &'static str {
     match kind {
@@ -198,6 +256,8 @@ pub fn consumer(kind: crate::demo::DemoSendKind) -> &'static str {
                 p.response_rows.push("| status | string | Situação |");
                 p.response_example = r#"{"id": "abc", "status": "ok"}"#;
             }),
+            old_events: vec![],
+            new_events: vec![],
             consumer: r#"
 pub async fn consumer(client: &crate::Client) -> Result<String, crate::Error> {
     let answer = client.demo_send().phone("1").send().await?.into_inner();
@@ -210,6 +270,8 @@ pub async fn consumer(client: &crate::Client) -> Result<String, crate::Error> {
             name: "response-field-removed",
             old: vec![send()],
             new: with(&|p| p.response_rows.retain(|r| !r.contains("note"))),
+            old_events: vec![],
+            new_events: vec![],
             consumer: r#"
 pub async fn consumer(client: &crate::Client) -> Result<Option<String>, crate::Error> {
     let answer = client.demo_send().phone("1").send().await?.into_inner();
@@ -222,6 +284,8 @@ pub async fn consumer(client: &crate::Client) -> Result<Option<String>, crate::E
             name: "operation-added",
             old: vec![send()],
             new: vec![send(), other()],
+            old_events: vec![],
+            new_events: vec![],
             consumer: CALL_SEND,
             kind: "operation-added",
             bump: "minor",
@@ -230,6 +294,8 @@ pub async fn consumer(client: &crate::Client) -> Result<Option<String>, crate::E
             name: "operation-removed",
             old: vec![send(), other()],
             new: vec![send()],
+            old_events: vec![],
+            new_events: vec![],
             consumer: r#"
 pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
     client.demo_other().send().await?;
@@ -242,6 +308,8 @@ pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
             name: "operation-renamed",
             old: vec![send()],
             new: with(&|p| p.id = "demo-send-message"),
+            old_events: vec![],
+            new_events: vec![],
             consumer: CALL_SEND,
             kind: "operation-renamed",
             bump: "major",
@@ -250,6 +318,8 @@ pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
             name: "method-changed",
             old: vec![send()],
             new: with(&|p| p.method = "PUT"),
+            old_events: vec![],
+            new_events: vec![],
             consumer: CALL_SEND,
             kind: "method-changed",
             bump: "patch",
@@ -258,6 +328,8 @@ pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
             name: "path-changed",
             old: vec![send()],
             new: with(&|p| p.path = "/v1/demo/send-message"),
+            old_events: vec![],
+            new_events: vec![],
             consumer: CALL_SEND,
             kind: "path-changed",
             bump: "patch",
@@ -266,6 +338,8 @@ pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
             name: "description-changed",
             old: vec![send()],
             new: with(&|p| p.title = "Enviar agora"),
+            old_events: vec![],
+            new_events: vec![],
             consumer: CALL_SEND,
             kind: "description-changed",
             bump: "patch",
@@ -274,6 +348,8 @@ pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
             name: "status-added",
             old: vec![send()],
             new: with(&|p| p.extra_statuses = "\n### 404\n\nNão achou.\n"),
+            old_events: vec![],
+            new_events: vec![],
             consumer: CALL_SEND,
             kind: "status-added",
             bump: "patch",
@@ -285,18 +361,109 @@ pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
                 p.required.push("| mode | string | Modo. Valores: `fast` |");
                 p.request_example = r#"{"phone": "5511999999999", "mode": "fast"}"#;
             }),
+            old_events: vec![],
+            new_events: vec![],
             consumer: CALL_SEND,
             kind: "fixed-attribute-added",
+            bump: "patch",
+        },
+        Case {
+            name: "event-added",
+            old: vec![send()],
+            new: vec![send()],
+            old_events: vec![presence()],
+            new_events: vec![presence(), Event { id: "demo-typing", kind: "TypingCallback", ..presence() }],
+            consumer: EVENT_CONSUMER,
+            kind: "event-added",
+            bump: "minor",
+        },
+        Case {
+            name: "event-removed",
+            old: vec![send()],
+            new: vec![send()],
+            old_events: vec![presence(), Event { id: "demo-typing", kind: "TypingCallback", ..presence() }],
+            new_events: vec![presence()],
+            consumer: r#"
+pub fn consumer(event: &crate::webhooks::WebhookEvent) -> bool {
+    matches!(event, crate::webhooks::WebhookEvent::DemoTyping(_))
+}"#,
+            kind: "event-removed",
+            bump: "major",
+        },
+        Case {
+            name: "event-field-added",
+            old: vec![send()],
+            new: vec![send()],
+            old_events: vec![presence()],
+            new_events: vec![Event {
+                rows: vec![
+                    "| type | string | Evento |",
+                    "| phone | string | Telefone |",
+                    "| lastSeen | integer | Visto |",
+                    "| name | string | Nome |",
+                ],
+                ..presence()
+            }],
+            consumer: EVENT_CONSUMER,
+            kind: "event-field-added",
+            bump: "minor",
+        },
+        Case {
+            name: "event-field-removed",
+            old: vec![send()],
+            new: vec![send()],
+            old_events: vec![presence()],
+            new_events: vec![Event {
+                rows: vec!["| type | string | Evento |", "| phone | string | Telefone |"],
+                example: r#"{"type": "PresenceCallback", "phone": "5511"}"#,
+                ..presence()
+            }],
+            consumer: EVENT_CONSUMER,
+            kind: "event-field-removed",
+            bump: "major",
+        },
+        Case {
+            name: "event-field-type-changed",
+            old: vec![send()],
+            new: vec![send()],
+            old_events: vec![presence()],
+            new_events: vec![Event {
+                rows: vec![
+                    "| type | string | Evento |",
+                    "| phone | string | Telefone |",
+                    "| lastSeen | string | Visto |",
+                ],
+                example: r#"{"type": "PresenceCallback", "phone": "5511", "lastSeen": "ontem"}"#,
+                ..presence()
+            }],
+            consumer: EVENT_CONSUMER,
+            kind: "event-field-type-changed",
+            bump: "major",
+        },
+        Case {
+            name: "event-discriminator-changed",
+            old: vec![send()],
+            new: vec![send()],
+            old_events: vec![presence()],
+            new_events: vec![Event { kind: "ChatPresenceCallback", ..presence() }],
+            consumer: EVENT_CONSUMER,
+            kind: "event-discriminator-changed",
             bump: "patch",
         },
     ]
 }
 
-fn write_tree(dir: &Path, pages: &[Page]) {
+fn write_tree(dir: &Path, pages: &[Page], events: &[Event]) {
     std::fs::create_dir_all(dir.join("demo")).unwrap();
     std::fs::write(dir.join("api.yml"), "base_url: https://api.example.com/v1\n").unwrap();
     for page in pages {
         std::fs::write(dir.join("demo").join(format!("{}.md", page.id)), render(page)).unwrap();
+    }
+    if !events.is_empty() {
+        std::fs::create_dir_all(dir.join("webhooks")).unwrap();
+        for event in events {
+            std::fs::write(dir.join("webhooks").join(format!("{}.md", event.id)), render_event(event)).unwrap();
+        }
     }
 }
 
@@ -320,13 +487,18 @@ fn member(root: &Path, name: &str, tree: &Path, consumers: &[&str]) {
 
 /// Keeps a copy of an old tree for its shared crate.
 fn member_tree_placeholder(root: &Path, position: usize, tree: &Path) {
-    let target = root.join(format!("trees/old-{position}"));
-    std::fs::create_dir_all(target.join("demo")).unwrap();
-    for entry in std::fs::read_dir(tree.join("demo")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), target.join("demo").join(entry.file_name())).unwrap();
+    fn copy(from: &Path, to: &Path) {
+        if from.is_dir() {
+            std::fs::create_dir_all(to).unwrap();
+            for entry in std::fs::read_dir(from).unwrap() {
+                let entry = entry.unwrap();
+                copy(&entry.path(), &to.join(entry.file_name()));
+            }
+        } else {
+            std::fs::copy(from, to).unwrap();
+        }
     }
-    std::fs::copy(tree.join("api.yml"), target.join("api.yml")).unwrap();
+    copy(tree, &root.join(format!("trees/old-{position}")));
 }
 
 #[test]
@@ -341,8 +513,8 @@ fn rust_verdicts_match_what_compiles() {
     let mut old_crate_of = Vec::new();
     for (i, case) in cases.iter().enumerate() {
         let (old, new) = (root.join(format!("trees/{i}-old")), root.join(format!("trees/{i}-new")));
-        write_tree(&old, &case.old);
-        write_tree(&new, &case.new);
+        write_tree(&old, &case.old, &case.old_events);
+        write_tree(&new, &case.new, &case.new_events);
         let output =
             xtask(&["diff", "--from", old.to_str().unwrap(), "--to", new.to_str().unwrap(), "--format", "json"]);
         assert!(output.status.success(), "{}: {}", case.name, String::from_utf8_lossy(&output.stderr));
@@ -352,7 +524,7 @@ fn rust_verdicts_match_what_compiles() {
             diff["changes"].as_array().unwrap().iter().map(|c| c["kind"].as_str().unwrap()).collect();
         assert!(kinds.contains(&case.kind), "{}: {kinds:?}", case.name);
         assert_eq!(diff["bump"], case.bump, "{}: {diff:#}", case.name);
-        let old_text: String = case.old.iter().map(render).collect();
+        let old_text: String = case.old.iter().map(render).chain(case.old_events.iter().map(render_event)).collect();
         let position = old_crates.iter().position(|(text, _)| *text == old_text).unwrap_or_else(|| {
             old_crates.push((old_text, Vec::new()));
             member_tree_placeholder(root, old_crates.len() - 1, &old);
