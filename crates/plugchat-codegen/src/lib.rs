@@ -17,7 +17,6 @@ mod types;
 mod webhooks;
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use plugchat_model::{SPEC_FORMAT_VERSION, Spec};
 use proc_macro2::TokenStream;
@@ -30,20 +29,30 @@ pub use surface::{
 };
 pub use webhooks::generate_webhooks;
 
-/// Why a spec cannot be turned into code.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One reason a spec cannot be turned into code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Problem {
+    /// The spec was written by another version of `cargo xtask regen`.
+    #[error("spec format version {found} differs from the generator's {expected}")]
+    FormatVersion {
+        /// The spec's version.
+        found: u32,
+        /// The generator's [`SPEC_FORMAT_VERSION`].
+        expected: u32,
+    },
+    /// Neither the tree's `api.yml` nor anything else gave a base URL.
+    #[error("the spec has no base URL: set `base_url` in the docs tree's api.yml")]
+    NoBaseUrl,
+}
+
+/// Why a spec cannot be turned into code: every problem found, not just the first.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
 pub struct Error {
-    /// One line per problem.
-    pub problems: Vec<String>,
+    /// One per problem.
+    pub problems: Vec<Problem>,
 }
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.problems.join("\n"))
-    }
-}
-
-impl std::error::Error for Error {}
 
 /// The whole client: `DEFAULT_BASE_URL`, `Client`, `ClientBuilder`, and one module per docs
 /// section holding each operation's types and its `Client` method.
@@ -61,13 +70,10 @@ pub const DEFAULT_CRATE_NAME: &str = "plugchat_api";
 pub fn generate_for_crate(spec: &Spec, crate_name: &str) -> Result<TokenStream, Error> {
     let mut problems = Vec::new();
     if spec.format_version != SPEC_FORMAT_VERSION {
-        problems.push(format!(
-            "spec format version {} differs from the generator's {SPEC_FORMAT_VERSION}",
-            spec.format_version
-        ));
+        problems.push(Problem::FormatVersion { found: spec.format_version, expected: SPEC_FORMAT_VERSION });
     }
     let base_url = spec.base_url.clone().unwrap_or_else(|| {
-        problems.push("the spec has no base URL: set `base_url` in the docs tree's api.yml".to_owned());
+        problems.push(Problem::NoBaseUrl);
         String::new()
     });
     // Every name chosen once for the whole spec: ids, sections and sub-tables that read alike
