@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::names::Unique;
 use crate::objects::TypeResolver;
-use crate::operation::{Param, Place};
+use crate::params::{Param, Place};
 use crate::plan::OperationNames;
 use crate::types::RustType;
 

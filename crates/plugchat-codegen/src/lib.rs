@@ -7,11 +7,14 @@
 
 #![deny(missing_docs)]
 
+mod docs;
 mod examples;
 mod names;
 mod objects;
 mod operation;
+mod params;
 mod plan;
+mod responses;
 mod surface;
 mod types;
 mod webhooks;

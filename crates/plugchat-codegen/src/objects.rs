@@ -8,8 +8,8 @@ use plugchat_model::{Attribute, ObjectType, Operation, Tipo};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
+use crate::docs::doc_lines;
 use crate::names::Unique;
-use crate::operation::doc_lines;
 use crate::plan::OperationNames;
 use crate::types::RustType;
 

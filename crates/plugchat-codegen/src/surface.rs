@@ -1,16 +1,17 @@
 //! The API as the generated crate exposes it: per operation the method name, the setters with
 //! their Rust types and where each value goes on the wire, and the response type's fields.
 //!
-//! It is computed by the same functions that emit the code ([`crate::operation::params`],
-//! [`crate::operation::response_shape`]), so a tool that compares two surfaces (`cargo xtask
+//! It is computed by the same functions that emit the code ([`crate::params::params`],
+//! [`crate::responses::response_shape`]), so a tool that compares two surfaces (`cargo xtask
 //! diff`) judges exactly what users compile against, never a second reading of the docs.
 
 use plugchat_model::{Operation, Page, Spec};
 use serde::Serialize;
 
 use crate::objects::TypeResolver;
-use crate::operation::{self, Place};
+use crate::params::{self, Place};
 use crate::plan::{self, OperationNames};
+use crate::responses;
 use crate::types::RustType;
 
 /// Every operation and webhook event of a spec, as generated.
@@ -154,7 +155,7 @@ pub fn operation_surface(page: &Page) -> Option<OperationSurface> {
 fn surface_named(page: &Page, operation: &Operation, names: &OperationNames) -> Option<OperationSurface> {
     let resolver = TypeResolver::new(names, operation);
     let attributes: Vec<_> = operation.required.iter().chain(&operation.optional).collect();
-    let params = operation::params(operation, &resolver)
+    let params = params::params(operation, &resolver)
         .into_iter()
         .map(|param| {
             let attribute = attributes.iter().find(|a| a.name == param.wire_name);
@@ -170,8 +171,8 @@ fn surface_named(page: &Page, operation: &Operation, names: &OperationNames) -> 
             }
         })
         .collect();
-    let response = operation::success_response(operation).and_then(|response| {
-        operation::response_shape(response).map(|shape| ResponseSurface {
+    let response = responses::success_response(operation).and_then(|response| {
+        responses::response_shape(response).map(|shape| ResponseSurface {
             status: response.status,
             is_list: shape.is_list,
             fields: shape

@@ -5,8 +5,8 @@ use plugchat_model::{Attribute, Page, Tipo};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use crate::docs::doc_lines;
 use crate::names::Unique;
-use crate::operation::doc_lines;
 use crate::types::RustType;
 
 /// A field of a payload, with the fields nested under it.

@@ -1,0 +1,111 @@
+//! An operation's parameters as the builder exposes them: each attribute, path placeholder
+//! and header with its setter name, Rust type, whether it is required, and where it goes on the
+//! wire. Computed once per operation and read by the method, the doc example, the test
+//! dispatcher and the API surface.
+
+use plugchat_model::{Attribute, Operation, RequestExample};
+use proc_macro2::Ident;
+
+use crate::names;
+use crate::objects::TypeResolver;
+use crate::types::RustType;
+
+/// Where a parameter goes on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    Path,
+    Query,
+    Body,
+    Header,
+}
+
+pub(crate) struct Param {
+    pub(crate) ident: Ident,
+    pub(crate) wire_name: String,
+    pub(crate) ty: RustType,
+    pub(crate) required: bool,
+    pub(crate) doc: String,
+    pub(crate) place: Place,
+    /// The one value the page always sends: no setter, the method sends it.
+    pub(crate) fixed: Option<String>,
+}
+
+/// A path template split into literal text and placeholders: `{phone}`, `{{id-do-produto}}`.
+pub(crate) fn path_pieces(path: &str) -> Vec<(bool, String)> {
+    let mut pieces = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        pieces.push((false, rest[..open].to_owned()));
+        let name = rest[open..open + close].trim_matches(['{', '}', ' ', '*']).to_owned();
+        pieces.push((true, name));
+        rest = rest[open + close..].trim_start_matches('}');
+    }
+    pieces.push((false, rest.to_owned()));
+    pieces
+}
+
+/// Names a setter must not have: the method's own locals and members (a parameter `body`
+/// would be shadowed by the JSON body being built), and bon's finish function.
+const RESERVED_PARAMS: &[&str] = &["request_options", "parts", "body", "send"];
+
+/// The operation's parameters, with setter names unique after case conversion (`phone`,
+/// `Phone`, `PHONE` → `phone`, `phone_2`, `phone_3`) and the wire names as written.
+pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Param> {
+    let placeholders: Vec<String> =
+        path_pieces(&operation.path).into_iter().filter(|(is, _)| *is).map(|(_, n)| n).collect();
+    // The page's example decides where attributes go; the method decides when it has none.
+    let body_place = match &operation.request_example {
+        Some(RequestExample::Json { .. }) => Place::Body,
+        Some(RequestExample::Url { .. }) => Place::Query,
+        None if operation.method.has_body() => Place::Body,
+        None => Place::Query,
+    };
+    let mut params: Vec<Param> = Vec::new();
+    let mut unique = names::Unique::reserving(RESERVED_PARAMS);
+    let mut push = |attribute: &Attribute, required: bool| {
+        let is_placeholder = placeholders.iter().any(|p| names::key(p) == names::key(&attribute.name));
+        let ty = types.attribute_type(attribute);
+        let optional = !(required || is_placeholder) && attribute.fixed_value().is_none();
+        params.push(Param {
+            ident: unique.setter(&attribute.name, optional.then_some("maybe_")),
+            wire_name: attribute.name.clone(),
+            ty,
+            required: required || is_placeholder,
+            doc: attribute.description.clone(),
+            place: if is_placeholder { Place::Path } else { body_place },
+            fixed: attribute.fixed_value().map(str::to_owned),
+        });
+    };
+    for attribute in &operation.required {
+        push(attribute, true);
+    }
+    for attribute in &operation.optional {
+        push(attribute, false);
+    }
+    for placeholder in &placeholders {
+        if !params.iter().any(|p| p.place == Place::Path && names::key(&p.wire_name) == names::key(placeholder)) {
+            params.push(Param {
+                ident: unique.setter(placeholder, None),
+                wire_name: placeholder.clone(),
+                ty: RustType::String,
+                required: true,
+                doc: format!("The `{placeholder}` part of the path."),
+                place: Place::Path,
+                fixed: None,
+            });
+        }
+    }
+    for header in operation.headers.iter().filter(|h| !h.name.eq_ignore_ascii_case("authorization")) {
+        params.push(Param {
+            ident: unique.setter(&header.name, None),
+            wire_name: header.name.clone(),
+            ty: RustType::String,
+            required: true,
+            doc: format!("Sent as the `{}` header (example: `{}`).", header.name, header.example),
+            place: Place::Header,
+            fixed: None,
+        });
+    }
+    params
+}

@@ -1,0 +1,149 @@
+//! The success response's type: which answer `send()` decodes, its fields (every one an
+//! `Option`, see ARCHITECTURE.md "Nulls"), and the struct (or list of items) generated for it.
+
+use plugchat_model::{Operation, Response};
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use crate::docs::doc_lines;
+use crate::names;
+use crate::plan::OperationNames;
+use crate::types::RustType;
+
+/// The success response's type: its definition (if a struct is needed) and how to decode it.
+pub(crate) struct ResponseType {
+    /// The struct, or nothing for untyped JSON.
+    pub(crate) definition: TokenStream,
+    /// The element type, for lists.
+    pub(crate) item: TokenStream,
+    /// What `send()` returns inside `Response<..>`.
+    pub(crate) returned: TokenStream,
+    /// What the runtime decodes (differs from `returned` for one-or-many lists).
+    pub(crate) decoded: TokenStream,
+    pub(crate) is_list: bool,
+}
+
+/// A field of the success response: wire name, Rust type (inside the `Option` every response
+/// field is), and its documentation.
+pub(crate) struct ResponseField {
+    pub(crate) wire_name: String,
+    pub(crate) ty: RustType,
+    pub(crate) doc: String,
+}
+
+/// What the success response decodes into: a list of items or one object, and its fields.
+/// `None` when the docs show neither fields nor an example (the answer is untyped JSON).
+pub(crate) struct ResponseShape {
+    pub(crate) is_list: bool,
+    pub(crate) fields: Vec<ResponseField>,
+}
+
+/// The first 2xx response of an operation: the one `send()` decodes.
+pub(crate) fn success_response(operation: &Operation) -> Option<&Response> {
+    operation.responses.iter().find(|r| (200..300).contains(&r.status))
+}
+
+pub(crate) fn response_shape(response: &Response) -> Option<ResponseShape> {
+    let (is_list, sample) = match &response.example {
+        Some(Value::Array(items)) => (true, items.first().and_then(Value::as_object)),
+        Some(Value::Object(object)) => (false, Some(object)),
+        _ => (false, None),
+    };
+    // Every field is an `Option`: the docs never prove a field cannot be `null` (the format has
+    // no such marker, and an example only shows one filled value), and a call that did its work
+    // must not fail over one empty field (ARCHITECTURE.md, "Nulls").
+    let mut fields: Vec<ResponseField> = response
+        .fields
+        .iter()
+        .map(|f| {
+            let shown = sample.and_then(|s| s.get(&f.name)).filter(|v| !v.is_null());
+            // A table that says scalar where the example shows an array or object (or the
+            // reverse) cannot both be right: the type follows the example.
+            let declared = RustType::of_tipo(&f.tipo()).filter(|ty| {
+                let scalar = ty.lenient_decoder().is_some();
+                shown.is_none_or(|v| scalar != (v.is_array() || v.is_object()))
+            });
+            let ty = declared.or_else(|| shown.map(RustType::of_example)).unwrap_or(RustType::Value);
+            ResponseField { wire_name: f.name.clone(), ty, doc: f.description.clone() }
+        })
+        .collect();
+    if let Some(sample) = sample {
+        for (key, example) in sample {
+            if !fields.iter().any(|field| &field.wire_name == key) {
+                fields.push(ResponseField {
+                    wire_name: key.clone(),
+                    ty: RustType::of_example(example),
+                    doc: "Shown in the docs' example; not in its table.".to_owned(),
+                });
+            }
+        }
+    }
+    (!fields.is_empty()).then_some(ResponseShape { is_list, fields })
+}
+
+pub(crate) fn response_type(names: &OperationNames, response: Option<&Response>) -> ResponseType {
+    let method = &names.method;
+    let value = quote!(::plugchat_runtime::__private::serde_json::Value);
+    let untyped = ResponseType {
+        definition: quote!(),
+        item: value.clone(),
+        returned: value.clone(),
+        decoded: value.clone(),
+        is_list: false,
+    };
+    let Some(response) = response else { return untyped };
+    let Some(ResponseShape { is_list, fields }) = response_shape(response) else { return untyped };
+    let name = if is_list { names.item() } else { names.response() };
+    let mut unique = names::Unique::default();
+    let field_tokens = fields.iter().map(|ResponseField { wire_name: wire, ty, doc }| {
+        let ident = unique.snake(wire);
+        let rename = (ident.to_string().trim_start_matches("r#") != wire).then(|| quote!(#[serde(rename = #wire)]));
+        let docs = doc_lines(doc);
+        let decode = match ty.lenient_decoder() {
+            Some(decoder) => {
+                let path = format!("::plugchat_runtime::__private::lenient::option_{decoder}");
+                quote!(#[serde(default, deserialize_with = #path)])
+            }
+            None => quote!(#[serde(default)]),
+        };
+        quote! { #docs #rename #decode pub #ident: ::core::option::Option<#ty>, }
+    });
+    let mut doc = format!(
+        "{} of [`Client::{method}`](crate::Client::{method}) (status {}).",
+        if is_list { "One item of the answer" } else { "The answer" },
+        response.status
+    );
+    doc.push_str(
+        "\n\nEvery field is an `Option`: `null` or absent is `None`, never a decode error. Fields the service \
+         adds later are ignored.\n\nIn your own tests, build one with `Default` and set the fields you need \
+         (`let mut answer = T::default(); answer.field = Some(..);`): the struct is `#[non_exhaustive]`, so \
+         a literal does not compile outside this crate.",
+    );
+    if let Some(example) = &response.example {
+        doc.push_str("\n\nExample from the docs:\n```json\n");
+        doc.push_str(&serde_json::to_string_pretty(example).unwrap_or_default());
+        doc.push_str("\n```");
+    }
+    let docs = doc_lines(&doc);
+    let definition = quote! {
+        #docs
+        #[derive(Debug, Clone, Default, PartialEq, ::plugchat_runtime::__private::serde::Serialize, ::plugchat_runtime::__private::serde::Deserialize)]
+        #[serde(crate = "::plugchat_runtime::__private::serde")]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#field_tokens)*
+        }
+    };
+    if is_list {
+        ResponseType {
+            definition,
+            item: quote!(#name),
+            returned: quote!(::std::vec::Vec<#name>),
+            decoded: quote!(::plugchat_runtime::OneOrMany<#name>),
+            is_list,
+        }
+    } else {
+        ResponseType { definition, item: quote!(#name), returned: quote!(#name), decoded: quote!(#name), is_list }
+    }
+}
