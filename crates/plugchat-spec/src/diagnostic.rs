@@ -164,6 +164,9 @@ rules! {
     JsonUnparsable = "json-unparsable", Warning,
         "A JSON example does not parse even after repairs and was dropped.",
         "Make the example valid JSON.";
+    AttributesDescribeResponse = "attributes-describe-response", Warning,
+        "The attribute table lists what the success response's example shows, not the request example (none of its rows is in the request, nearly all in the response): its rows were read as the response's fields.",
+        "Move the table under the response's status heading, or put the request's own attributes in it.";
     GetWithBody = "get-with-body", Warning,
         "A request whose method has no body (GET, DELETE) shows a JSON body as its example.",
         "Show an example URL with a query string, or fix the method.";

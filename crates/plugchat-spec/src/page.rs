@@ -12,7 +12,7 @@ use crate::model::{
     Attribute, Callback, CallbackExample, Discriminator, Header, Location, Method, ObjectType, Operation, Page,
     RequestExample, Response,
 };
-use crate::reconcile::reconcile;
+use crate::reconcile::{attributes_describing_response, reconcile};
 use crate::rows;
 
 /// The part of a page a block belongs to, from the last section heading above it.
@@ -340,6 +340,11 @@ struct Walk {
     body_heading: bool,
     request_example: Option<RequestExample>,
     responses: Vec<Response>,
+    /// Every JSON example under each response (the model keeps the first): the evidence that
+    /// an attribute table describes the response (`reconcile::attributes_describing_response`).
+    response_examples: Vec<(usize, serde_json::Value)>,
+    /// The first attribute table (required, optional or ungrouped) of the page.
+    attribute_table: Option<Location>,
 }
 
 /// Reads one page. `file` is the path printed in locations and diagnostics.
@@ -420,6 +425,19 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
                 location,
             };
             rows::operation(&mut operation, &mut diagnostics);
+            let success = operation.responses.iter().position(|r| (200..300).contains(&r.status));
+            let success_examples: Vec<&serde_json::Value> = walk
+                .response_examples
+                .iter()
+                .filter(|(i, _)| Some(*i) == success)
+                .map(|(_, example)| example)
+                .collect();
+            attributes_describing_response(
+                &mut operation,
+                &success_examples,
+                walk.attribute_table.as_ref(),
+                &mut diagnostics,
+            );
             reconcile(&operation, walk.path_heading.as_ref(), &walk.ungrouped, &mut diagnostics);
             Some(operation)
         }
@@ -570,25 +588,30 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                             .extend(rows.into_iter().map(|h| Discriminator { field: h.name, value: h.example }));
                     }
                 }
-                Section::Attributes => match &group {
-                    AttributeGroup::Required => walk.required.extend(attributes(rows, index)),
-                    AttributeGroup::Optional => walk.optional.extend(attributes(rows, index)),
-                    AttributeGroup::Unnamed => {
-                        diagnostics.push(Diagnostic::new(
-                            Rule::AttributeTableUngrouped,
-                            index.location(*start),
-                            "attribute table under no required/optional heading: read as required",
-                        ));
-                        let rows = attributes(rows, index);
-                        walk.ungrouped.extend(rows.iter().map(|a| a.name.clone()));
-                        walk.required.extend(rows);
+                Section::Attributes => {
+                    if !matches!(group, AttributeGroup::SubTable { .. }) {
+                        walk.attribute_table.get_or_insert_with(|| index.location(*start));
                     }
-                    AttributeGroup::SubTable { name, optional } => {
-                        let fields = attributes(rows, index);
-                        let object = object(&mut walk.objects, name, index.location(*start));
-                        if *optional { object.optional.extend(fields) } else { object.required.extend(fields) }
+                    match &group {
+                        AttributeGroup::Required => walk.required.extend(attributes(rows, index)),
+                        AttributeGroup::Optional => walk.optional.extend(attributes(rows, index)),
+                        AttributeGroup::Unnamed => {
+                            diagnostics.push(Diagnostic::new(
+                                Rule::AttributeTableUngrouped,
+                                index.location(*start),
+                                "attribute table under no required/optional heading: read as required",
+                            ));
+                            let rows = attributes(rows, index);
+                            walk.ungrouped.extend(rows.iter().map(|a| a.name.clone()));
+                            walk.required.extend(rows);
+                        }
+                        AttributeGroup::SubTable { name, optional } => {
+                            let fields = attributes(rows, index);
+                            let object = object(&mut walk.objects, name, index.location(*start));
+                            if *optional { object.optional.extend(fields) } else { object.required.extend(fields) }
+                        }
                     }
-                },
+                }
                 Section::Response => {
                     if let Some(response) = walk.responses.last_mut() {
                         response.fields.extend(attributes(rows, index));
@@ -622,6 +645,9 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                     }
                     Section::Response => {
                         let example = json_example(text, *content_start, index, diagnostics);
+                        if let (Some(example), false) = (&example, walk.responses.is_empty()) {
+                            walk.response_examples.push((walk.responses.len() - 1, example.clone()));
+                        }
                         if let Some(response) = walk.responses.last_mut() {
                             response.example = response.example.take().or(example);
                         }

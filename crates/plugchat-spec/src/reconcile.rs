@@ -271,3 +271,130 @@ fn query_value(text: &str, tipo: Option<Tipo>) -> Value {
         (_, Some(value)) => value,
     }
 }
+
+/// Whether the dotted `name` (`image.caption`, `items[].id`) leads to a key of `value`,
+/// looking into every element of an array on the way.
+fn shows_path(value: &Value, name: &str) -> bool {
+    let (first, rest) = name.split_once('.').map_or((name, None), |(first, rest)| (first, Some(rest)));
+    let key = first.trim_end_matches("[]");
+    match value {
+        Value::Array(items) => items.iter().any(|item| shows_path(item, name)),
+        Value::Object(object) => match (object.get(key), rest) {
+            (Some(_), None) => true,
+            (Some(inner), Some(rest)) => shows_path(inner, rest),
+            (None, _) => false,
+        },
+        _ => false,
+    }
+}
+
+/// The top-level name a row describes: `image` for `image.caption`, `items` for `items[].id`.
+fn root_of(name: &str) -> &str {
+    name.split('.').next().unwrap_or(name).trim_end_matches("[]")
+}
+
+/// Moves the request attribute rows to the success response when the page's own examples show
+/// they describe the response: none of them (nor a near miss of one) is a key of the request
+/// example, while at least two of them and four in five are keys of the first 2xx response's
+/// examples (`success_examples`: every example under that status, not only the first). One
+/// warning at the table says so.
+///
+/// Why here, and why so strict: a table read as the request's gives the generated method a
+/// setter per row, and a page mixing a configuration call with the payload it configures would
+/// send the payload's fields. The evidence is the page's structure, never a name: an ordinary
+/// request example shows some of its table (optional rows may be left out), and a request and a
+/// response sharing a name or two is common (`phone`), so neither moves anything.
+///
+/// The moved rows become response fields; dotted rows (`image.caption`) become one field per
+/// top-level key (`image`, an object), the shape the response decodes. Where the response has a
+/// table of its own, it wins: only the rows it lacks are added.
+pub(crate) fn attributes_describing_response(
+    operation: &mut Operation,
+    success_examples: &[&Value],
+    table: Option<&Location>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let placeholders: Vec<String> = operation
+        .path
+        .split('/')
+        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}').map(str::to_lowercase))
+        .collect();
+    let in_path = |a: &Attribute| placeholders.contains(&a.name.to_lowercase());
+    let rows: Vec<&Attribute> = operation.required.iter().chain(&operation.optional).filter(|a| !in_path(a)).collect();
+    if rows.len() < 2 {
+        return;
+    }
+    let request_keys: Vec<String> = match &operation.request_example {
+        Some(RequestExample::Json { body: Value::Object(body), .. }) => body.keys().cloned().collect(),
+        Some(RequestExample::Url { url, .. }) => url
+            .split_once('?')
+            .map(|(_, query)| query.split('&').map(|kv| kv.split('=').next().unwrap_or(kv).to_owned()).collect())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let request_keys: Vec<&str> = request_keys.iter().map(String::as_str).filter(|k| !k.is_empty()).collect();
+    if request_keys.is_empty() {
+        return;
+    }
+    let in_request =
+        |a: &&Attribute| request_keys.iter().any(|key| near_miss(key, root_of(&a.name)).is_some() || *key == a.name);
+    if rows.iter().any(in_request) {
+        return;
+    }
+    let Some(success) = operation.responses.iter().position(|r| (200..300).contains(&r.status)) else { return };
+    let shown = rows.iter().filter(|a| success_examples.iter().any(|example| shows_path(example, &a.name))).count();
+    if shown < 2 || shown * 5 < rows.len() * 4 {
+        return;
+    }
+
+    let total = rows.len();
+    let (mut taken, kept): (Vec<Attribute>, Vec<Attribute>) = operation.required.drain(..).partition(|a| !in_path(a));
+    operation.required = kept;
+    let (optional, kept): (Vec<Attribute>, Vec<Attribute>) = operation.optional.drain(..).partition(|a| !in_path(a));
+    operation.optional = kept;
+    taken.extend(optional);
+    let response = &mut operation.responses[success];
+    let own_rows = response.fields.len();
+    let mut kept_by_response = 0;
+    for row in taken {
+        let root = root_of(&row.name);
+        if let Some(at) = response.fields.iter().position(|f| f.name == root) {
+            if at < own_rows {
+                kept_by_response += 1;
+            } else if root != row.name {
+                // A further dotted row of an object made here: its documentation goes along.
+                let object = &mut response.fields[at];
+                object.description.push_str(&format!(
+                    "; `{}` ({}): {}",
+                    &row.name[root.len() + 1..],
+                    row.ty,
+                    row.description
+                ));
+            }
+            continue;
+        }
+        if root == row.name {
+            response.fields.push(row);
+        } else {
+            let description = format!("`{}` ({}): {}", &row.name[root.len() + 1..], row.ty, row.description);
+            response.fields.push(Attribute {
+                name: root.to_owned(),
+                ty: "object".to_owned(),
+                description,
+                allowed_values: Vec::new(),
+                location: row.location,
+            });
+        }
+    }
+    let mut message = format!(
+        "the attribute table describes the response {} example, not the request: none of its {total} rows is in \
+         the request example and {shown} are in the response's; read as the response's fields, not as request \
+         attributes",
+        response.status
+    );
+    if own_rows > 0 {
+        message.push_str(&format!(" (the response table's own rows win: {kept_by_response} repeated rows ignored)"));
+    }
+    let at = table.cloned().unwrap_or_else(|| response.location.clone());
+    diagnostics.push(Diagnostic::new(Rule::AttributesDescribeResponse, at, message));
+}

@@ -144,3 +144,67 @@ fn a_tipo_naming_no_sub_table_is_reported() {
         ]
     );
 }
+
+/// A configuration call whose attribute table lists the payload its response examples show:
+/// one warning at the table, the rows become the response's fields (dotted rows one object),
+/// and the request keeps no attribute the example does not send.
+#[test]
+fn attribute_table_describing_the_response_is_read_as_the_response() {
+    let (page, diagnostics) = parse("attributes-describe-response.md");
+    assert_eq!(
+        diagnostics,
+        [
+            "malformed/attributes-describe-response.md:22:1: warning[attributes-describe-response]: the attribute table describes the response 200 example, not the request: none of its 6 rows is in the request example and 6 are in the response's; read as the response's fields, not as request attributes",
+            "malformed/attributes-describe-response.md:12:1: warning[example-key-unknown]: request example key `value` is not in the table",
+            // The response is compared with its first example only, which shows no media.
+            "malformed/attributes-describe-response.md:27:1: note[response-field-missing-from-example]: `media` is in the response 200 table but not in its example",
+        ]
+    );
+    let operation = page.operation.expect("operation");
+    assert!(operation.required.is_empty() && operation.optional.is_empty(), "{operation:?}");
+    let fields: Vec<(&str, &str)> =
+        operation.responses[0].fields.iter().map(|f| (f.name.as_str(), f.ty.as_str())).collect();
+    assert_eq!(
+        fields,
+        [
+            ("phone", "string"),
+            ("status", "string"),
+            ("sentAt", "timestamp"),
+            ("media", "object"),
+            ("customId", "string")
+        ]
+    );
+    assert!(operation.responses[0].fields[3].description.contains("`mimeType` (string)"));
+}
+
+/// The same page where the evidence is weaker: nothing moves and the usual per-row
+/// diagnostics stay.
+#[test]
+fn attribute_table_stays_the_request_without_evidence() {
+    let path = format!("{}/tests/malformed/attributes-describe-response.md", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let options = ParseOptions { base_url: Some("https://api.example.com/api".into()) };
+    let variants = [
+        // An ordinary request: it sends the required rows and leaves optional ones out.
+        text.replacen(
+            "\"value\": \"https://example.org/hooks/delivery\"",
+            "\"phone\": \"5511\", \"status\": \"x\", \"sentAt\": 1, \"media\": {}",
+            1,
+        ),
+        // A request sharing one name with the response (`phone`).
+        text.replacen("\"value\": \"https://example.org/hooks/delivery\"", "\"phone\": \"5511\"", 1),
+        // A request showing none of the rows, but a response showing only two of six.
+        text.replace("  \"status\": \"DELIVERED\",\n  \"sentAt\": 1632228638000,\n", "")
+            .replace("\"customId\": \"a1\"", "\"zaapId\": \"a1\"")
+            .replace("\"media\": { \"url\": \"https://example.org/a.png\", \"mimeType\": \"image/png\" }", "\"id\": 1"),
+    ];
+    for (i, variant) in variants.iter().enumerate() {
+        assert_ne!(variant, &text, "variant {i} edits the page");
+        let (page, diagnostics) = parse_page("malformed/variant.md", variant, &options);
+        let rules: Vec<&str> = diagnostics.iter().map(|d| d.rule.id()).collect();
+        assert!(!rules.contains(&"attributes-describe-response"), "variant {i}: {rules:?}");
+        let operation = page.operation.expect("operation");
+        assert_eq!(operation.required.len(), 5, "variant {i}");
+        assert_eq!(operation.optional.len(), 1, "variant {i}");
+    }
+}

@@ -58,6 +58,9 @@ title: Send text
 ```
 "#;
 
+/// A configuration call whose attribute table lists the fields its response examples show.
+const RESPONSE_TABLE_PAGE: &str = include_str!("malformed/attributes-describe-response.md");
+
 /// The clean page as another endpoint: `id` and path replaced.
 fn page(id: &str, method: &str, path: &str) -> String {
     CLEAN
@@ -235,6 +238,16 @@ fn cases() -> Vec<Case> {
         case(Rule::TypeUnknown, one(edit("| phone | string |", "| phone | Telefone |")), clean()),
         case(Rule::JsonRepaired, one(edit("{ \"phone\"", "// the destination\n{ \"phone\"")), clean()),
         case(Rule::JsonUnparsable, one(edit("{ \"phone\": \"5511999999999\",", "{ phone: <the number>,")), clean()),
+        case(
+            Rule::AttributesDescribeResponse,
+            one(RESPONSE_TABLE_PAGE.to_owned()),
+            // The request sends one of the rows (the response shows it too): an ordinary request.
+            one(RESPONSE_TABLE_PAGE.replacen(
+                "\"value\": \"https://example.org/hooks/delivery\"",
+                "\"phone\": \"5511\"",
+                1,
+            )),
+        ),
         case(
             Rule::GetWithBody,
             one(edit("`POST` https://x.example/api/send-text", "`GET` https://x.example/api/send-text")),
