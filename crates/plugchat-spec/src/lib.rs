@@ -5,8 +5,10 @@
 //! first problem: every entry point returns what it could read plus a list of
 //! [`Diagnostic`]s, each pointing at `path:line:col`.
 //!
-//! Nothing here knows about PlugChat itself: hosts, base paths and languages of headings
-//! come from the pages or from [`ParseOptions`].
+//! Nothing here knows about PlugChat itself: hosts come from the pages and the base path from
+//! [`ParseOptions`] (the tree's `api.yml`). The words that name sections (`Atributos`,
+//! `Attributes`, `Obrigatórios`, `Required`, ...) are the format's vocabulary, in Portuguese and
+//! English, listed once in `page.rs`; they are not configurable.
 
 #![deny(missing_docs)]
 
