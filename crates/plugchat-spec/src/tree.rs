@@ -101,7 +101,7 @@ fn rule_levels(
 
 /// The rules a page silences with `<!-- check: allow rule-a, rule-b -->` comments; unknown
 /// ids are reported at their comment.
-fn allowed_rules(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnostic>) -> Vec<Rule> {
+fn allowed_rules(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Rule> {
     const OPEN: &str = "<!--";
     let mut allowed = Vec::new();
     let mut from = 0;
@@ -115,9 +115,10 @@ fn allowed_rules(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diagno
         for id in ids.split([',', ' ']).map(str::trim).filter(|id| !id.is_empty()) {
             match Rule::from_id(id) {
                 Some(rule) => allowed.push(rule),
+                // The line index is built only here: most pages have no such comment.
                 None => diagnostics.push(Diagnostic::new(
                     Rule::UnknownRule,
-                    index.location(start),
+                    LineIndex::new(file, text).location(start),
                     format!("`check: allow` names no rule `{id}`"),
                 )),
             }
@@ -244,7 +245,7 @@ pub fn parse_sources(
             }
         };
         let (page, mut page_diagnostics) = parse_page(relative, &text, &options);
-        let allowed = allowed_rules(&text, &LineIndex::new(relative, &text), &mut page_diagnostics);
+        let allowed = allowed_rules(relative, &text, &mut page_diagnostics);
         page_diagnostics.retain(|d| !allowed.contains(&d.rule));
         diagnostics.extend(page_diagnostics.into_iter().map(|mut d| {
             d.location.file = shown.clone();
