@@ -14,6 +14,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::error::Error;
 use crate::regen::{SPEC_FILE, workspace_root};
 
 fn cargo() -> String {
@@ -21,7 +22,7 @@ fn cargo() -> String {
 }
 
 /// Runs `cargo build` in `dir` (with `args`), failing with its output on error.
-fn build(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<Duration, String> {
+fn build(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<Duration, Error> {
     let started = Instant::now();
     let output = Command::new(cargo())
         .current_dir(dir)
@@ -29,25 +30,25 @@ fn build(dir: &Path, target_dir: &Path, args: &[&str]) -> Result<Duration, Strin
         .args(["build", "--quiet"])
         .args(args)
         .output()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+        .map_err(Error::Cargo)?;
     let elapsed = started.elapsed();
     if !output.status.success() {
-        return Err(format!(
-            "cargo build {args:?} in {} failed:\n{}",
-            dir.display(),
-            String::from_utf8_lossy(&output.stderr)
-        ));
+        return Err(Error::CargoFailed {
+            args: format!("build {args:?}"),
+            dir: dir.to_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        });
     }
     Ok(elapsed)
 }
 
 /// The median of `runs` builds, each after touching `source` so only that crate rebuilds.
-fn median_build(dir: &Path, target_dir: &Path, source: &Path, args: &[&str], runs: usize) -> Result<Duration, String> {
+fn median_build(dir: &Path, target_dir: &Path, source: &Path, args: &[&str], runs: usize) -> Result<Duration, Error> {
     build(dir, target_dir, args)?; // dependencies, and a warm cache
     let mut times = Vec::new();
     for _ in 0..runs {
-        let text = std::fs::read(source).map_err(|e| e.to_string())?;
-        std::fs::write(source, text).map_err(|e| e.to_string())?;
+        let text = std::fs::read(source).map_err(Error::io("read", source))?;
+        std::fs::write(source, text).map_err(Error::io("write", source))?;
         times.push(build(dir, target_dir, args)?);
     }
     times.sort();
@@ -55,13 +56,13 @@ fn median_build(dir: &Path, target_dir: &Path, source: &Path, args: &[&str], run
 }
 
 /// Writes the scratch crate holding the generated code as plain Rust; returns its directory.
-fn write_preexpanded(root: &Path) -> Result<std::path::PathBuf, String> {
+fn write_preexpanded(root: &Path) -> Result<std::path::PathBuf, Error> {
     let spec: plugchat_spec::Spec =
-        serde_json::from_str(&std::fs::read_to_string(root.join(SPEC_FILE)).map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?;
-    let code = plugchat_codegen::generate(&spec).map_err(|e| e.to_string())?;
+        serde_json::from_str(&std::fs::read_to_string(root.join(SPEC_FILE)).map_err(Error::io("read", SPEC_FILE))?)
+            .map_err(|source| Error::SpecFile { path: SPEC_FILE.into(), source })?;
+    let code = plugchat_codegen::generate(&spec)?;
     let dir = root.join("target/bench-compile/preexpanded");
-    std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dir.join("src")).map_err(Error::io("create", dir.join("src")))?;
     let features = plugchat_codegen::section_features(&spec);
     let feature_lines: String = features.iter().map(|f| format!("{f} = []\n")).collect();
     let default = features.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ");
@@ -72,13 +73,14 @@ fn write_preexpanded(root: &Path) -> Result<std::path::PathBuf, String> {
          [workspace]\n\n[profile.dev.package.\"*\"]\ndebug = false\n",
         runtime.display()
     );
-    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(Error::io("write", dir.join("Cargo.toml")))?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
+        .map_err(Error::io("write", dir.join("Cargo.lock")))?;
     let source = format!(
         "//! plugchat-api's generated code, pre-expanded by `cargo xtask bench-compile`.\n#![allow(missing_docs)]\n{}",
         plugchat_codegen::pretty(code)
     );
-    std::fs::write(dir.join("src/lib.rs"), source).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("src/lib.rs"), source).map_err(Error::io("write", dir.join("src/lib.rs")))?;
     Ok(dir)
 }
 
@@ -118,26 +120,27 @@ async fn main() {
 "#;
 
 /// Writes a consumer crate; returns its directory.
-fn write_consumer(root: &Path, name: &str, dependencies: &str, main: &str) -> Result<std::path::PathBuf, String> {
+fn write_consumer(root: &Path, name: &str, dependencies: &str, main: &str) -> Result<std::path::PathBuf, Error> {
     let dir = root.join("target/bench-compile").join(name);
-    std::fs::create_dir_all(dir.join("src")).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dir.join("src")).map_err(Error::io("create", dir.join("src")))?;
     let manifest = format!(
         "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\n{dependencies}tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n\n[workspace]\n"
     );
-    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("src/main.rs"), main).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(Error::io("write", dir.join("Cargo.toml")))?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))
+        .map_err(Error::io("write", dir.join("Cargo.lock")))?;
+    std::fs::write(dir.join("src/main.rs"), main).map_err(Error::io("write", dir.join("src/main.rs")))?;
     Ok(dir)
 }
 
 /// How many crates `cargo build` compiles for `dir` (from its dependency tree).
-fn crate_count(dir: &Path) -> Result<usize, String> {
+fn crate_count(dir: &Path) -> Result<usize, Error> {
     let output = Command::new(cargo())
         .current_dir(dir)
         .args(["tree", "-e", "normal,build", "--prefix", "none"])
         .output()
-        .map_err(|e| e.to_string())?;
+        .map_err(Error::Cargo)?;
     let mut names: Vec<String> = String::from_utf8_lossy(&output.stdout)
         .lines()
         .map(|l| l.trim_end_matches(" (*)").to_owned())
@@ -149,7 +152,7 @@ fn crate_count(dir: &Path) -> Result<usize, String> {
 }
 
 /// Cold debug builds of the two consumers, interleaved; medians of `runs`.
-pub(crate) fn run_cold(runs: usize) -> Result<(), String> {
+pub(crate) fn run_cold(runs: usize) -> Result<(), Error> {
     let root = workspace_root();
     let api = root.join("crates/plugchat-api").display().to_string();
     let with_api =
@@ -189,12 +192,12 @@ pub(crate) fn run_cold(runs: usize) -> Result<(), String> {
     Ok(())
 }
 
-pub(crate) fn run(runs: usize) -> Result<(), String> {
+pub(crate) fn run(runs: usize) -> Result<(), Error> {
     let root = workspace_root();
     let target_dir = root.join("target");
     let spec: plugchat_spec::Spec =
-        serde_json::from_str(&std::fs::read_to_string(root.join(SPEC_FILE)).map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?;
+        serde_json::from_str(&std::fs::read_to_string(root.join(SPEC_FILE)).map_err(Error::io("read", SPEC_FILE))?)
+            .map_err(|source| Error::SpecFile { path: SPEC_FILE.into(), source })?;
     let operations = spec.operations().count() as f64;
     let preexpanded = write_preexpanded(&root)?;
     let api_source = root.join("crates/plugchat-api/src/lib.rs");

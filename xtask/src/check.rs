@@ -7,6 +7,7 @@
 
 use std::path::Path;
 
+use crate::error::Error;
 use crate::lint_output::{self, Counts, Tree};
 
 /// `--deny <LEVEL>`: a level that fails the exit code besides errors.
@@ -27,20 +28,20 @@ pub(crate) struct Policy {
 
 impl Policy {
     /// Why the check fails, if it does. Notes never fail anything.
-    pub(crate) fn verdict(&self, docs: &Path, counts: Counts) -> Result<(), String> {
-        let docs = docs.display();
+    pub(crate) fn verdict(&self, docs: &Path, counts: Counts) -> Result<(), Error> {
+        let docs = docs.to_owned();
         if counts.errors > 0 && !self.allow_errors {
-            return Err(format!("`{docs}` has {} error(s) (pass --allow-errors to exit 0 anyway)", counts.errors));
+            return Err(Error::DocsErrors { docs, count: counts.errors });
         }
         if counts.warnings > 0 && self.deny == Some(Deny::Warnings) {
-            return Err(format!("`{docs}` has {} warning(s), denied by --deny warnings", counts.warnings));
+            return Err(Error::DeniedWarnings { docs, count: counts.warnings });
         }
         Ok(())
     }
 }
 
 /// Lints `docs`, prints the report and returns the verdict.
-pub(crate) fn run(docs: &Path, policy: Policy, output: &lint_output::Options) -> Result<(), String> {
+pub(crate) fn run(docs: &Path, policy: Policy, output: &lint_output::Options) -> Result<(), Error> {
     let (report, counts) = report(docs, output)?;
     // `check | head` closes the pipe early: not worth a panic, and the verdict still stands.
     let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), report.as_bytes());
@@ -48,9 +49,9 @@ pub(crate) fn run(docs: &Path, policy: Policy, output: &lint_output::Options) ->
 }
 
 /// The report of `docs` in `output`'s format, and the counts the verdict reads.
-pub(crate) fn report(docs: &Path, output: &lint_output::Options) -> Result<(String, Counts), String> {
+pub(crate) fn report(docs: &Path, output: &lint_output::Options) -> Result<(String, Counts), Error> {
     if !docs.is_dir() {
-        return Err(format!("`{}` is not a directory", docs.display()));
+        return Err(Error::NotADirectory(docs.to_owned()));
     }
     let (spec, diagnostics) = plugchat_spec::parse_tree(docs);
     let root = docs.display().to_string();

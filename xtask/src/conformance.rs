@@ -4,6 +4,8 @@ use std::path::Path;
 
 use plugchat_spec::{Finding, check_examples, read_har};
 
+use crate::error::Error;
+
 /// The report: a line per example, then `examples: N, matched: M, consistent: K`.
 pub(crate) fn report(findings: &[Finding]) -> Vec<String> {
     let mut lines: Vec<String> = findings
@@ -20,10 +22,10 @@ pub(crate) fn report(findings: &[Finding]) -> Vec<String> {
     lines
 }
 
-pub(crate) fn run(docs: &Path, examples: &Path) -> Result<(), String> {
+pub(crate) fn run(docs: &Path, examples: &Path) -> Result<(), Error> {
     let (spec, _) = plugchat_spec::parse_tree(docs);
     let mut files: Vec<_> = std::fs::read_dir(examples)
-        .map_err(|e| format!("cannot read `{}`: {e}", examples.display()))?
+        .map_err(Error::io("read", examples))?
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))

@@ -125,10 +125,10 @@ pub(crate) fn run(
     name: Option<&str>,
     allow_errors: bool,
     member: bool,
-) -> Result<(), String> {
+) -> Result<(), GenerateError> {
     let default_name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "client".into());
     let name = name.unwrap_or(&default_name);
-    let generated = generate(workspace, docs, out, name, allow_errors, member).map_err(|e| e.to_string())?;
+    let generated = generate(workspace, docs, out, name, allow_errors, member)?;
     for page in &generated.left_out {
         println!("left out: {page}");
     }

@@ -8,6 +8,7 @@ mod bench_compile;
 mod check;
 mod conformance;
 mod diff;
+mod error;
 mod generate;
 mod lint_output;
 mod openapi;
@@ -127,11 +128,16 @@ enum Command {
     },
 }
 
-fn run_diff(root: &std::path::Path, from: &str, to: Option<&str>, format: diff::Format) -> Result<(), String> {
+fn run_diff(
+    root: &std::path::Path,
+    from: &str,
+    to: Option<&str>,
+    format: diff::Format,
+) -> Result<(), diff::source::SourceError> {
     let docs = root.join(regen::DOCS);
     let to = to.unwrap_or(docs.to_str().unwrap_or(regen::DOCS));
-    let from = diff::source::load(from, root, regen::DOCS).map_err(|e| e.to_string())?;
-    let to = diff::source::load(to, root, regen::DOCS).map_err(|e| e.to_string())?;
+    let from = diff::source::load(from, root, regen::DOCS)?;
+    let to = diff::source::load(to, root, regen::DOCS)?;
     let errors = diff::source::unparsed(&from, &to);
     let api_diff =
         diff::compare(&plugchat_codegen::api_surface(&from.spec), &plugchat_codegen::api_surface(&to.spec), errors);
@@ -142,16 +148,16 @@ fn run_diff(root: &std::path::Path, from: &str, to: Option<&str>, format: diff::
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.workspace.unwrap_or_else(regen::workspace_root);
-    let result = match cli.command {
-        Command::Regen { check } => regen::run(&root, check).map_err(|e| e.to_string()),
+    let result: Result<(), error::Error> = match cli.command {
+        Command::Regen { check } => regen::run(&root, check).map_err(Into::into),
         Command::Diff { list_kinds: true, .. } => {
             print!("{}", diff::Kind::table());
             Ok(())
         }
-        Command::Diff { from, to, format, .. } => run_diff(&root, &from, to.as_deref(), format),
+        Command::Diff { from, to, format, .. } => run_diff(&root, &from, to.as_deref(), format).map_err(Into::into),
         Command::Generate { docs, out, name, allow_errors, workspace_member } => {
             let root = std::path::absolute(&root).unwrap_or(root);
-            generate::run(&root, &docs, &out, name.as_deref(), allow_errors, workspace_member)
+            generate::run(&root, &docs, &out, name.as_deref(), allow_errors, workspace_member).map_err(Into::into)
         }
         Command::Openapi { docs, out } => openapi::run(&docs, out.as_deref()),
         Command::Check { list_rules: true, .. } => {
@@ -170,8 +176,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(error) => {
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }

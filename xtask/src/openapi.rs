@@ -33,6 +33,8 @@ use plugchat_codegen::{ApiSurface, FieldSurface, OperationSurface, ParamLocation
 use plugchat_spec::{Attribute, ObjectType, Operation, Page, RequestExample, Severity, Spec};
 use serde_json::{Map, Value, json};
 
+use crate::error::Error;
+
 /// Where regen writes docs-spec's document.
 pub(crate) const OPENAPI_FILE: &str = "crates/plugchat-api/openapi.json";
 
@@ -696,14 +698,14 @@ pub(crate) fn render(document: &Value) -> String {
 }
 
 /// The command.
-pub(crate) fn run(docs: &Path, out: Option<&Path>) -> Result<(), String> {
+pub(crate) fn run(docs: &Path, out: Option<&Path>) -> Result<(), Error> {
     let (spec, diagnostics) = plugchat_spec::parse_tree(docs);
     let errors: Vec<_> = diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
     if !errors.is_empty() {
         for error in &errors {
             eprintln!("{error}");
         }
-        return Err(format!("{} has {} error(s) (listed above): fix them first", docs.display(), errors.len()));
+        return Err(Error::ExportErrors { docs: docs.to_owned(), count: errors.len() });
     }
     let export = document(&spec);
     for warning in &export.warnings {
@@ -711,7 +713,7 @@ pub(crate) fn run(docs: &Path, out: Option<&Path>) -> Result<(), String> {
     }
     let text = render(&export.document);
     match out {
-        Some(out) => std::fs::write(out, text).map_err(|e| format!("cannot write {}: {e}", out.display())),
+        Some(out) => std::fs::write(out, text).map_err(Error::io("write", out)),
         None => {
             print!("{text}");
             Ok(())

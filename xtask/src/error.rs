@@ -1,0 +1,54 @@
+//! Why an xtask command failed: one enum over every command's errors, printed by `main` as
+//! `error: ...`. Commands with richer failures keep their own enums (`RegenError`,
+//! `GenerateError`, `SourceError`) and are wrapped here.
+
+use std::path::PathBuf;
+
+use crate::diff::source::SourceError;
+use crate::generate::GenerateError;
+use crate::regen::RegenError;
+
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Error {
+    #[error(transparent)]
+    Regen(#[from] RegenError),
+    #[error(transparent)]
+    Generate(#[from] GenerateError),
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error("`{0}` is not a directory")]
+    NotADirectory(PathBuf),
+    #[error("`{docs}` has {count} error(s) (pass --allow-errors to exit 0 anyway)")]
+    DocsErrors { docs: PathBuf, count: usize },
+    #[error("`{docs}` has {count} error(s) (listed above): fix them first")]
+    ExportErrors { docs: PathBuf, count: usize },
+    #[error("`{docs}` has {count} warning(s), denied by --deny warnings")]
+    DeniedWarnings { docs: PathBuf, count: usize },
+    #[error("cannot {action} `{path}`: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{path}` is not a spec file this xtask reads ({source}): run `cargo xtask regen`")]
+    SpecFile {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("the generator refuses the spec:\n{0}")]
+    Generator(#[from] plugchat_codegen::Error),
+    #[error("cannot run cargo: {0}")]
+    Cargo(#[source] std::io::Error),
+    #[error("cargo {args} in {dir} failed:\n{stderr}")]
+    CargoFailed { args: String, dir: PathBuf, stderr: String },
+}
+
+impl Error {
+    /// An I/O error on `path`, for `map_err`.
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io { action, path, source }
+    }
+}
