@@ -211,6 +211,12 @@ fn cases() -> Vec<Case> {
             vec![text("api.yml", BASE), text("message/send-text.md", CLEAN)],
         ),
         case(Rule::HeadingPathMismatch, one(edit("#### /send-text", "#### /send-txt")), clean()),
+        // A heading of just `/` names no path, so it contradicts none.
+        case(
+            Rule::HeadingPathMismatch,
+            one(edit("#### /send-text", "#### /Send-Txt")),
+            one(edit("#### /send-text", "#### /")),
+        ),
         case(
             Rule::EventDiscriminatorMissing,
             one(callback("")),
