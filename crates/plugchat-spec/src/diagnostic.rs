@@ -194,6 +194,9 @@ rules! {
     ResponseKeyUndocumented = "response-key-undocumented", Note,
         "A response example shows a key the response table does not list (it is typed from the example).",
         "Add the field to the response table if clients rely on it.";
+    ResponseNestedTable = "response-nested-table", Note,
+        "A table in a response section, labelled by a short paragraph (`Objeto X`, `Array X`, or a field's name), describes a nested object; its rows are left out of the response's top-level fields.",
+        "Fine as documentation: the model keeps response fields flat, and the nested value is typed from the table's Tipo or the example.";
     ResponseTableFlat = "response-table-flat", Warning,
         "The response table lists fields flat that the example nests under one key.",
         "List the wrapper key, and the nested fields in a sub-table.";

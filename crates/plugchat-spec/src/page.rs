@@ -10,7 +10,7 @@ use crate::json::{self, Example};
 use crate::markdown::{self, Block, Row};
 use crate::model::{
     Attribute, Callback, CallbackExample, Discriminator, Header, Location, Method, ObjectType, Operation, Page,
-    RequestExample, Response,
+    RequestExample, Response, Tipo,
 };
 use crate::reconcile::{attributes_describing_response, reconcile};
 use crate::rows;
@@ -309,6 +309,38 @@ fn json_example(
     }
 }
 
+/// A short paragraph (not a heading) labelling the table below it as a nested object of the
+/// response whose `fields` are read so far: `Objeto Exactsales`, `Array Messages`, or any short
+/// label naming one of those fields or its Tipo (`Array String (participants)`). Returns the
+/// object's name. The first table of a response is its own, so with no fields yet there is none.
+///
+/// Why by shape and not by position alone: a second table right under the first, with no
+/// label, stays the response's (some pages split one table in two).
+fn nested_table_label(text: &str, fields: &[Attribute]) -> Option<String> {
+    let label = text.trim().trim_matches('*').trim_end_matches(':').trim();
+    let words = label.split_whitespace().count();
+    if fields.is_empty() || label.contains('\n') || label.len() > 60 || !(1..=4).contains(&words) {
+        return None;
+    }
+    let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let tokens: Vec<String> = label.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(key).collect();
+    let named = |written: &str| !written.is_empty() && tokens.contains(&key(written));
+    // A Tipo counts only when it names something (`Exactsales`): `string` names no field.
+    let names_object = |f: &Attribute| match f.tipo() {
+        Tipo::Named(name) => named(&name),
+        Tipo::List(element) => matches!(*element, Tipo::Named(name) if named(&name)),
+        _ => false,
+    };
+    if let Some(field) = fields.iter().find(|f| named(&f.name) || names_object(f)) {
+        return Some(field.name.clone());
+    }
+    let (first, rest) = label.split_once(char::is_whitespace)?;
+    ["array", "objeto", "object", "lista", "list"]
+        .iter()
+        .any(|w| first.eq_ignore_ascii_case(w))
+        .then(|| rest.trim().to_owned())
+}
+
 /// `#### Body`, `### Request body`, `#### Corpo`: the heading of a request's JSON body.
 fn is_body_heading(heading: &str) -> bool {
     matches!(normalize(heading).as_str(), "body" | "request body" | "corpo" | "corpo da requisicao" | "json body")
@@ -499,7 +531,7 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
     let mut walk = Walk::default();
     let mut section = Section::Preamble;
     let mut group = AttributeGroup::Unnamed;
-    for block in blocks {
+    for (i, block) in blocks.iter().enumerate() {
         match block {
             Block::Heading { level, text, start } => {
                 walk.last_heading = text.clone();
@@ -557,7 +589,12 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                     (Section::Response, _) => {
                         let is_example_label =
                             text.len() < 12 && matches!(normalize(text).as_str(), "exemplo" | "example");
-                        if let Some(response) = walk.responses.last_mut().filter(|_| !is_example_label) {
+                        // A nested table's label describes that table, not the response.
+                        let labels_nested_table = matches!(blocks.get(i + 1), Some(Block::Table { .. }))
+                            && walk.responses.last().and_then(|r| nested_table_label(text, &r.fields)).is_some();
+                        if let Some(response) =
+                            walk.responses.last_mut().filter(|_| !is_example_label && !labels_nested_table)
+                        {
                             if !response.description.is_empty() {
                                 response.description.push_str("\n\n");
                             }
@@ -613,8 +650,26 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                     }
                 }
                 Section::Response => {
-                    if let Some(response) = walk.responses.last_mut() {
-                        response.fields.extend(attributes(rows, index));
+                    let Some(response) = walk.responses.last_mut() else { continue };
+                    let label = match i.checked_sub(1).map(|before| &blocks[before]) {
+                        Some(Block::Paragraph { text, .. }) => nested_table_label(text, &response.fields),
+                        _ => None,
+                    };
+                    let rows = attributes(rows, index);
+                    match label {
+                        // The model keeps a response's fields flat (`Response.fields` are wire
+                        // names of the top level): merged, a nested object's rows would become
+                        // top-level fields and collide with the response's own (`phone`, `id`).
+                        Some(object) => diagnostics.push(Diagnostic::new(
+                            Rule::ResponseNestedTable,
+                            index.location(*start),
+                            format!(
+                                "table describes the nested `{object}` of the response {}: its {} rows are not read as top-level fields",
+                                response.status,
+                                rows.len()
+                            ),
+                        )),
+                        None => response.fields.extend(rows),
                     }
                 }
                 _ => {}

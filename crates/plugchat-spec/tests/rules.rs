@@ -61,6 +61,9 @@ title: Send text
 /// A configuration call whose attribute table lists the fields its response examples show.
 const RESPONSE_TABLE_PAGE: &str = include_str!("malformed/attributes-describe-response.md");
 
+/// A response with sub-tables labelled `Array String (participants)` and `Objeto Creator`.
+const NESTED_TABLE_PAGE: &str = include_str!("malformed/response-nested-table.md");
+
 /// The clean page as another endpoint: `id` and path replaced.
 fn page(id: &str, method: &str, path: &str) -> String {
     CLEAN
@@ -287,6 +290,16 @@ fn cases() -> Vec<Case> {
             Rule::ResponseTableFlat,
             one(edit("{ \"messageId\": \"3EB0\" }", "{ \"data\": { \"messageId\": \"3EB0\" } }")),
             clean(),
+        ),
+        case(
+            Rule::ResponseNestedTable,
+            one(NESTED_TABLE_PAGE.to_owned()),
+            // Without their labels the tables are the response's own (and repeat `phone`).
+            one(NESTED_TABLE_PAGE.replacen("Array String (participants)\n\n", "", 1).replacen(
+                "Objeto Creator\n\n",
+                "",
+                1,
+            )),
         ),
         case(
             Rule::DuplicateId,
