@@ -164,6 +164,9 @@ rules! {
     JsonUnparsable = "json-unparsable", Warning,
         "A JSON example does not parse even after repairs and was dropped.",
         "Make the example valid JSON.";
+    JsonFenceHoldsCode = "json-fence-holds-code", Warning,
+        "Fences labelled `json` hold program code (`case ...:`, statements ending `;`), not JSON; they were dropped (one diagnostic per page).",
+        "Label the fences with their language (```` ```js ````), or replace them with the JSON they stand for.";
     AttributesDescribeResponse = "attributes-describe-response", Warning,
         "The attribute table lists what the success response's example shows, not the request example (none of its rows is in the request, nearly all in the response): its rows were read as the response's fields.",
         "Move the table under the response's status heading, or put the request's own attributes in it.";

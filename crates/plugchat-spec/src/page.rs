@@ -281,12 +281,15 @@ fn is_json(lang: &str, text: &str) -> bool {
     lang.eq_ignore_ascii_case("json") || (lang.is_empty() && text.trim_start().starts_with(['{', '[']))
 }
 
-/// Parses a JSON example, repairing what it can and reporting where it breaks.
+/// Parses a JSON example, repairing what it can and reporting where it breaks. A fence
+/// holding code instead (`json::looks_like_code`) goes to `code_fences`, reported once per
+/// page by [`report_code_fences`].
 fn json_example(
     text: &str,
     content_start: usize,
     index: &LineIndex<'_>,
     diagnostics: &mut Vec<Diagnostic>,
+    code_fences: &mut Vec<(Location, String)>,
 ) -> Option<serde_json::Value> {
     match json::read(text) {
         Example::Parsed(value) => Some(value),
@@ -299,6 +302,10 @@ fn json_example(
             Some(value)
         }
         Example::Broken(error) => {
+            if let Some(first_line) = json::looks_like_code(text) {
+                code_fences.push((index.location(content_start), first_line.to_owned()));
+                return None;
+            }
             diagnostics.push(Diagnostic::new(
                 Rule::JsonUnparsable,
                 index.relative(content_start, error.line(), error.column()),
@@ -307,6 +314,22 @@ fn json_example(
             None
         }
     }
+}
+
+/// One diagnostic for the page's JSON fences that hold code: one mislabelled snippet copied
+/// a dozen times is one defect, and a `json-unparsable` per fence (each at line 1 column 1)
+/// would bury it.
+fn report_code_fences(code_fences: &[(Location, String)], diagnostics: &mut Vec<Diagnostic>) {
+    let Some(((first, line), others)) = code_fences.split_first() else { return };
+    let mut message = format!("```json fence holds code, not JSON (`{line}`)");
+    let lines: Vec<String> = others.iter().map(|(at, _)| at.line.to_string()).collect();
+    match others.len() {
+        0 => {}
+        1 => message.push_str(&format!(", as does 1 more fence on this page (line {})", lines[0])),
+        n => message.push_str(&format!(", as do {n} more fences on this page (lines {})", lines.join(", "))),
+    }
+    message.push_str(": dropped as examples");
+    diagnostics.push(Diagnostic::new(Rule::JsonFenceHoldsCode, first.clone(), message));
 }
 
 /// A short paragraph (not a heading) labelling the table below it as a nested object of the
@@ -377,6 +400,8 @@ struct Walk {
     response_examples: Vec<(usize, serde_json::Value)>,
     /// The first attribute table (required, optional or ungrouped) of the page.
     attribute_table: Option<Location>,
+    /// JSON fences holding code: where, and their first line.
+    code_fences: Vec<(Location, String)>,
 }
 
 /// Reads one page. `file` is the path printed in locations and diagnostics.
@@ -693,13 +718,15 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                             Some(RequestExample::Json { .. }) => false,
                         } =>
                     {
-                        if let Some(body) = json_example(text, *content_start, index, diagnostics) {
+                        if let Some(body) =
+                            json_example(text, *content_start, index, diagnostics, &mut walk.code_fences)
+                        {
                             walk.request_example =
                                 Some(RequestExample::Json { body, location: index.location(*start) });
                         }
                     }
                     Section::Response => {
-                        let example = json_example(text, *content_start, index, diagnostics);
+                        let example = json_example(text, *content_start, index, diagnostics, &mut walk.code_fences);
                         if let (Some(example), false) = (&example, walk.responses.is_empty()) {
                             walk.response_examples.push((walk.responses.len() - 1, example.clone()));
                         }
@@ -708,7 +735,9 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                         }
                     }
                     Section::Examples => {
-                        if let Some(payload) = json_example(text, *content_start, index, diagnostics) {
+                        if let Some(payload) =
+                            json_example(text, *content_start, index, diagnostics, &mut walk.code_fences)
+                        {
                             let title = if section_of(&walk.last_heading) == Some(Section::Examples) {
                                 String::new()
                             } else {
@@ -722,6 +751,7 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
             }
         }
     }
+    report_code_fences(&walk.code_fences, diagnostics);
     // Sub-table headings that hold no table (a heading for prose) are not objects.
     walk.objects.retain(|o| !o.required.is_empty() || !o.optional.is_empty());
     walk

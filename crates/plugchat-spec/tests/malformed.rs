@@ -261,3 +261,26 @@ fn prose_or_a_label_before_the_first_table_does_not_make_a_nested_table() {
     assert_eq!(found, ["response-nested-table", "response-nested-table"]);
     assert_eq!(fields, ["phone", "subject", "participants", "createdBy"]);
 }
+
+#[test]
+fn json_fences_holding_code_are_one_diagnostic_for_the_page() {
+    let (page, diagnostics) = parse("code-in-json-fence.md");
+    assert_eq!(
+        diagnostics,
+        [
+            "malformed/code-in-json-fence.md:23:1: warning[json-fence-holds-code]: ```json fence holds code, not JSON (`case 'GROUP_CREATE':`), as does 1 more fence on this page (line 29): dropped as examples"
+        ]
+    );
+    // The examples around them are read as usual.
+    let operation = page.operation.expect("operation");
+    assert_eq!(operation.responses[0].example, Some(serde_json::json!({ "messageId": "3EB0" })));
+
+    // Broken JSON is still broken JSON, one diagnostic per fence.
+    let text = std::fs::read_to_string(format!("{}/tests/malformed/code-in-json-fence.md", env!("CARGO_MANIFEST_DIR")))
+        .expect("fixture");
+    let options = ParseOptions { base_url: Some("https://api.example.com/api".into()) };
+    let broken = text.replacen("{ \"messageId\": \"3EB0\" }", "{ messageId: <the id>; }", 1);
+    let (_, diagnostics) = parse_page("p.md", &broken, &options);
+    let rules: Vec<&str> = diagnostics.iter().map(|d| d.rule.id()).collect();
+    assert_eq!(rules, ["json-unparsable", "json-fence-holds-code"]);
+}

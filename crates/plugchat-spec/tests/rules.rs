@@ -248,6 +248,12 @@ fn cases() -> Vec<Case> {
         case(Rule::JsonRepaired, one(edit("{ \"phone\"", "// the destination\n{ \"phone\"")), clean()),
         case(Rule::JsonUnparsable, one(edit("{ \"phone\": \"5511999999999\",", "{ phone: <the number>,")), clean()),
         case(
+            Rule::JsonFenceHoldsCode,
+            one(include_str!("malformed/code-in-json-fence.md").to_owned()),
+            // The same snippets labelled with their language are not examples at all.
+            one(include_str!("malformed/code-in-json-fence.md").replace("```json\ncase", "```js\ncase")),
+        ),
+        case(
             Rule::AttributesDescribeResponse,
             one(RESPONSE_TABLE_PAGE.to_owned()),
             // The request sends one of the rows (the response shows it too): an ordinary request.
