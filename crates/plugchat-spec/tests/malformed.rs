@@ -255,6 +255,11 @@ fn prose_or_a_label_before_the_first_table_does_not_make_a_nested_table() {
     let (_, found) = rules(&text.replacen("Objeto Creator", "See also", 1));
     assert_eq!(found, ["response-nested-table", "duplicate-attribute", "response-table-flat"]);
 
+    // `Objeto X` naming no field read so far still labels a nested object by its shape.
+    let (fields, found) = rules(&text.replacen("Objeto Creator", "Objeto Owner", 1));
+    assert_eq!(found, ["response-nested-table", "response-nested-table"]);
+    assert_eq!(fields, ["phone", "subject", "participants", "createdBy"]);
+
     // A label above the response's first table introduces the response itself.
     let first = text.replacen("Everything known about the group.", "Array Groups", 1);
     let (fields, found) = rules(&first);
