@@ -164,6 +164,9 @@ rules! {
     JsonUnparsable = "json-unparsable", Warning,
         "A JSON example does not parse even after repairs and was dropped.",
         "Make the example valid JSON.";
+    JsonFenceHoldsCode = "json-fence-holds-code", Warning,
+        "Fences labelled `json` hold program code (`case ...:`, statements ending `;`), not JSON; they were dropped (one diagnostic per page).",
+        "Label the fences with their language (```` ```js ````), or replace them with the JSON they stand for.";
     AttributesDescribeResponse = "attributes-describe-response", Warning,
         "The attribute table lists what the success response's example shows, not the request example (none of its rows is in the request, nearly all in the response): its rows were read as the response's fields.",
         "Move the table under the response's status heading, or put the request's own attributes in it.";
@@ -194,6 +197,9 @@ rules! {
     ResponseKeyUndocumented = "response-key-undocumented", Note,
         "A response example shows a key the response table does not list (it is typed from the example).",
         "Add the field to the response table if clients rely on it.";
+    ResponseNestedTable = "response-nested-table", Note,
+        "A table in a response section, labelled by a short paragraph (`Objeto X`, `Array X`, or a field's name), describes a nested object; its rows are left out of the response's top-level fields.",
+        "Fine as documentation: the model keeps response fields flat, and the nested value is typed from the table's Tipo or the example.";
     ResponseTableFlat = "response-table-flat", Warning,
         "The response table lists fields flat that the example nests under one key.",
         "List the wrapper key, and the nested fields in a sub-table.";

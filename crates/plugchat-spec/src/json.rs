@@ -52,6 +52,31 @@ pub(crate) fn read(text: &str) -> Example {
     Example::Broken(strict)
 }
 
+/// The first line of a fence that holds program code rather than broken JSON (a `case ...:`
+/// of a `switch`, a statement ending `;`, an assignment, an arrow function), or `None`.
+///
+/// Only asked of a fence that no repair saves. JSON starts with a value; code starts with
+/// a word (not `true`, `false` or `null`) and shows at least one statement. A fence opening
+/// with `{` or `[` is broken JSON however many semicolons it holds.
+pub(crate) fn looks_like_code(text: &str) -> Option<&str> {
+    const KEYWORDS: &[&str] = &[
+        "case", "switch", "function", "const", "let", "var", "if", "else", "return", "import", "export", "break",
+        "default", "for", "while", "async", "await", "class", "def", "curl",
+    ];
+    let lines = || text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with("//"));
+    let first = lines().next()?;
+    let word: String = first.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '$')).collect();
+    let starts_with_word = first.starts_with(|c: char| c.is_ascii_alphabetic() || matches!(c, '_' | '$'));
+    if !starts_with_word || matches!(word.as_str(), "true" | "false" | "null") {
+        return None;
+    }
+    let statement = |line: &str| {
+        let word = line.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or("");
+        KEYWORDS.contains(&word) || line.ends_with(';') || line.contains("=>") || line.contains(" = ")
+    };
+    lines().any(statement).then_some(first)
+}
+
 /// Calls `visit(byte_index, in_string)` for each byte, tracking JSON string boundaries.
 fn string_mask(text: &str) -> Vec<bool> {
     let mut mask = Vec::with_capacity(text.len());
@@ -184,6 +209,19 @@ mod tests {
             Example::Parsed(_) => panic!("parsed without repair"),
             Example::Broken(error) => panic!("not repaired: {error}"),
         }
+    }
+
+    #[test]
+    fn code_in_a_json_fence_is_told_apart_from_broken_json() {
+        let switch = "case 'GROUP_CREATE':\nhtml = \"<div>\" + name + \"</div>\"\nbreak;\n";
+        assert_eq!(looks_like_code(switch), Some("case 'GROUP_CREATE':"));
+        assert_eq!(looks_like_code("// handler\nconst x = await f();"), Some("const x = await f();"));
+        // Broken JSON, prose, or a bare word are not code.
+        assert_eq!(looks_like_code("{ phone: <the number>; }"), None);
+        assert_eq!(looks_like_code("[1, 2;]"), None);
+        assert_eq!(looks_like_code("Sem retorno"), None);
+        assert_eq!(looks_like_code("true false"), None);
+        assert_eq!(looks_like_code(""), None);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::json::{self, Example};
 use crate::markdown::{self, Block, Row};
 use crate::model::{
     Attribute, Callback, CallbackExample, Discriminator, Header, Location, Method, ObjectType, Operation, Page,
-    RequestExample, Response,
+    RequestExample, Response, Tipo,
 };
 use crate::reconcile::{attributes_describing_response, reconcile};
 use crate::rows;
@@ -281,12 +281,15 @@ fn is_json(lang: &str, text: &str) -> bool {
     lang.eq_ignore_ascii_case("json") || (lang.is_empty() && text.trim_start().starts_with(['{', '[']))
 }
 
-/// Parses a JSON example, repairing what it can and reporting where it breaks.
+/// Parses a JSON example, repairing what it can and reporting where it breaks. A fence
+/// holding code instead (`json::looks_like_code`) goes to `code_fences`, reported once per
+/// page by [`report_code_fences`].
 fn json_example(
     text: &str,
     content_start: usize,
     index: &LineIndex<'_>,
     diagnostics: &mut Vec<Diagnostic>,
+    code_fences: &mut Vec<(Location, String)>,
 ) -> Option<serde_json::Value> {
     match json::read(text) {
         Example::Parsed(value) => Some(value),
@@ -299,6 +302,10 @@ fn json_example(
             Some(value)
         }
         Example::Broken(error) => {
+            if let Some(first_line) = json::looks_like_code(text) {
+                code_fences.push((index.location(content_start), first_line.to_owned()));
+                return None;
+            }
             diagnostics.push(Diagnostic::new(
                 Rule::JsonUnparsable,
                 index.relative(content_start, error.line(), error.column()),
@@ -307,6 +314,54 @@ fn json_example(
             None
         }
     }
+}
+
+/// One diagnostic for the page's JSON fences that hold code: one mislabelled snippet copied
+/// a dozen times is one defect, and a `json-unparsable` per fence (each at line 1 column 1)
+/// would bury it.
+fn report_code_fences(code_fences: &[(Location, String)], diagnostics: &mut Vec<Diagnostic>) {
+    let Some(((first, line), others)) = code_fences.split_first() else { return };
+    let mut message = format!("```json fence holds code, not JSON (`{line}`)");
+    let lines: Vec<String> = others.iter().map(|(at, _)| at.line.to_string()).collect();
+    match others.len() {
+        0 => {}
+        1 => message.push_str(&format!(", as does 1 more fence on this page (line {})", lines[0])),
+        n => message.push_str(&format!(", as do {n} more fences on this page (lines {})", lines.join(", "))),
+    }
+    message.push_str(": dropped as examples");
+    diagnostics.push(Diagnostic::new(Rule::JsonFenceHoldsCode, first.clone(), message));
+}
+
+/// A short paragraph (not a heading) labelling the table below it as a nested object of the
+/// response whose `fields` are read so far: `Objeto Exactsales`, `Array Messages`, or any short
+/// label naming one of those fields or its Tipo (`Array String (participants)`). Returns the
+/// object's name. The first table of a response is its own, so with no fields yet there is none.
+///
+/// Why by shape and not by position alone: a second table right under the first, with no
+/// label, stays the response's (some pages split one table in two).
+fn nested_table_label(text: &str, fields: &[Attribute]) -> Option<String> {
+    let label = text.trim().trim_matches('*').trim_end_matches(':').trim();
+    let words = label.split_whitespace().count();
+    if fields.is_empty() || label.contains('\n') || label.len() > 60 || !(1..=4).contains(&words) {
+        return None;
+    }
+    let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let tokens: Vec<String> = label.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(key).collect();
+    let named = |written: &str| !written.is_empty() && tokens.contains(&key(written));
+    // A Tipo counts only when it names something (`Exactsales`): `string` names no field.
+    let names_object = |f: &Attribute| match f.tipo() {
+        Tipo::Named(name) => named(&name),
+        Tipo::List(element) => matches!(*element, Tipo::Named(name) if named(&name)),
+        _ => false,
+    };
+    if let Some(field) = fields.iter().find(|f| named(&f.name) || names_object(f)) {
+        return Some(field.name.clone());
+    }
+    let (first, rest) = label.split_once(char::is_whitespace)?;
+    ["array", "objeto", "object", "lista", "list"]
+        .iter()
+        .any(|w| first.eq_ignore_ascii_case(w))
+        .then(|| rest.trim().to_owned())
 }
 
 /// `#### Body`, `### Request body`, `#### Corpo`: the heading of a request's JSON body.
@@ -345,6 +400,8 @@ struct Walk {
     response_examples: Vec<(usize, serde_json::Value)>,
     /// The first attribute table (required, optional or ungrouped) of the page.
     attribute_table: Option<Location>,
+    /// JSON fences holding code: where, and their first line.
+    code_fences: Vec<(Location, String)>,
 }
 
 /// Reads one page. `file` is the path printed in locations and diagnostics.
@@ -499,7 +556,7 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
     let mut walk = Walk::default();
     let mut section = Section::Preamble;
     let mut group = AttributeGroup::Unnamed;
-    for block in blocks {
+    for (i, block) in blocks.iter().enumerate() {
         match block {
             Block::Heading { level, text, start } => {
                 walk.last_heading = text.clone();
@@ -557,7 +614,12 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                     (Section::Response, _) => {
                         let is_example_label =
                             text.len() < 12 && matches!(normalize(text).as_str(), "exemplo" | "example");
-                        if let Some(response) = walk.responses.last_mut().filter(|_| !is_example_label) {
+                        // A nested table's label describes that table, not the response.
+                        let labels_nested_table = matches!(blocks.get(i + 1), Some(Block::Table { .. }))
+                            && walk.responses.last().and_then(|r| nested_table_label(text, &r.fields)).is_some();
+                        if let Some(response) =
+                            walk.responses.last_mut().filter(|_| !is_example_label && !labels_nested_table)
+                        {
                             if !response.description.is_empty() {
                                 response.description.push_str("\n\n");
                             }
@@ -613,8 +675,26 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                     }
                 }
                 Section::Response => {
-                    if let Some(response) = walk.responses.last_mut() {
-                        response.fields.extend(attributes(rows, index));
+                    let Some(response) = walk.responses.last_mut() else { continue };
+                    let label = match i.checked_sub(1).map(|before| &blocks[before]) {
+                        Some(Block::Paragraph { text, .. }) => nested_table_label(text, &response.fields),
+                        _ => None,
+                    };
+                    let rows = attributes(rows, index);
+                    match label {
+                        // The model keeps a response's fields flat (`Response.fields` are wire
+                        // names of the top level): merged, a nested object's rows would become
+                        // top-level fields and collide with the response's own (`phone`, `id`).
+                        Some(object) => diagnostics.push(Diagnostic::new(
+                            Rule::ResponseNestedTable,
+                            index.location(*start),
+                            format!(
+                                "table describes the nested `{object}` of the response {}: its {} rows are not read as top-level fields",
+                                response.status,
+                                rows.len()
+                            ),
+                        )),
+                        None => response.fields.extend(rows),
                     }
                 }
                 _ => {}
@@ -638,13 +718,15 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                             Some(RequestExample::Json { .. }) => false,
                         } =>
                     {
-                        if let Some(body) = json_example(text, *content_start, index, diagnostics) {
+                        if let Some(body) =
+                            json_example(text, *content_start, index, diagnostics, &mut walk.code_fences)
+                        {
                             walk.request_example =
                                 Some(RequestExample::Json { body, location: index.location(*start) });
                         }
                     }
                     Section::Response => {
-                        let example = json_example(text, *content_start, index, diagnostics);
+                        let example = json_example(text, *content_start, index, diagnostics, &mut walk.code_fences);
                         if let (Some(example), false) = (&example, walk.responses.is_empty()) {
                             walk.response_examples.push((walk.responses.len() - 1, example.clone()));
                         }
@@ -653,7 +735,9 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
                         }
                     }
                     Section::Examples => {
-                        if let Some(payload) = json_example(text, *content_start, index, diagnostics) {
+                        if let Some(payload) =
+                            json_example(text, *content_start, index, diagnostics, &mut walk.code_fences)
+                        {
                             let title = if section_of(&walk.last_heading) == Some(Section::Examples) {
                                 String::new()
                             } else {
@@ -667,6 +751,7 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
             }
         }
     }
+    report_code_fences(&walk.code_fences, diagnostics);
     // Sub-table headings that hold no table (a heading for prose) are not objects.
     walk.objects.retain(|o| !o.required.is_empty() || !o.optional.is_empty());
     walk

@@ -133,7 +133,10 @@ pub(crate) fn reconcile(
 ) {
     if let Some((heading, at)) = path_heading {
         let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric() || *c == '/').collect::<String>().to_lowercase();
-        if !key(&operation.path).ends_with(&key(heading)) {
+        // A heading of just `/` names no path: there is nothing to compare (a page copied
+        // from another keeps the URL, which the cross-page rules report).
+        let names_a_path = heading.chars().any(char::is_alphanumeric);
+        if names_a_path && !key(&operation.path).ends_with(&key(heading)) {
             diagnostics.push(Diagnostic::new(
                 Rule::HeadingPathMismatch,
                 at.clone(),

@@ -208,3 +208,84 @@ fn attribute_table_stays_the_request_without_evidence() {
         assert_eq!(operation.optional.len(), 1, "variant {i}");
     }
 }
+
+/// Response fields as read, by name.
+fn response_fields(page: &Page) -> Vec<String> {
+    let operation = page.operation.as_ref().expect("operation");
+    operation.responses[0].fields.iter().map(|f| f.name.clone()).collect()
+}
+
+#[test]
+fn a_labelled_table_under_the_response_describes_a_nested_object_not_more_fields() {
+    let (page, diagnostics) = parse("response-nested-table.md");
+    assert_eq!(
+        diagnostics,
+        [
+            "malformed/response-nested-table.md:25:1: note[response-nested-table]: table describes the nested `participants` of the response 200: its 2 rows are not read as top-level fields",
+            "malformed/response-nested-table.md:32:1: note[response-nested-table]: table describes the nested `createdBy` of the response 200: its 2 rows are not read as top-level fields",
+        ]
+    );
+    assert_eq!(response_fields(&page), ["phone", "subject", "participants", "createdBy"]);
+    // The labels describe the tables, not the response.
+    assert_eq!(page.operation.unwrap().responses[0].description, "Everything known about the group.");
+}
+
+#[test]
+fn prose_or_a_label_before_the_first_table_does_not_make_a_nested_table() {
+    let text =
+        std::fs::read_to_string(format!("{}/tests/malformed/response-nested-table.md", env!("CARGO_MANIFEST_DIR")))
+            .expect("fixture");
+    let options = ParseOptions { base_url: Some("https://api.example.com/api".into()) };
+    let rules = |text: &str| {
+        let (page, diagnostics) = parse_page("p.md", text, &options);
+        (response_fields(&page), diagnostics.iter().map(|d| d.rule.id()).collect::<Vec<_>>())
+    };
+
+    // A sentence is no label: its table's rows stay the response's (and `phone` repeats).
+    let prose = text.replacen(
+        "Array String (participants)",
+        "Each participant of the group is listed with the keys below, one row per key.",
+        1,
+    );
+    let (fields, found) = rules(&prose);
+    assert_eq!(found, ["response-nested-table", "duplicate-attribute", "response-field-missing-from-example"]);
+    assert_eq!(fields, ["phone", "subject", "participants", "createdBy", "isAdmin"]);
+
+    // A label naming nothing read so far, and not shaped `Array X`/`Objeto X`, is prose.
+    let (_, found) = rules(&text.replacen("Objeto Creator", "See also", 1));
+    assert_eq!(found, ["response-nested-table", "duplicate-attribute", "response-table-flat"]);
+
+    // `Objeto X` naming no field read so far still labels a nested object by its shape.
+    let (fields, found) = rules(&text.replacen("Objeto Creator", "Objeto Owner", 1));
+    assert_eq!(found, ["response-nested-table", "response-nested-table"]);
+    assert_eq!(fields, ["phone", "subject", "participants", "createdBy"]);
+
+    // A label above the response's first table introduces the response itself.
+    let first = text.replacen("Everything known about the group.", "Array Groups", 1);
+    let (fields, found) = rules(&first);
+    assert_eq!(found, ["response-nested-table", "response-nested-table"]);
+    assert_eq!(fields, ["phone", "subject", "participants", "createdBy"]);
+}
+
+#[test]
+fn json_fences_holding_code_are_one_diagnostic_for_the_page() {
+    let (page, diagnostics) = parse("code-in-json-fence.md");
+    assert_eq!(
+        diagnostics,
+        [
+            "malformed/code-in-json-fence.md:23:1: warning[json-fence-holds-code]: ```json fence holds code, not JSON (`case 'GROUP_CREATE':`), as does 1 more fence on this page (line 29): dropped as examples"
+        ]
+    );
+    // The examples around them are read as usual.
+    let operation = page.operation.expect("operation");
+    assert_eq!(operation.responses[0].example, Some(serde_json::json!({ "messageId": "3EB0" })));
+
+    // Broken JSON is still broken JSON, one diagnostic per fence.
+    let text = std::fs::read_to_string(format!("{}/tests/malformed/code-in-json-fence.md", env!("CARGO_MANIFEST_DIR")))
+        .expect("fixture");
+    let options = ParseOptions { base_url: Some("https://api.example.com/api".into()) };
+    let broken = text.replacen("{ \"messageId\": \"3EB0\" }", "{ messageId: <the id>; }", 1);
+    let (_, diagnostics) = parse_page("p.md", &broken, &options);
+    let rules: Vec<&str> = diagnostics.iter().map(|d| d.rule.id()).collect();
+    assert_eq!(rules, ["json-unparsable", "json-fence-holds-code"]);
+}

@@ -61,6 +61,9 @@ title: Send text
 /// A configuration call whose attribute table lists the fields its response examples show.
 const RESPONSE_TABLE_PAGE: &str = include_str!("malformed/attributes-describe-response.md");
 
+/// A response with sub-tables labelled `Array String (participants)` and `Objeto Creator`.
+const NESTED_TABLE_PAGE: &str = include_str!("malformed/response-nested-table.md");
+
 /// The clean page as another endpoint: `id` and path replaced.
 fn page(id: &str, method: &str, path: &str) -> String {
     CLEAN
@@ -211,6 +214,12 @@ fn cases() -> Vec<Case> {
             vec![text("api.yml", BASE), text("message/send-text.md", CLEAN)],
         ),
         case(Rule::HeadingPathMismatch, one(edit("#### /send-text", "#### /send-txt")), clean()),
+        // A heading of just `/` names no path, so it contradicts none.
+        case(
+            Rule::HeadingPathMismatch,
+            one(edit("#### /send-text", "#### /Send-Txt")),
+            one(edit("#### /send-text", "#### /")),
+        ),
         case(
             Rule::EventDiscriminatorMissing,
             one(callback("")),
@@ -238,6 +247,12 @@ fn cases() -> Vec<Case> {
         case(Rule::TypeUnknown, one(edit("| phone | string |", "| phone | Telefone |")), clean()),
         case(Rule::JsonRepaired, one(edit("{ \"phone\"", "// the destination\n{ \"phone\"")), clean()),
         case(Rule::JsonUnparsable, one(edit("{ \"phone\": \"5511999999999\",", "{ phone: <the number>,")), clean()),
+        case(
+            Rule::JsonFenceHoldsCode,
+            one(include_str!("malformed/code-in-json-fence.md").to_owned()),
+            // The same snippets labelled with their language are not examples at all.
+            one(include_str!("malformed/code-in-json-fence.md").replace("```json\ncase", "```js\ncase")),
+        ),
         case(
             Rule::AttributesDescribeResponse,
             one(RESPONSE_TABLE_PAGE.to_owned()),
@@ -281,6 +296,16 @@ fn cases() -> Vec<Case> {
             Rule::ResponseTableFlat,
             one(edit("{ \"messageId\": \"3EB0\" }", "{ \"data\": { \"messageId\": \"3EB0\" } }")),
             clean(),
+        ),
+        case(
+            Rule::ResponseNestedTable,
+            one(NESTED_TABLE_PAGE.to_owned()),
+            // Without their labels the tables are the response's own (and repeat `phone`).
+            one(NESTED_TABLE_PAGE.replacen("Array String (participants)\n\n", "", 1).replacen(
+                "Objeto Creator\n\n",
+                "",
+                1,
+            )),
         ),
         case(
             Rule::DuplicateId,
