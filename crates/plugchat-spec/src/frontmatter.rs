@@ -144,7 +144,7 @@ fn salvage(
     let mut offset = yaml_start;
     for line in text[yaml_start..yaml_end].split_inclusive('\n') {
         let bare = line.trim().trim_start_matches('#').trim();
-        if line.trim_start().starts_with('#') && crate::page::is_section_heading(bare) {
+        if line.trim_start().starts_with('#') && crate::sections::is_section_heading(bare) {
             diagnostics.push(Diagnostic::new(
                 Rule::FrontMatterRunsIntoPage,
                 index.location(offset),

@@ -14,6 +14,7 @@
 
 mod crosscheck;
 mod diagnostic;
+mod examples;
 mod frontmatter;
 mod har;
 mod json;
@@ -25,7 +26,10 @@ mod model {
 mod page;
 mod reconcile;
 mod rows;
+mod sections;
+mod tables;
 mod tree;
+mod url;
 
 pub use diagnostic::{Diagnostic, Rule, Severity, rules_table};
 pub use har::{Finding, HarRequest, check_examples, read_har};

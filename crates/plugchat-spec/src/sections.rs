@@ -1,0 +1,154 @@
+//! The format's vocabulary: which heading opens which part of a page (Portuguese or English,
+//! accents and case ignored, levels ignored because pages disagree on them), which attribute
+//! table a heading names, status headings, and the labels that mark a nested response table.
+
+use crate::model::{Attribute, Tipo};
+
+/// The part of a page a block belongs to, from the last section heading above it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Section {
+    Preamble,
+    Method,
+    Header,
+    Concept,
+    Attributes,
+    Request,
+    Response,
+    /// `## Evento`: the table telling a webhook payload's event apart.
+    Event,
+    /// `## Exemplos`: example payloads of a webhook page.
+    Examples,
+    Other,
+}
+
+/// Which attribute table a table under the attributes section fills.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum AttributeGroup {
+    Unnamed,
+    Required,
+    Optional,
+    /// The fields of an object (`### Button`), or its optional ones (`### Opcionais Button`).
+    SubTable {
+        name: String,
+        optional: bool,
+    },
+}
+
+/// Lower case, accents folded, trailing colons dropped: `Obrigatórios:` → `obrigatorios`.
+pub(crate) fn normalize(heading: &str) -> String {
+    let heading = heading.trim();
+    let mut folded = String::with_capacity(heading.len());
+    folded.extend(
+        heading
+            .chars()
+            .map(|c| match c {
+                'á' | 'à' | 'â' | 'ã' | 'Á' | 'À' | 'Â' | 'Ã' => 'a',
+                'é' | 'ê' | 'É' | 'Ê' => 'e',
+                'í' | 'Í' => 'i',
+                'ó' | 'ô' | 'õ' | 'Ó' | 'Ô' | 'Õ' => 'o',
+                'ú' | 'Ú' => 'u',
+                'ç' | 'Ç' => 'c',
+                c => c.to_ascii_lowercase(),
+            })
+            .filter(|c| *c != '`' && *c != '*'),
+    );
+    let end = folded.trim_end().trim_end_matches(':').trim_end().len();
+    folded.truncate(end);
+    folded
+}
+
+pub(crate) fn is_section_heading(heading: &str) -> bool {
+    section_of(heading).is_some()
+}
+
+pub(crate) fn section_of(heading: &str) -> Option<Section> {
+    const SECTIONS: &[(&[&str], Section)] = &[
+        (&["metodo", "method", "endpoint"], Section::Method),
+        (&["header"], Section::Header),
+        (&["conceituacao", "conceito", "concept", "overview"], Section::Concept),
+        (&["atributos", "parametros", "attributes", "parameters"], Section::Attributes),
+        (&["request", "exemplo de requisicao", "requisicao", "example request"], Section::Request),
+        (&["response", "resposta", "retorno"], Section::Response),
+        (&["evento", "event", "callback"], Section::Event),
+        (&["exemplos", "examples", "payloads", "payload"], Section::Examples),
+        (&["code", "codigo"], Section::Other),
+    ];
+    let name = normalize(heading);
+    // `word`, `word ...` or a plural `words`: no allocation, this runs for every heading.
+    let names = |w: &str| {
+        name.strip_prefix(w).is_some_and(|rest| rest.is_empty() || rest.starts_with(' ') || rest.starts_with('s'))
+    };
+    SECTIONS.iter().find(|(words, _)| words.iter().any(|w| names(w))).map(|(_, section)| *section)
+}
+
+pub(crate) fn attribute_group_of(heading: &str) -> AttributeGroup {
+    let name = normalize(heading);
+    let (first, rest) = name.split_once(' ').unwrap_or((&name, ""));
+    let rest = rest.trim();
+    // `Obrigatórios (Query String)` qualifies the group; `Opcionais Button` names an object.
+    let names_object = !rest.is_empty() && !rest.starts_with('(');
+    let object = || heading.trim().split_once(' ').map_or("", |(_, r)| r).trim().to_owned();
+    if ["obrigatori", "required"].iter().any(|w| first.starts_with(w)) {
+        if names_object {
+            AttributeGroup::SubTable { name: object(), optional: false }
+        } else {
+            AttributeGroup::Required
+        }
+    } else if ["opcio", "optional"].iter().any(|w| first.starts_with(w)) {
+        if names_object {
+            AttributeGroup::SubTable { name: object(), optional: true }
+        } else {
+            AttributeGroup::Optional
+        }
+    } else {
+        AttributeGroup::SubTable { name: heading.trim().trim_end_matches(':').to_owned(), optional: false }
+    }
+}
+
+/// `200`, `200 - Sucesso` or `415:` → the status and what follows it.
+pub(crate) fn status_of(heading: &str) -> Option<(u16, String)> {
+    let digits: String = heading.chars().take_while(char::is_ascii_digit).collect();
+    if digits.len() != 3 {
+        return None;
+    }
+    let status = digits.parse().ok()?;
+    let rest = heading[3..].trim_start_matches([' ', '-', ':', '–']).trim();
+    Some((status, rest.to_owned()))
+}
+
+/// A short paragraph (not a heading) labelling the table below it as a nested object of the
+/// response whose `fields` are read so far: `Objeto Exactsales`, `Array Messages`, or any short
+/// label naming one of those fields or its Tipo (`Array String (participants)`). Returns the
+/// object's name. The first table of a response is its own, so with no fields yet there is none.
+///
+/// Why by shape and not by position alone: a second table right under the first, with no
+/// label, stays the response's (some pages split one table in two).
+pub(crate) fn nested_table_label(text: &str, fields: &[Attribute]) -> Option<String> {
+    let label = text.trim().trim_matches('*').trim_end_matches(':').trim();
+    let words = label.split_whitespace().count();
+    if fields.is_empty() || label.contains('\n') || label.len() > 60 || !(1..=4).contains(&words) {
+        return None;
+    }
+    let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let tokens: Vec<String> = label.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(key).collect();
+    let named = |written: &str| !written.is_empty() && tokens.contains(&key(written));
+    // A Tipo counts only when it names something (`Exactsales`): `string` names no field.
+    let names_object = |f: &Attribute| match f.tipo() {
+        Tipo::Named(name) => named(&name),
+        Tipo::List(element) => matches!(*element, Tipo::Named(name) if named(&name)),
+        _ => false,
+    };
+    if let Some(field) = fields.iter().find(|f| named(&f.name) || names_object(f)) {
+        return Some(field.name.clone());
+    }
+    let (first, rest) = label.split_once(char::is_whitespace)?;
+    ["array", "objeto", "object", "lista", "list"]
+        .iter()
+        .any(|w| first.eq_ignore_ascii_case(w))
+        .then(|| rest.trim().to_owned())
+}
+
+/// `#### Body`, `### Request body`, `#### Corpo`: the heading of a request's JSON body.
+pub(crate) fn is_body_heading(heading: &str) -> bool {
+    matches!(normalize(heading).as_str(), "body" | "request body" | "corpo" | "corpo da requisicao" | "json body")
+}
