@@ -118,7 +118,10 @@ fn render(page: &Page) -> String {
 }
 
 struct Case {
-    name: &'static str,
+    /// The kind of change the diff must report (and the case's name).
+    kind: &'static str,
+    /// The rust verdict the diff must give it.
+    bump: &'static str,
     old: Vec<Page>,
     new: Vec<Page>,
     /// Webhook event pages of each tree (none unless the case is about events).
@@ -126,8 +129,22 @@ struct Case {
     new_events: Vec<Event>,
     /// A consumer module written against the old crate.
     consumer: &'static str,
+}
+
+/// A change to the operations (no webhook events).
+fn case(kind: &'static str, bump: &'static str, old: Vec<Page>, new: Vec<Page>, consumer: &'static str) -> Case {
+    Case { kind, bump, old, new, old_events: vec![], new_events: vec![], consumer }
+}
+
+/// A change to the webhook events (the operations stay the same).
+fn event_case(
     kind: &'static str,
     bump: &'static str,
+    old_events: Vec<Event>,
+    new_events: Vec<Event>,
+    consumer: &'static str,
+) -> Case {
+    Case { kind, bump, old: vec![send()], new: vec![send()], old_events, new_events, consumer }
 }
 
 /// Reads every field of the presence event, matching its variant.
@@ -155,247 +172,159 @@ fn cases() -> Vec<Case> {
         vec![page]
     };
     vec![
-        Case {
-            name: "required-attribute-added",
-            old: vec![send()],
-            new: with(&|p| {
+        case(
+            "required-attribute-added",
+            "major",
+            vec![send()],
+            with(&|p| {
                 p.required.push("| message | string | Texto |");
                 p.request_example = r#"{"phone": "5511999999999", "message": "oi"}"#;
             }),
-            old_events: vec![],
-            new_events: vec![],
-            consumer: CALL_SEND,
-            kind: "required-attribute-added",
-            bump: "major",
-        },
-        Case {
-            name: "optional-attribute-added",
-            old: vec![send()],
-            new: with(&|p| p.optional.push("| caption | string | Legenda |")),
-            old_events: vec![],
-            new_events: vec![],
-            consumer: CALL_SEND,
-            kind: "optional-attribute-added",
-            bump: "minor",
-        },
-        Case {
-            name: "attribute-removed",
-            old: vec![send()],
-            new: with(&|p| p.optional.retain(|r| !r.contains("delay"))),
-            old_events: vec![],
-            new_events: vec![],
-            consumer: r#"
+            CALL_SEND,
+        ),
+        case(
+            "optional-attribute-added",
+            "minor",
+            vec![send()],
+            with(&|p| p.optional.push("| caption | string | Legenda |")),
+            CALL_SEND,
+        ),
+        case(
+            "attribute-removed",
+            "major",
+            vec![send()],
+            with(&|p| p.optional.retain(|r| !r.contains("delay"))),
+            r#"
 pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
     client.demo_send().phone("1").delay(5).send().await?;
     Ok(())
 }"#,
-            kind: "attribute-removed",
-            bump: "major",
-        },
-        Case {
-            name: "attribute-made-optional",
-            old: vec![send()],
-            new: with(&|p| {
+        ),
+        case(
+            "attribute-made-optional",
+            "minor",
+            vec![send()],
+            with(&|p| {
                 p.required.clear();
                 p.optional.push("| phone | string | Telefone |");
             }),
-            old_events: vec![],
-            new_events: vec![],
-            consumer: CALL_SEND,
-            kind: "attribute-made-optional",
-            bump: "minor",
-        },
-        Case {
-            name: "attribute-made-required",
-            old: vec![send()],
-            new: with(&|p| {
+            CALL_SEND,
+        ),
+        case(
+            "attribute-made-required",
+            "major",
+            vec![send()],
+            with(&|p| {
                 p.optional.retain(|r| !r.contains("delay"));
                 p.required.push("| delay | integer | Espera em segundos |");
                 p.request_example = r#"{"phone": "5511999999999", "delay": 2}"#;
             }),
-            old_events: vec![],
-            new_events: vec![],
-            consumer: CALL_SEND,
-            kind: "attribute-made-required",
-            bump: "major",
-        },
-        Case {
-            name: "attribute-type-changed",
-            old: vec![send()],
-            new: with(&|p| p.optional[0] = "| delay | boolean | Esperar |"),
-            old_events: vec![],
-            new_events: vec![],
-            consumer: r#"
+            CALL_SEND,
+        ),
+        case(
+            "attribute-type-changed",
+            "major",
+            vec![send()],
+            with(&|p| p.optional[0] = "| delay | boolean | Esperar |"),
+            r#"
 pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
     client.demo_send().phone("1").delay(5).send().await?;
     Ok(())
 }"#,
-            kind: "attribute-type-changed",
-            bump: "major",
-        },
-        Case {
-            name: "allowed-values-added",
-            old: vec![send()],
-            new: with(&|p| p.optional[1] = "| kind | string | Tipo. Valores: `a`, `b`, `c` |"),
-            old_events: vec![],
-            new_events: vec![],
-            consumer: r#"
+        ),
+        case(
+            "allowed-values-added",
+            "major",
+            vec![send()],
+            with(&|p| p.optional[1] = "| kind | string | Tipo. Valores: `a`, `b`, `c` |"),
+            r#"
 pub fn consumer(kind: crate::demo::DemoSendKind) -> &'static str {
     match kind {
         crate::demo::DemoSendKind::A => "a",
         crate::demo::DemoSendKind::B => "b",
     }
 }"#,
-            kind: "allowed-values-added",
-            bump: "major",
-        },
-        Case {
-            name: "response-field-added",
-            old: vec![send()],
-            new: with(&|p| {
+        ),
+        case(
+            "response-field-added",
+            "minor",
+            vec![send()],
+            with(&|p| {
                 p.response_rows.push("| status | string | Situação |");
                 p.response_example = r#"{"id": "abc", "status": "ok"}"#;
             }),
-            old_events: vec![],
-            new_events: vec![],
-            consumer: r#"
+            r#"
 pub async fn consumer(client: &crate::Client) -> Result<String, crate::Error> {
     let answer = client.demo_send().phone("1").send().await?.into_inner();
     Ok(answer.id.unwrap_or_default())
 }"#,
-            kind: "response-field-added",
-            bump: "minor",
-        },
-        Case {
-            name: "response-field-removed",
-            old: vec![send()],
-            new: with(&|p| p.response_rows.retain(|r| !r.contains("note"))),
-            old_events: vec![],
-            new_events: vec![],
-            consumer: r#"
+        ),
+        case(
+            "response-field-removed",
+            "major",
+            vec![send()],
+            with(&|p| p.response_rows.retain(|r| !r.contains("note"))),
+            r#"
 pub async fn consumer(client: &crate::Client) -> Result<Option<String>, crate::Error> {
     let answer = client.demo_send().phone("1").send().await?.into_inner();
     Ok(answer.note)
 }"#,
-            kind: "response-field-removed",
-            bump: "major",
-        },
-        Case {
-            name: "operation-added",
-            old: vec![send()],
-            new: vec![send(), other()],
-            old_events: vec![],
-            new_events: vec![],
-            consumer: CALL_SEND,
-            kind: "operation-added",
-            bump: "minor",
-        },
-        Case {
-            name: "operation-removed",
-            old: vec![send(), other()],
-            new: vec![send()],
-            old_events: vec![],
-            new_events: vec![],
-            consumer: r#"
+        ),
+        case("operation-added", "minor", vec![send()], vec![send(), other()], CALL_SEND),
+        case(
+            "operation-removed",
+            "major",
+            vec![send(), other()],
+            vec![send()],
+            r#"
 pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
     client.demo_other().send().await?;
     Ok(())
 }"#,
-            kind: "operation-removed",
-            bump: "major",
-        },
-        Case {
-            name: "operation-renamed",
-            old: vec![send()],
-            new: with(&|p| p.id = "demo-send-message"),
-            old_events: vec![],
-            new_events: vec![],
-            consumer: CALL_SEND,
-            kind: "operation-renamed",
-            bump: "major",
-        },
-        Case {
-            name: "method-changed",
-            old: vec![send()],
-            new: with(&|p| p.method = "PUT"),
-            old_events: vec![],
-            new_events: vec![],
-            consumer: CALL_SEND,
-            kind: "method-changed",
-            bump: "patch",
-        },
-        Case {
-            name: "path-changed",
-            old: vec![send()],
-            new: with(&|p| p.path = "/v1/demo/send-message"),
-            old_events: vec![],
-            new_events: vec![],
-            consumer: CALL_SEND,
-            kind: "path-changed",
-            bump: "patch",
-        },
-        Case {
-            name: "description-changed",
-            old: vec![send()],
-            new: with(&|p| p.title = "Enviar agora"),
-            old_events: vec![],
-            new_events: vec![],
-            consumer: CALL_SEND,
-            kind: "description-changed",
-            bump: "patch",
-        },
-        Case {
-            name: "status-added",
-            old: vec![send()],
-            new: with(&|p| p.extra_statuses = "\n### 404\n\nNão achou.\n"),
-            old_events: vec![],
-            new_events: vec![],
-            consumer: CALL_SEND,
-            kind: "status-added",
-            bump: "patch",
-        },
-        Case {
-            name: "fixed-attribute-added",
-            old: vec![send()],
-            new: with(&|p| {
+        ),
+        case("operation-renamed", "major", vec![send()], with(&|p| p.id = "demo-send-message"), CALL_SEND),
+        case("method-changed", "patch", vec![send()], with(&|p| p.method = "PUT"), CALL_SEND),
+        case("path-changed", "patch", vec![send()], with(&|p| p.path = "/v1/demo/send-message"), CALL_SEND),
+        case("description-changed", "patch", vec![send()], with(&|p| p.title = "Enviar agora"), CALL_SEND),
+        case(
+            "status-added",
+            "patch",
+            vec![send()],
+            with(&|p| p.extra_statuses = "\n### 404\n\nNão achou.\n"),
+            CALL_SEND,
+        ),
+        case(
+            "fixed-attribute-added",
+            "patch",
+            vec![send()],
+            with(&|p| {
                 p.required.push("| mode | string | Modo. Valores: `fast` |");
                 p.request_example = r#"{"phone": "5511999999999", "mode": "fast"}"#;
             }),
-            old_events: vec![],
-            new_events: vec![],
-            consumer: CALL_SEND,
-            kind: "fixed-attribute-added",
-            bump: "patch",
-        },
-        Case {
-            name: "event-added",
-            old: vec![send()],
-            new: vec![send()],
-            old_events: vec![presence()],
-            new_events: vec![presence(), Event { id: "demo-typing", kind: "TypingCallback", ..presence() }],
-            consumer: EVENT_CONSUMER,
-            kind: "event-added",
-            bump: "minor",
-        },
-        Case {
-            name: "event-removed",
-            old: vec![send()],
-            new: vec![send()],
-            old_events: vec![presence(), Event { id: "demo-typing", kind: "TypingCallback", ..presence() }],
-            new_events: vec![presence()],
-            consumer: r#"
+            CALL_SEND,
+        ),
+        event_case(
+            "event-added",
+            "minor",
+            vec![presence()],
+            vec![presence(), Event { id: "demo-typing", kind: "TypingCallback", ..presence() }],
+            EVENT_CONSUMER,
+        ),
+        event_case(
+            "event-removed",
+            "major",
+            vec![presence(), Event { id: "demo-typing", kind: "TypingCallback", ..presence() }],
+            vec![presence()],
+            r#"
 pub fn consumer(event: &crate::webhooks::WebhookEvent) -> bool {
     matches!(event, crate::webhooks::WebhookEvent::DemoTyping(_))
 }"#,
-            kind: "event-removed",
-            bump: "major",
-        },
-        Case {
-            name: "event-field-added",
-            old: vec![send()],
-            new: vec![send()],
-            old_events: vec![presence()],
-            new_events: vec![Event {
+        ),
+        event_case(
+            "event-field-added",
+            "minor",
+            vec![presence()],
+            vec![Event {
                 rows: vec![
                     "| type | string | Evento |",
                     "| phone | string | Telefone |",
@@ -404,30 +333,24 @@ pub fn consumer(event: &crate::webhooks::WebhookEvent) -> bool {
                 ],
                 ..presence()
             }],
-            consumer: EVENT_CONSUMER,
-            kind: "event-field-added",
-            bump: "minor",
-        },
-        Case {
-            name: "event-field-removed",
-            old: vec![send()],
-            new: vec![send()],
-            old_events: vec![presence()],
-            new_events: vec![Event {
+            EVENT_CONSUMER,
+        ),
+        event_case(
+            "event-field-removed",
+            "major",
+            vec![presence()],
+            vec![Event {
                 rows: vec!["| type | string | Evento |", "| phone | string | Telefone |"],
                 example: r#"{"type": "PresenceCallback", "phone": "5511"}"#,
                 ..presence()
             }],
-            consumer: EVENT_CONSUMER,
-            kind: "event-field-removed",
-            bump: "major",
-        },
-        Case {
-            name: "event-field-type-changed",
-            old: vec![send()],
-            new: vec![send()],
-            old_events: vec![presence()],
-            new_events: vec![Event {
+            EVENT_CONSUMER,
+        ),
+        event_case(
+            "event-field-type-changed",
+            "major",
+            vec![presence()],
+            vec![Event {
                 rows: vec![
                     "| type | string | Evento |",
                     "| phone | string | Telefone |",
@@ -436,20 +359,15 @@ pub fn consumer(event: &crate::webhooks::WebhookEvent) -> bool {
                 example: r#"{"type": "PresenceCallback", "phone": "5511", "lastSeen": "ontem"}"#,
                 ..presence()
             }],
-            consumer: EVENT_CONSUMER,
-            kind: "event-field-type-changed",
-            bump: "major",
-        },
-        Case {
-            name: "event-discriminator-changed",
-            old: vec![send()],
-            new: vec![send()],
-            old_events: vec![presence()],
-            new_events: vec![Event { kind: "ChatPresenceCallback", ..presence() }],
-            consumer: EVENT_CONSUMER,
-            kind: "event-discriminator-changed",
-            bump: "patch",
-        },
+            EVENT_CONSUMER,
+        ),
+        event_case(
+            "event-discriminator-changed",
+            "patch",
+            vec![presence()],
+            vec![Event { kind: "ChatPresenceCallback", ..presence() }],
+            EVENT_CONSUMER,
+        ),
     ]
 }
 
@@ -517,13 +435,13 @@ fn rust_verdicts_match_what_compiles() {
         write_tree(&new, &case.new, &case.new_events);
         let output =
             xtask(&["diff", "--from", old.to_str().unwrap(), "--to", new.to_str().unwrap(), "--format", "json"]);
-        assert!(output.status.success(), "{}: {}", case.name, String::from_utf8_lossy(&output.stderr));
+        assert!(output.status.success(), "{}: {}", case.kind, String::from_utf8_lossy(&output.stderr));
         let diff: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-        assert!(diff["errors"].as_array().unwrap().is_empty(), "{}: {diff}", case.name);
+        assert!(diff["errors"].as_array().unwrap().is_empty(), "{}: {diff}", case.kind);
         let kinds: Vec<&str> =
             diff["changes"].as_array().unwrap().iter().map(|c| c["kind"].as_str().unwrap()).collect();
-        assert!(kinds.contains(&case.kind), "{}: {kinds:?}", case.name);
-        assert_eq!(diff["bump"], case.bump, "{}: {diff:#}", case.name);
+        assert!(kinds.contains(&case.kind), "{}: {kinds:?}", case.kind);
+        assert_eq!(diff["bump"], case.bump, "{}: {diff:#}", case.kind);
         let old_text: String = case.old.iter().map(render).chain(case.old_events.iter().map(render_event)).collect();
         let position = old_crates.iter().position(|(text, _)| *text == old_text).unwrap_or_else(|| {
             old_crates.push((old_text, Vec::new()));
@@ -575,14 +493,14 @@ fn rust_verdicts_match_what_compiles() {
         if failed.contains(&old) {
             wrong.push(format!(
                 "{}: the consumer does not even compile against the old crate: {:?}",
-                case.name, errors[&old]
+                case.kind, errors[&old]
             ));
         }
         let breaks = failed.contains(&new);
         if breaks != (case.bump == "major") {
             wrong.push(format!(
                 "{}: verdict `{}` but the consumer {} against the new crate {:?}",
-                case.name,
+                case.kind,
                 case.bump,
                 if breaks { "fails to compile" } else { "compiles" },
                 errors.get(&new)
