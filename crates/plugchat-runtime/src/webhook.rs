@@ -297,6 +297,17 @@ impl Decoder {
         }
     }
 
+    /// The array `key` of `object`: `None` when absent or `null`, and when not an array (recorded).
+    fn array<'v>(&mut self, object: &'v Map<String, Value>, path: &str, key: &str) -> Option<&'v Vec<Value>> {
+        match object.get(key).filter(|v| !v.is_null())? {
+            Value::Array(items) => Some(items),
+            other => {
+                self.mismatch(join(path, key), format!("invalid type: {}, expected an array", kind(other)), other);
+                None
+            }
+        }
+    }
+
     /// The array `key` of `object`, each element through `decode`; `null` elements are left
     /// out, elements that do not fit are left out and recorded.
     pub fn list<T>(
@@ -306,11 +317,7 @@ impl Decoder {
         key: &str,
         decode: impl Fn(&Value) -> Result<Option<T>, serde_json::Error>,
     ) -> Option<Vec<T>> {
-        let value = object.get(key).filter(|v| !v.is_null())?;
-        let Value::Array(items) = value else {
-            self.mismatch(join(path, key), format!("invalid type: {}, expected an array", kind(value)), value);
-            return None;
-        };
+        let items = self.array(object, path, key)?;
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             match decode(item) {
@@ -347,11 +354,7 @@ impl Decoder {
         path: &str,
         key: &str,
     ) -> Option<Vec<(&'v Map<String, Value>, String)>> {
-        let value = object.get(key).filter(|v| !v.is_null())?;
-        let Value::Array(items) = value else {
-            self.mismatch(join(path, key), format!("invalid type: {}, expected an array", kind(value)), value);
-            return None;
-        };
+        let items = self.array(object, path, key)?;
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let at = format!("{}[{i}]", join(path, key));
