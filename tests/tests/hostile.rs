@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use plugchat_api::{Client, Error, RequestOptions, RetryPolicy};
 use plugchat_spec::Operation;
-use plugchat_tests::examples::{match_template, url_path, url_query};
+use plugchat_tests::examples::url_query;
 use plugchat_tests::{Fault, FaultServer, RecordingServer, Reply};
 use serde_json::{Map, Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -86,30 +86,11 @@ type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>
 // ---------------------------------------------------------------------------------------------
 // 1. A path value cannot change the endpoint.
 
-/// The arguments of a page's request example (as `every_operation.rs` builds them), completed
-/// with the required attributes and headers it leaves out.
+/// The attributes a page's request example spells, with the required attributes and headers
+/// it leaves out filled in.
 fn example_args(operation: &Operation) -> Map<String, Value> {
-    let mut args = match &operation.request_example {
-        Some(plugchat_spec::RequestExample::Json { body, .. }) => body.as_object().cloned().unwrap_or_default(),
-        Some(plugchat_spec::RequestExample::Url { url, .. }) => {
-            let path = url_path(url);
-            let mut args =
-                match_template(&operation.path, path.strip_prefix("/api").unwrap_or(path)).unwrap_or_default();
-            for (k, v) in url_query(url) {
-                args.insert(k, Value::String(v));
-            }
-            args
-        }
-        None => Map::new(),
-    };
-    for attribute in &operation.required {
-        if !args.contains_key(&attribute.name) && attribute.fixed_value().is_none() {
-            args.insert(attribute.name.clone(), Value::String("example".into()));
-        }
-    }
-    for header in operation.headers.iter().filter(|h| !h.name.eq_ignore_ascii_case("authorization")) {
-        args.entry(header.name.clone()).or_insert_with(|| Value::String(header.example.clone()));
-    }
+    let (mut args, _) = plugchat_tests::examples::example_args(operation);
+    plugchat_tests::examples::complete(&mut args, operation);
     args
 }
 

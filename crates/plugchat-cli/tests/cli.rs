@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use plugchat_spec::{Operation, RequestExample};
-use plugchat_tests::examples::{fill_template, match_template, percent_decode, url_path, url_query, without_nulls};
+use plugchat_tests::examples::{fill_template, percent_decode, without_nulls};
 use plugchat_tests::{RecordingServer, Reply};
 use serde_json::{Map, Value, json};
 
@@ -23,29 +23,11 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// The attributes a page's request example spells (as `every_operation.rs` reads them).
+/// The attributes a page's request example spells, with the required attributes and headers
+/// it leaves out filled in.
 fn example_args(operation: &Operation) -> Map<String, Value> {
-    let mut args = match &operation.request_example {
-        Some(RequestExample::Json { body, .. }) => body.as_object().cloned().unwrap_or_default(),
-        Some(RequestExample::Url { url, .. }) => {
-            let path = url_path(url);
-            let mut args =
-                match_template(&operation.path, path.strip_prefix("/api").unwrap_or(path)).unwrap_or_default();
-            for (k, v) in url_query(url) {
-                args.insert(k, Value::String(v));
-            }
-            args
-        }
-        None => Map::new(),
-    };
-    for attribute in &operation.required {
-        if !args.contains_key(&attribute.name) && attribute.fixed_value().is_none() {
-            args.insert(attribute.name.clone(), Value::String("example".into()));
-        }
-    }
-    for header in operation.headers.iter().filter(|h| !h.name.eq_ignore_ascii_case("authorization")) {
-        args.entry(header.name.clone()).or_insert_with(|| Value::String(header.example.clone()));
-    }
+    let (mut args, _) = plugchat_tests::examples::example_args(operation);
+    plugchat_tests::examples::complete(&mut args, operation);
     args
 }
 
