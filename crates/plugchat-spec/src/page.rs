@@ -7,7 +7,7 @@ use crate::ParseOptions;
 use crate::diagnostic::{Diagnostic, LineIndex, Rule};
 use crate::examples::{is_json, json_example, report_code_fences};
 use crate::frontmatter;
-use crate::markdown::{self, Block};
+use crate::markdown::{self, Block, Row};
 use crate::model::{
     Attribute, Callback, CallbackExample, Discriminator, Header, Location, Method, ObjectType, Operation, Page,
     RequestExample, Response,
@@ -203,207 +203,240 @@ fn http_fence(text: &str, start: usize, index: &LineIndex<'_>, walk: &mut Walk, 
     }
 }
 
+/// Walks a page's blocks, one method per kind of block, remembering the section and the
+/// attribute group the last headings opened.
+struct Walker<'a> {
+    walk: Walk,
+    section: Section,
+    group: AttributeGroup,
+    blocks: &'a [Block],
+    index: &'a LineIndex<'a>,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
 fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnostic>) -> Walk {
-    let mut walk = Walk::default();
-    let mut section = Section::Preamble;
-    let mut group = AttributeGroup::Unnamed;
+    let mut walker = Walker {
+        walk: Walk::default(),
+        section: Section::Preamble,
+        group: AttributeGroup::Unnamed,
+        blocks,
+        index,
+        diagnostics,
+    };
     for (i, block) in blocks.iter().enumerate() {
         match block {
-            Block::Heading { level, text, start } => {
-                walk.last_heading = text.clone();
-                if section == Section::Request && is_body_heading(text) {
-                    walk.body_heading = true;
-                    continue;
-                }
-                if let Some(next) = section_of(text) {
-                    section = next;
-                    group = AttributeGroup::Unnamed;
-                    if next == Section::Method && walk.method_heading.is_none() {
-                        walk.method_heading = Some(index.location(*start));
-                    }
-                    if next == Section::Event {
-                        walk.event.get_or_insert((Vec::new(), index.location(*start)));
-                    }
-                } else if let Some((method, path)) = method_heading(text) {
-                    walk.method_without_url.get_or_insert((method, path, index.location(*start)));
-                } else if section == Section::Method && text.trim().starts_with('/') {
-                    walk.path_heading.get_or_insert((text.trim().to_owned(), index.location(*start)));
-                } else if section == Section::Attributes {
-                    group = attribute_group_of(text);
-                    if let AttributeGroup::SubTable { name, .. } = &group {
-                        object(&mut walk.objects, name, index.location(*start));
-                    }
-                } else if section == Section::Response {
-                    if let Some((status, description)) = status_of(text) {
-                        walk.responses.push(Response {
-                            status,
-                            description,
-                            fields: Vec::new(),
-                            example: None,
-                            location: index.location(*start),
-                        });
-                    }
-                } else if *level <= 2 {
-                    section = Section::Other;
-                }
-            }
+            Block::Heading { level, text, start } => walker.heading(*level, text, *start),
             Block::Paragraph { text, start, source_starts_with_pipe } => {
-                if *source_starts_with_pipe {
-                    diagnostics.push(Diagnostic::new(
-                        Rule::TableMalformed,
-                        index.location(*start),
-                        "malformed table: no delimiter row (`| --- | --- |`) under its header, so its rows are read as text",
-                    ));
-                    continue;
-                }
-                let found = method_line(text);
-                match (section, found) {
-                    (Section::Request, Some((_, url))) => {
-                        walk.request_example
-                            .get_or_insert(RequestExample::Url { url, location: index.location(*start) });
-                    }
-                    (Section::Response, _) => {
-                        let is_example_label =
-                            text.len() < 12 && matches!(normalize(text).as_str(), "exemplo" | "example");
-                        // A nested table's label describes that table, not the response.
-                        let labels_nested_table = matches!(blocks.get(i + 1), Some(Block::Table { .. }))
-                            && walk.responses.last().and_then(|r| nested_table_label(text, &r.fields)).is_some();
-                        if let Some(response) =
-                            walk.responses.last_mut().filter(|_| !is_example_label && !labels_nested_table)
-                        {
-                            if !response.description.is_empty() {
-                                response.description.push_str("\n\n");
-                            }
-                            response.description.push_str(text);
-                        }
-                    }
-                    (_, Some((method, url))) if walk.method_line.is_none() => {
-                        walk.method_line = Some((method, url, index.location(*start)));
-                    }
-                    (Section::Concept, None) => {
-                        let prose: Vec<&str> = text
-                            .lines()
-                            .filter(|l| !l.trim_start().trim_start_matches('\\').starts_with(":::"))
-                            .collect();
-                        if !prose.is_empty() {
-                            walk.description.push(prose.join("\n"));
-                        }
-                    }
-                    _ => {}
-                }
+                walker.paragraph(i, text, *start, *source_starts_with_pipe)
             }
-            Block::Table { rows, start } => match section {
-                Section::Header | Section::Method => walk.headers.extend(headers(rows, index)),
-                Section::Event => {
-                    if let Some((discriminator, _)) = walk.event.as_mut() {
-                        let rows = headers(rows, index);
-                        discriminator
-                            .extend(rows.into_iter().map(|h| Discriminator { field: h.name, value: h.example }));
-                    }
-                }
-                Section::Attributes => {
-                    if !matches!(group, AttributeGroup::SubTable { .. }) {
-                        walk.attribute_table.get_or_insert_with(|| index.location(*start));
-                    }
-                    match &group {
-                        AttributeGroup::Required => walk.required.extend(attributes(rows, index)),
-                        AttributeGroup::Optional => walk.optional.extend(attributes(rows, index)),
-                        AttributeGroup::Unnamed => {
-                            diagnostics.push(Diagnostic::new(
-                                Rule::AttributeTableUngrouped,
-                                index.location(*start),
-                                "attribute table under no required/optional heading: read as required",
-                            ));
-                            let rows = attributes(rows, index);
-                            walk.ungrouped.extend(rows.iter().map(|a| a.name.clone()));
-                            walk.required.extend(rows);
-                        }
-                        AttributeGroup::SubTable { name, optional } => {
-                            let fields = attributes(rows, index);
-                            let object = object(&mut walk.objects, name, index.location(*start));
-                            if *optional { object.optional.extend(fields) } else { object.required.extend(fields) }
-                        }
-                    }
-                }
-                Section::Response => {
-                    let Some(response) = walk.responses.last_mut() else { continue };
-                    let label = match i.checked_sub(1).map(|before| &blocks[before]) {
-                        Some(Block::Paragraph { text, .. }) => nested_table_label(text, &response.fields),
-                        _ => None,
-                    };
-                    let rows = attributes(rows, index);
-                    match label {
-                        // The model keeps a response's fields flat (`Response.fields` are wire
-                        // names of the top level): merged, a nested object's rows would become
-                        // top-level fields and collide with the response's own (`phone`, `id`).
-                        Some(object) => diagnostics.push(Diagnostic::new(
-                            Rule::ResponseNestedTable,
-                            index.location(*start),
-                            format!(
-                                "table describes the nested `{object}` of the response {}: its {} rows are not read as top-level fields",
-                                response.status,
-                                rows.len()
-                            ),
-                        )),
-                        None => response.fields.extend(rows),
-                    }
-                }
-                _ => {}
-            },
-            Block::Code { lang, text, start, content_start } => {
-                if lang.eq_ignore_ascii_case("http") || lang.eq_ignore_ascii_case("https") {
-                    http_fence(text, *start, index, &mut walk, section);
-                    continue;
-                }
-                if !is_json(lang, text) {
-                    continue;
-                }
-                match section {
-                    // A `#### URL` line (or a bold `Método` label) then the JSON fence: a URL
-                    // without a query string under a `Body` heading, or before any JSON, is the
-                    // request line, and the fence is the example.
-                    Section::Request
-                        if match &walk.request_example {
-                            None => true,
-                            Some(RequestExample::Url { url, .. }) => walk.body_heading || !url.contains('?'),
-                            Some(RequestExample::Json { .. }) => false,
-                        } =>
-                    {
-                        if let Some(body) =
-                            json_example(text, *content_start, index, diagnostics, &mut walk.code_fences)
-                        {
-                            walk.request_example =
-                                Some(RequestExample::Json { body, location: index.location(*start) });
-                        }
-                    }
-                    Section::Response => {
-                        let example = json_example(text, *content_start, index, diagnostics, &mut walk.code_fences);
-                        if let (Some(example), false) = (&example, walk.responses.is_empty()) {
-                            walk.response_examples.push((walk.responses.len() - 1, example.clone()));
-                        }
-                        if let Some(response) = walk.responses.last_mut() {
-                            response.example = response.example.take().or(example);
-                        }
-                    }
-                    Section::Examples => {
-                        if let Some(payload) =
-                            json_example(text, *content_start, index, diagnostics, &mut walk.code_fences)
-                        {
-                            let title = if section_of(&walk.last_heading) == Some(Section::Examples) {
-                                String::new()
-                            } else {
-                                walk.last_heading.clone()
-                            };
-                            walk.examples.push(CallbackExample { title, payload, location: index.location(*start) });
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            Block::Table { rows, start } => walker.table(i, rows, *start),
+            Block::Code { lang, text, start, content_start } => walker.code(lang, text, *start, *content_start),
         }
     }
+    let Walker { mut walk, diagnostics, .. } = walker;
     report_code_fences(&walk.code_fences, diagnostics);
     // Sub-table headings that hold no table (a heading for prose) are not objects.
     walk.objects.retain(|o| !o.required.is_empty() || !o.optional.is_empty());
     walk
+}
+
+impl Walker<'_> {
+    /// A heading opens a section, names an attribute group or a status, or is a method line.
+    fn heading(&mut self, level: u8, text: &str, start: usize) {
+        self.walk.last_heading = text.to_owned();
+        if self.section == Section::Request && is_body_heading(text) {
+            self.walk.body_heading = true;
+            return;
+        }
+        if let Some(next) = section_of(text) {
+            self.section = next;
+            self.group = AttributeGroup::Unnamed;
+            if next == Section::Method && self.walk.method_heading.is_none() {
+                self.walk.method_heading = Some(self.index.location(start));
+            }
+            if next == Section::Event {
+                self.walk.event.get_or_insert((Vec::new(), self.index.location(start)));
+            }
+        } else if let Some((method, path)) = method_heading(text) {
+            self.walk.method_without_url.get_or_insert((method, path, self.index.location(start)));
+        } else if self.section == Section::Method && text.trim().starts_with('/') {
+            self.walk.path_heading.get_or_insert((text.trim().to_owned(), self.index.location(start)));
+        } else if self.section == Section::Attributes {
+            self.group = attribute_group_of(text);
+            if let AttributeGroup::SubTable { name, .. } = &self.group {
+                object(&mut self.walk.objects, name, self.index.location(start));
+            }
+        } else if self.section == Section::Response {
+            if let Some((status, description)) = status_of(text) {
+                self.walk.responses.push(Response {
+                    status,
+                    description,
+                    fields: Vec::new(),
+                    example: None,
+                    location: self.index.location(start),
+                });
+            }
+        } else if level <= 2 {
+            self.section = Section::Other;
+        }
+    }
+
+    /// Prose: a method line, an example URL, a response's description, the concept text.
+    fn paragraph(&mut self, i: usize, text: &str, start: usize, source_starts_with_pipe: bool) {
+        if source_starts_with_pipe {
+            self.diagnostics.push(Diagnostic::new(
+                Rule::TableMalformed,
+                self.index.location(start),
+                "malformed table: no delimiter row (`| --- | --- |`) under its header, so its rows are read as text",
+            ));
+            return;
+        }
+        let found = method_line(text);
+        match (self.section, found) {
+            (Section::Request, Some((_, url))) => {
+                self.walk
+                    .request_example
+                    .get_or_insert(RequestExample::Url { url, location: self.index.location(start) });
+            }
+            (Section::Response, _) => {
+                let is_example_label = text.len() < 12 && matches!(normalize(text).as_str(), "exemplo" | "example");
+                // A nested table's label describes that table, not the response.
+                let labels_nested_table = matches!(self.blocks.get(i + 1), Some(Block::Table { .. }))
+                    && self.walk.responses.last().and_then(|r| nested_table_label(text, &r.fields)).is_some();
+                if let Some(response) =
+                    self.walk.responses.last_mut().filter(|_| !is_example_label && !labels_nested_table)
+                {
+                    if !response.description.is_empty() {
+                        response.description.push_str("\n\n");
+                    }
+                    response.description.push_str(text);
+                }
+            }
+            (_, Some((method, url))) if self.walk.method_line.is_none() => {
+                self.walk.method_line = Some((method, url, self.index.location(start)));
+            }
+            (Section::Concept, None) => {
+                let prose: Vec<&str> =
+                    text.lines().filter(|l| !l.trim_start().trim_start_matches('\\').starts_with(":::")).collect();
+                if !prose.is_empty() {
+                    self.walk.description.push(prose.join("\n"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A table: headers, an event's discriminator, attributes, a sub-table, response fields.
+    fn table(&mut self, i: usize, rows: &[Row], start: usize) {
+        match self.section {
+            Section::Header | Section::Method => self.walk.headers.extend(headers(rows, self.index)),
+            Section::Event => {
+                if let Some((discriminator, _)) = self.walk.event.as_mut() {
+                    let rows = headers(rows, self.index);
+                    discriminator.extend(rows.into_iter().map(|h| Discriminator { field: h.name, value: h.example }));
+                }
+            }
+            Section::Attributes => {
+                if !matches!(self.group, AttributeGroup::SubTable { .. }) {
+                    self.walk.attribute_table.get_or_insert_with(|| self.index.location(start));
+                }
+                match &self.group {
+                    AttributeGroup::Required => self.walk.required.extend(attributes(rows, self.index)),
+                    AttributeGroup::Optional => self.walk.optional.extend(attributes(rows, self.index)),
+                    AttributeGroup::Unnamed => {
+                        self.diagnostics.push(Diagnostic::new(
+                            Rule::AttributeTableUngrouped,
+                            self.index.location(start),
+                            "attribute table under no required/optional heading: read as required",
+                        ));
+                        let rows = attributes(rows, self.index);
+                        self.walk.ungrouped.extend(rows.iter().map(|a| a.name.clone()));
+                        self.walk.required.extend(rows);
+                    }
+                    AttributeGroup::SubTable { name, optional } => {
+                        let fields = attributes(rows, self.index);
+                        let object = object(&mut self.walk.objects, name, self.index.location(start));
+                        if *optional { object.optional.extend(fields) } else { object.required.extend(fields) }
+                    }
+                }
+            }
+            Section::Response => {
+                let Some(response) = self.walk.responses.last_mut() else { return };
+                let label = match i.checked_sub(1).map(|before| &self.blocks[before]) {
+                    Some(Block::Paragraph { text, .. }) => nested_table_label(text, &response.fields),
+                    _ => None,
+                };
+                let rows = attributes(rows, self.index);
+                match label {
+                    // The model keeps a response's fields flat (`Response.fields` are wire
+                    // names of the top level): merged, a nested object's rows would become
+                    // top-level fields and collide with the response's own (`phone`, `id`).
+                    Some(object) => self.diagnostics.push(Diagnostic::new(
+                        Rule::ResponseNestedTable,
+                        self.index.location(start),
+                        format!(
+                            "table describes the nested `{object}` of the response {}: its {} rows are not read as top-level fields",
+                            response.status,
+                            rows.len()
+                        ),
+                    )),
+                    None => response.fields.extend(rows),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A fenced block: an HTTP request, or a JSON example of the request, a response or an event.
+    fn code(&mut self, lang: &str, text: &str, start: usize, content_start: usize) {
+        if lang.eq_ignore_ascii_case("http") || lang.eq_ignore_ascii_case("https") {
+            http_fence(text, start, self.index, &mut self.walk, self.section);
+            return;
+        }
+        if !is_json(lang, text) {
+            return;
+        }
+        match self.section {
+            // A `#### URL` line (or a bold `Método` label) then the JSON fence: a URL
+            // without a query string under a `Body` heading, or before any JSON, is the
+            // request line, and the fence is the example.
+            Section::Request
+                if match &self.walk.request_example {
+                    None => true,
+                    Some(RequestExample::Url { url, .. }) => self.walk.body_heading || !url.contains('?'),
+                    Some(RequestExample::Json { .. }) => false,
+                } =>
+            {
+                if let Some(body) =
+                    json_example(text, content_start, self.index, self.diagnostics, &mut self.walk.code_fences)
+                {
+                    self.walk.request_example =
+                        Some(RequestExample::Json { body, location: self.index.location(start) });
+                }
+            }
+            Section::Response => {
+                let example =
+                    json_example(text, content_start, self.index, self.diagnostics, &mut self.walk.code_fences);
+                if let (Some(example), false) = (&example, self.walk.responses.is_empty()) {
+                    self.walk.response_examples.push((self.walk.responses.len() - 1, example.clone()));
+                }
+                if let Some(response) = self.walk.responses.last_mut() {
+                    response.example = response.example.take().or(example);
+                }
+            }
+            Section::Examples => {
+                if let Some(payload) =
+                    json_example(text, content_start, self.index, self.diagnostics, &mut self.walk.code_fences)
+                {
+                    let title = if section_of(&self.walk.last_heading) == Some(Section::Examples) {
+                        String::new()
+                    } else {
+                        self.walk.last_heading.clone()
+                    };
+                    self.walk.examples.push(CallbackExample { title, payload, location: self.index.location(start) });
+                }
+            }
+            _ => {}
+        }
+    }
 }
