@@ -5,7 +5,7 @@
 //! crate always, and against the new one exactly when the diff did not say `major`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// A page of the demo API, with the parts a case changes.
@@ -403,22 +403,6 @@ fn member(root: &Path, name: &str, tree: &Path, consumers: &[&str]) {
     std::fs::write(out.join("src/lib.rs"), lib).unwrap();
 }
 
-/// Keeps a copy of an old tree for its shared crate.
-fn member_tree_placeholder(root: &Path, position: usize, tree: &Path) {
-    fn copy(from: &Path, to: &Path) {
-        if from.is_dir() {
-            std::fs::create_dir_all(to).unwrap();
-            for entry in std::fs::read_dir(from).unwrap() {
-                let entry = entry.unwrap();
-                copy(&entry.path(), &to.join(entry.file_name()));
-            }
-        } else {
-            std::fs::copy(from, to).unwrap();
-        }
-    }
-    copy(tree, &root.join(format!("trees/old-{position}")));
-}
-
 #[test]
 fn rust_verdicts_match_what_compiles() {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
@@ -427,7 +411,8 @@ fn rust_verdicts_match_what_compiles() {
     let cases = cases();
     let mut members = Vec::new();
     // Cases sharing an old tree share one old crate, each consumer in a module of its own.
-    let mut old_crates: Vec<(String, Vec<&str>)> = Vec::new();
+    // The text of an old tree, the first directory holding it, and the consumers written against it.
+    let mut old_crates: Vec<(String, PathBuf, Vec<&str>)> = Vec::new();
     let mut old_crate_of = Vec::new();
     for (i, case) in cases.iter().enumerate() {
         let (old, new) = (root.join(format!("trees/{i}-old")), root.join(format!("trees/{i}-new")));
@@ -443,19 +428,17 @@ fn rust_verdicts_match_what_compiles() {
         assert!(kinds.contains(&case.kind), "{}: {kinds:?}", case.kind);
         assert_eq!(diff["bump"], case.bump, "{}: {diff:#}", case.kind);
         let old_text: String = case.old.iter().map(render).chain(case.old_events.iter().map(render_event)).collect();
-        let position = old_crates.iter().position(|(text, _)| *text == old_text).unwrap_or_else(|| {
-            old_crates.push((old_text, Vec::new()));
-            member_tree_placeholder(root, old_crates.len() - 1, &old);
+        let position = old_crates.iter().position(|(text, ..)| *text == old_text).unwrap_or_else(|| {
+            old_crates.push((old_text, old.clone(), Vec::new()));
             old_crates.len() - 1
         });
-        old_crates[position].1.push(case.consumer);
+        old_crates[position].2.push(case.consumer);
         old_crate_of.push(format!("old-{position}"));
         member(root, &format!("case-{i}-new"), &new, &[case.consumer]);
         members.push(format!("\"case-{i}-new\""));
     }
-    for (position, (_, consumers)) in old_crates.iter().enumerate() {
-        let tree = root.join(format!("trees/old-{position}"));
-        member(root, &format!("old-{position}"), &tree, consumers);
+    for (position, (_, tree, consumers)) in old_crates.iter().enumerate() {
+        member(root, &format!("old-{position}"), tree, consumers);
         members.push(format!("\"old-{position}\""));
     }
     std::fs::write(
