@@ -108,8 +108,7 @@ async fn item1_empty_and_dot_path_values_are_refused_for_every_operation() {
     let mut operations = 0;
     let mut failures = Vec::new();
     for (page, operation) in spec.operations() {
-        let placeholders: Vec<&str> =
-            operation.path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
+        let placeholders: Vec<&str> = operation.placeholders().collect();
         if placeholders.is_empty() {
             continue;
         }

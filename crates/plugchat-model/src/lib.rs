@@ -182,6 +182,13 @@ pub struct Operation {
     pub location: Location,
 }
 
+impl Operation {
+    /// The names of the path's placeholders, as written: `phone` for `/chats/{phone}`.
+    pub fn placeholders(&self) -> impl Iterator<Item = &str> {
+        self.path.split('/').filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+    }
+}
+
 /// A row of the header table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {

@@ -98,11 +98,7 @@ fn disagreements(example: &HarRequest, operation: &Operation, base_path: &str) -
     if !fits_template(&operation.path, path) {
         found.push(format!("path {path} but the operation's is {}", operation.path));
     }
-    let placeholders: Vec<String> = operation
-        .path
-        .split('/')
-        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}').map(str::to_lowercase))
-        .collect();
+    let placeholders: Vec<String> = operation.placeholders().map(str::to_lowercase).collect();
     let attributes: Vec<(&Attribute, bool)> =
         operation.required.iter().map(|a| (a, true)).chain(operation.optional.iter().map(|a| (a, false))).collect();
 

@@ -145,11 +145,7 @@ pub(crate) fn reconcile(
         }
     }
 
-    let placeholders: Vec<String> = operation
-        .path
-        .split('/')
-        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}').map(str::to_lowercase))
-        .collect();
+    let placeholders: Vec<String> = operation.placeholders().map(str::to_lowercase).collect();
     let in_path = |a: &Attribute| placeholders.contains(&a.name.to_lowercase());
     let attributes: Vec<&Attribute> =
         operation.required.iter().chain(&operation.optional).filter(|a| !in_path(a)).collect();
@@ -317,11 +313,7 @@ pub(crate) fn attributes_describing_response(
     table: Option<&Location>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let placeholders: Vec<String> = operation
-        .path
-        .split('/')
-        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}').map(str::to_lowercase))
-        .collect();
+    let placeholders: Vec<String> = operation.placeholders().map(str::to_lowercase).collect();
     let in_path = |a: &Attribute| placeholders.contains(&a.name.to_lowercase());
     let rows: Vec<&Attribute> = operation.required.iter().chain(&operation.optional).filter(|a| !in_path(a)).collect();
     if rows.len() < 2 {
