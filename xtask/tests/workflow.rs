@@ -403,3 +403,51 @@ fn diff_of_the_two_corpus_revisions() {
     assert!(markdown.contains("| Operation | Page | Change | Wire | Rust | Details |"), "{markdown}");
     assert_eq!(markdown.matches("\n| `").count(), count);
 }
+
+/// `cargo xtask generate` run again after the docs change: the crate follows the edit, files the
+/// user added beside it stay, and a run that fails (a page with an error) changes nothing.
+#[test]
+fn generate_again_after_a_docs_edit() {
+    let ws = Workspace::new();
+    let docs = ws.root.join("docs-spec");
+    let out = ws.root.join("client");
+    let generate = |extra: &[&str]| {
+        let mut args = vec!["generate", "--docs", docs.to_str().unwrap(), "--out", out.to_str().unwrap()];
+        args.extend(extra);
+        ws.xtask(&args)
+    };
+    let first = generate(&[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    std::fs::write(out.join("src/main.rs"), "fn main() {}\n").unwrap();
+    let spec = |out: &Path| std::fs::read_to_string(out.join("spec.json")).unwrap();
+    assert!(!spec(&out).contains("linkPreview"));
+
+    ws.edit(
+        SEND_TEXT,
+        "| message | string | O texto da mensagem |\n",
+        "| message | string | O texto da mensagem |\n| linkPreview | boolean | Mostra a prévia do link |\n",
+    );
+    let second = generate(&[]);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(spec(&out).contains("linkPreview"), "the crate follows the edit");
+    assert_eq!(std::fs::read_to_string(out.join("src/main.rs")).unwrap(), "fn main() {}\n");
+
+    let text = ws.read(SEND_TEXT);
+    let method_line = text.lines().find(|l| l.contains("https://") && l.contains("send-text")).unwrap().to_owned();
+    ws.edit(SEND_TEXT, &method_line, "no method here");
+    let crate_before: Vec<(String, Vec<u8>)> = ["Cargo.toml", "spec.json", "src/lib.rs", "src/main.rs"]
+        .iter()
+        .map(|f| (f.to_string(), std::fs::read(out.join(f)).unwrap()))
+        .collect();
+    let failed = generate(&[]);
+    assert!(!failed.status.success());
+    assert!(stderr(&failed).contains("--allow-errors"), "{}", stderr(&failed));
+    for (file, bytes) in &crate_before {
+        assert_eq!(&std::fs::read(out.join(file)).unwrap(), bytes, "{file} changed after a failed generate");
+    }
+    // With --allow-errors the page is left out, and said so.
+    let allowed = generate(&["--allow-errors"]);
+    assert!(allowed.status.success(), "{}", stderr(&allowed));
+    assert!(stdout(&allowed).contains("left out: message/send-message-text.md"), "{}", stdout(&allowed));
+    assert!(!spec(&out).contains("\"send-text\""));
+}
