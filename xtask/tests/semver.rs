@@ -490,5 +490,18 @@ fn rust_verdicts_match_what_compiles() {
             ));
         }
     }
+    // A required member left out is named by the error, as users read it.
+    for (kind, member) in [("required-attribute-added", "message"), ("attribute-made-required", "delay")] {
+        let i = cases.iter().position(|c| c.kind == kind).unwrap();
+        let messages = errors.get(&format!("case-{i}-new")).cloned().unwrap_or_default();
+        // Inside the generated crate rustc prints the marker's bare name; from outside, its path.
+        let (bare, path) = (
+            format!("the required member `{member}` is not set"),
+            format!("::client_demo_send_builder::{member}` is not set"),
+        );
+        if !messages.iter().any(|m| *m == bare || m.starts_with("the required member `") && m.ends_with(&path)) {
+            wrong.push(format!("{kind}: no error names the missing member `{member}`: {messages:?}"));
+        }
+    }
     assert!(wrong.is_empty(), "{}\n\ncargo stderr:\n{}", wrong.join("\n"), String::from_utf8_lossy(&output.stderr));
 }

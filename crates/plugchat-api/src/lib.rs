@@ -13,9 +13,10 @@
 //!
 //! Every operation is a method of [`Client`] returning a builder: required attributes must
 //! be set, optional ones may be, and `.send().await` performs the call. Leaving out a
-//! required attribute does not compile:
+//! required attribute does not compile, and the error names it (``the required member
+//! `…::client_get_profile_picture_builder::phone` is not set``):
 //!
-//! ```compile_fail
+//! ```compile_fail,E0277
 //! # async fn run(client: plugchat_api::Client) -> Result<(), plugchat_api::Error> {
 //! let pictures = client.get_profile_picture().send().await?; // no `.phone(..)`
 //! # Ok(())

@@ -7,6 +7,7 @@
 
 #![deny(missing_docs)]
 
+mod builder;
 mod docs;
 mod examples;
 mod names;

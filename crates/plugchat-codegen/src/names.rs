@@ -81,8 +81,8 @@ pub(crate) fn key(name: &str) -> String {
 
 /// Hands out identifiers that differ from every one handed out before, deterministically:
 /// a name that is taken (or reserved) gets `_2`, `_3`, ... (snake case) or `2`, `3`, ...
-/// (camel case). Snake names are compared without underscores and case, because `bon`
-/// derives type names from setters (`phone_1` and `phone1` both give `Phone1`).
+/// (camel case). Snake names are compared without underscores and case, because a builder
+/// derives type parameter names from setters (`phone_1` and `phone1` both give `_Phone1`).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Unique {
     taken: std::collections::HashSet<String>,
@@ -113,8 +113,8 @@ impl Unique {
         self.snake_with(name, None)
     }
 
-    /// [`Unique::snake`], also keeping `{prefix}{ident}` free (bon's `maybe_x` setter of an
-    /// optional member `x`).
+    /// [`Unique::snake`], also keeping `{prefix}{ident}` free (the builder's `maybe_x` setter
+    /// of an optional member `x`).
     pub(crate) fn snake_with(&mut self, name: &str, also: Option<&str>) -> Ident {
         let base = snake(name);
         let text = base.to_string().trim_start_matches("r#").to_owned();
@@ -122,7 +122,8 @@ impl Unique {
     }
 
     /// A unique snake-case setter name: [`Unique::snake_with`] without leading underscores,
-    /// which bon strips (`_` and `__` would leave it no name), and not starting with a digit.
+    /// (the builder's own fields and locals start with `__`; `_` alone is no name), and not
+    /// starting with a digit.
     pub(crate) fn setter(&mut self, name: &str, also: Option<&str>) -> Ident {
         let base = snake(name);
         let text = base.to_string();

@@ -1,13 +1,13 @@
 //! One operation: its response types, and the `Client` method with its typestate builder.
 //!
-//! The builder comes from `bon` (re-exported by the runtime): required attributes are
-//! required members, so leaving one out does not compile; optional ones are `Option`s.
+//! The builder is written by [`crate::builder`]: required attributes are required members,
+//! so leaving one out does not compile; optional ones are `Option`s.
 
 use plugchat_model::{Attribute, Operation, Page, RequestExample, Tipo};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::docs::doc_lines;
+use crate::builder::{Builder, Member};
 use crate::examples;
 use crate::names;
 use crate::objects::TypeResolver;
@@ -73,10 +73,6 @@ fn pagination(
         .iter()
         .filter(|p| p.fixed.is_none() && p.wire_name != page.wire_name && p.wire_name != size.wire_name)
         .collect();
-    let signature = filters.iter().map(|p| {
-        let (ident, ty, docs) = (&p.ident, &p.ty, doc_lines(&p.doc));
-        if p.required { quote!(#docs #ident: #ty) } else { quote!(#docs #ident: ::core::option::Option<#ty>) }
-    });
     let clones = filters.iter().map(|p| {
         let ident = &p.ident;
         quote!(let #ident = ::core::clone::Clone::clone(&#ident);)
@@ -90,48 +86,56 @@ fn pagination(
             quote!(.#maybe(#ident))
         }
     });
-    let into = [RustType::String, RustType::Number]
-        .into_iter()
-        .filter(|ty| filters.iter().any(|p| p.ty == *ty))
-        .map(|ty| quote!(, on(#ty, into)));
-    let doc = format!(
-        " Every item of [`Client::{method}`](crate::Client::{method}), fetched page after page from page 1: \
+    let method_doc = format!(
+        "Every item of [`Client::{method}`](crate::Client::{method}), fetched page after page from page 1: \
          `client.{stream}(page_size)`, then the operation's other attributes and `request_options` as on \
-         [`Client::{method}`](crate::Client::{method}), then `.into_stream()`.\n\n \
+         [`Client::{method}`](crate::Client::{method}), then `.into_stream()`.\n\n\
          The stream owns a clone of the client, so it is `'static` and can be spawned. Items an earlier \
          page already brought are skipped. The stream ends after a page shorter than `page_size`, after a \
          page with no new item, or after an error (which it yields); after the client's `max_pages` pages \
          it yields `Error::PageLimit`. A `page_size` below 1 is refused."
     );
-    quote! {
-        #[::plugchat_runtime::__private::bon::bon(crate = ::plugchat_runtime::__private::bon)]
-        impl crate::Client {
-            #[doc = #doc]
-            #[builder(finish_fn = into_stream #(#into)*)]
-            pub fn #stream(
-                &self,
-                /// Items per page (`pageSize`).
-                #[builder(start_fn)]
-                #size_setter: i64,
-                #(#signature,)*
-                /// Overrides of the client's timeouts and retries for each page's call.
-                request_options: ::core::option::Option<::plugchat_runtime::RequestOptions>,
-            ) -> ::plugchat_runtime::Pages<'static, #item> {
-                let client = ::core::clone::Clone::clone(self);
-                ::plugchat_runtime::paginate(#operation_id, #size_setter, self.runtime.max_pages(), move |page| {
-                    let client = ::core::clone::Clone::clone(&client);
-                    #(#clones)*
-                    async move {
-                        client.#method().#page_setter(page).#size_setter(#size_setter) #(#setters)*
-                            .maybe_request_options(request_options)
-                            .send()
-                            .await
-                            .map(::plugchat_runtime::Response::into_inner)
-                    }
-                })
-            }
-        }
+    let request_options = request_options_ident();
+    let mut members: Vec<Member> = filters.iter().map(|p| Member::typed(&p.ident, &p.ty, p.required, &p.doc)).collect();
+    members.push(request_options_member(
+        &request_options,
+        "Overrides of the client's timeouts and retries for each page's call.",
+    ));
+    Builder {
+        method: stream,
+        method_doc,
+        start: vec![Member::typed(size_setter, &RustType::I64, true, "Items per page (`pageSize`).")],
+        members,
+        finish: format_ident!("into_stream"),
+        finish_is_async: false,
+        finish_doc: "The stream of every item.".to_owned(),
+        returns: quote!(::plugchat_runtime::Pages<'static, #item>),
+        body: quote! {
+            // Locals start with `__`, which no member does, so no filter shadows them.
+            let __owned = ::core::clone::Clone::clone(__client);
+            ::plugchat_runtime::paginate(#operation_id, #size_setter, __client.runtime.max_pages(), move |__page| {
+                let __owned = ::core::clone::Clone::clone(&__owned);
+                #(#clones)*
+                async move {
+                    __owned.#method().#page_setter(__page).#size_setter(#size_setter) #(#setters)*
+                        .maybe_request_options(request_options)
+                        .send()
+                        .await
+                        .map(::plugchat_runtime::Response::into_inner)
+                }
+            })
+        },
     }
+    .tokens()
+}
+
+fn request_options_ident() -> Ident {
+    format_ident!("request_options")
+}
+
+/// The member every builder has: per-call overrides of the client's timeouts and retries.
+fn request_options_member<'a>(ident: &'a Ident, doc: &str) -> Member<'a> {
+    Member { ident, ty: quote!(::plugchat_runtime::RequestOptions), into: false, required: false, doc: doc.to_owned() }
 }
 
 fn method_doc(page: &Page, operation: &Operation, rust_example: Option<String>, table: Option<String>) -> String {
@@ -193,10 +197,6 @@ pub(crate) fn generate_named(
     let params = params(operation, &resolver);
     let request_types = resolver.definitions();
 
-    let signature = params.iter().filter(|p| p.fixed.is_none()).map(|p| {
-        let (ident, ty, docs) = (&p.ident, &p.ty, doc_lines(&p.doc));
-        if p.required { quote!(#docs #ident: #ty) } else { quote!(#docs #ident: ::core::option::Option<#ty>) }
-    });
     let id = &page.id;
     // A page size below 1 asks for nothing useful and would keep a page stream from advancing.
     let page_size_checks = params
@@ -289,51 +289,53 @@ pub(crate) fn generate_named(
     });
     let (returned, decoded) = (&response.returned, &response.decoded);
     let finish = if response.is_list { quote!(.map(|response| response.map(::std::vec::Vec::from))) } else { quote!() };
-    // Setters take `impl Into<..>` for strings (`&str`) and numbers (`5`, `2.5`); bon refuses
-    // an `on(..)` clause that matches no member, so emit only those that match.
-    let into = [RustType::String, RustType::Number]
-        .into_iter()
-        .filter(|ty| params.iter().any(|p| p.fixed.is_none() && p.ty == *ty))
-        .map(|ty| quote!(, on(#ty, into)));
     let rust_example = examples::rust_example(crate_name, names, operation, &params, &resolver);
     let table = examples::attribute_table(operation, &params);
-    let docs = doc_lines(&method_doc(page, operation, rust_example, table));
+    let method_doc = method_doc(page, operation, rust_example, table);
     let definition = &response.definition;
     let stream = pagination(id, method, &names.stream, &params, &response);
+    let request_options = request_options_ident();
+    let mut members: Vec<Member> = params
+        .iter()
+        .filter(|p| p.fixed.is_none())
+        .map(|p| Member::typed(&p.ident, &p.ty, p.required, &p.doc))
+        .collect();
+    members
+        .push(request_options_member(&request_options, "Overrides of the client's timeout and retries for this call."));
+    let builder = Builder {
+        method,
+        method_doc,
+        start: Vec::new(),
+        members,
+        finish: format_ident!("send"),
+        finish_is_async: true,
+        finish_doc: "Sends the request and decodes the answer.".to_owned(),
+        returns: quote!(::core::result::Result<::plugchat_runtime::Response<#returned>, ::plugchat_runtime::Error>),
+        body: quote! {
+            const OPERATION: ::plugchat_runtime::Operation = ::plugchat_runtime::Operation {
+                id: #id,
+                method: ::plugchat_runtime::Method::#http_method,
+                path: #template,
+                documented_statuses: &[#(#statuses),*],
+            };
+            #(#page_size_checks)*
+            let mut parts = ::plugchat_runtime::RequestParts {
+                path: #path,
+                options: request_options.unwrap_or_default(),
+                ..::core::default::Default::default()
+            };
+            #body_start
+            #(#statements)*
+            #body_end
+            __client.runtime.execute::<#decoded>(&OPERATION, parts).await #finish
+        },
+    }
+    .tokens();
 
     quote! {
         #request_types
         #definition
-
-        #[::plugchat_runtime::__private::bon::bon(crate = ::plugchat_runtime::__private::bon)]
-        impl crate::Client {
-            #docs
-            #[builder(finish_fn = send #(#into)*)]
-            pub async fn #method(
-                &self,
-                #(#signature,)*
-                /// Overrides of the client's timeout and retries for this call.
-                request_options: ::core::option::Option<::plugchat_runtime::RequestOptions>,
-            ) -> ::core::result::Result<::plugchat_runtime::Response<#returned>, ::plugchat_runtime::Error> {
-                const OPERATION: ::plugchat_runtime::Operation = ::plugchat_runtime::Operation {
-                    id: #id,
-                    method: ::plugchat_runtime::Method::#http_method,
-                    path: #template,
-                    documented_statuses: &[#(#statuses),*],
-                };
-                #(#page_size_checks)*
-                let mut parts = ::plugchat_runtime::RequestParts {
-                    path: #path,
-                    options: request_options.unwrap_or_default(),
-                    ..::core::default::Default::default()
-                };
-                #body_start
-                #(#statements)*
-                #body_end
-                self.runtime.execute::<#decoded>(&OPERATION, parts).await #finish
-            }
-        }
-
+        #builder
         #stream
     }
 }

@@ -46,8 +46,9 @@ pub(crate) fn path_pieces(path: &str) -> Vec<(bool, String)> {
 }
 
 /// Names a setter must not have: the method's own locals and members (a parameter `body`
-/// would be shadowed by the JSON body being built), and bon's finish function.
-const RESERVED_PARAMS: &[&str] = &["request_options", "parts", "body", "send"];
+/// would be shadowed by the JSON body being built), the builder's own member and setters
+/// (`request_options`), and its finishing methods.
+const RESERVED_PARAMS: &[&str] = &["request_options", "maybe_request_options", "parts", "body", "send", "into_stream"];
 
 /// The operation's parameters, with setter names unique after case conversion (`phone`,
 /// `Phone`, `PHONE` → `phone`, `phone_2`, `phone_3`) and the wire names as written.

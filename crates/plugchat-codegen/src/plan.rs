@@ -138,10 +138,12 @@ impl Plan {
             chosen.push((page, operation, method, stream));
         }
         let mut taken: HashMap<String, Unique> = HashMap::new();
-        // bon names each builder `Client<Method>Builder`, in the method's module.
-        for (page, _, method, _) in &chosen {
+        // Each builder is `Client<Method>Builder`, in the method's module (streams' too).
+        for (page, _, method, stream) in &chosen {
             let types = taken.entry(page.section.clone()).or_insert_with(Plan::reserved_types);
-            types.take_camel(&format!("Client{}Builder", names::camel(&method.to_string())));
+            for method in [method, stream] {
+                types.take_camel(&crate::builder::type_name(method).to_string());
+            }
         }
         let mut operations = HashMap::new();
         for (page, operation, method, stream) in chosen {

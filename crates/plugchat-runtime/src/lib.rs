@@ -37,6 +37,26 @@ pub use response::{OneOrMany, Response};
 pub use retry::RetryPolicy;
 pub use webhook::{DEFAULT_MAX_WEBHOOK_BYTES, Mismatch, WebhookError};
 
+/// What a generated builder's type parameter for a required member implements once the
+/// member is set: the value's own type does, the marker of an unset member does not. The call
+/// that finishes a builder (`send()`) requires it of every required member, so leaving one out
+/// is a compile error naming the member.
+#[diagnostic::on_unimplemented(
+    message = "the required member `{Self}` is not set",
+    label = "this call needs every required member",
+    note = "set it with the builder's setter of the same name, before this call"
+)]
+pub trait RequiredMember<T> {
+    /// The member's value.
+    fn into_value(self) -> T;
+}
+
+impl<T> RequiredMember<T> for T {
+    fn into_value(self) -> T {
+        self
+    }
+}
+
 /// Re-exports of `http` types that appear in this crate's API.
 pub use http::{HeaderMap, Method, StatusCode};
 
@@ -44,7 +64,6 @@ pub use http::{HeaderMap, Method, StatusCode};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::operation::{encode_path_segment, path_segment};
-    pub use bon;
     pub use serde;
     pub use serde_json;
 

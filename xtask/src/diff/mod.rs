@@ -160,7 +160,7 @@ impl Kind {
             FixedAttributeRemoved => ((Compatible, Patch), "the method stops sending it; there was no setter"),
             AttributeMadeRequired => ((Breaking, Major), "calls that did not set it stop compiling"),
             AttributeMadeOptional => {
-                ((Compatible, Minor), "bon's setter of an optional member takes the value itself: calls still compile")
+                ((Compatible, Minor), "an optional member's setter takes the value itself: calls still compile")
             }
             AttributeTypeChanged => ((Breaking, Major), "the setter takes another type"),
             AttributeDocumentedTypeChanged => ((Breaking, Patch), "the Tipo changed but maps to the same Rust type"),
