@@ -206,8 +206,9 @@ pub fn section_features(spec: &Spec) -> Vec<String> {
     features
 }
 
-/// `tokens` formatted by prettyplease, for snapshots and pre-expanded code. Tokens that are
+/// `tokens` formatted by prettyplease, for snapshots and pre-expanded code (feature `pretty`). Tokens that are
 /// not a valid file come back unformatted, so a generator bug shows in the snapshot diff.
+#[cfg(feature = "pretty")]
 pub fn pretty(tokens: TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens.clone()) {
         Ok(file) => prettyplease::unparse(&file),
