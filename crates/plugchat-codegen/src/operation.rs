@@ -3,7 +3,7 @@
 //! The builder is written by [`crate::builder`]: required attributes are required members,
 //! so leaving one out does not compile; optional ones are `Option`s.
 
-use plugchat_model::{Attribute, Operation, Page, RequestExample, Tipo};
+use plugchat_model::{Attribute, Operation, Page, PathPiece, RequestExample, Tipo};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -11,7 +11,7 @@ use crate::builder::{Builder, Member};
 use crate::examples;
 use crate::names;
 use crate::objects::TypeResolver;
-use crate::params::{Param, Place, params, path_pieces};
+use crate::params::{self, Param, Place, params};
 use crate::plan::{self, OperationNames};
 use crate::responses::{ResponseType, response_type, success_response};
 use crate::types::RustType;
@@ -236,9 +236,7 @@ pub(crate) fn generate_named(
             quote!(if let ::core::option::Option::Some(value) = #ident { #add })
         }
     });
-    // A page whose example shows a JSON body (even `{}`) gets one; the service may insist.
-    let has_body = params.iter().any(|p| p.place == Place::Body)
-        || matches!(operation.request_example, Some(RequestExample::Json { .. }));
+    let has_body = params::sends_body(operation, &params);
     let https = https_paths(operation);
     let check_https =
         (!https.is_empty()).then(|| quote!(::plugchat_runtime::__private::require_https(#id, &body, &[#(#https),*])?;));
@@ -257,22 +255,19 @@ pub(crate) fn generate_named(
 
     let mut format = String::new();
     let mut format_args = Vec::new();
-    for (is_placeholder, text) in path_pieces(&operation.path) {
-        if is_placeholder {
-            format.push_str("{}");
-            let ident = params
-                .iter()
-                .find(|p| p.place == Place::Path && names::key(&p.wire_name) == names::key(&text))
-                .map(|p| p.ident.clone())
-                .unwrap_or_else(|| names::snake(&text));
-            let wire = params
-                .iter()
-                .find(|p| p.place == Place::Path && names::key(&p.wire_name) == names::key(&text))
-                .map_or(text.clone(), |p| p.wire_name.clone());
-            // Refuses an empty, `.` or `..` value: it would send the request to another endpoint.
-            format_args.push(quote!(::plugchat_runtime::__private::path_segment(#id, #wire, &#ident.to_string())?));
-        } else {
-            format.push_str(&text.replace('{', "{{").replace('}', "}}"));
+    for piece in operation.path_pieces() {
+        match piece {
+            PathPiece::Placeholder(name) => {
+                format.push_str("{}");
+                // `params` has a path parameter for every placeholder.
+                let param =
+                    params.iter().find(|p| p.place == Place::Path && names::key(&p.wire_name) == names::key(name));
+                let ident = param.map_or_else(|| names::snake(name), |p| p.ident.clone());
+                let wire = param.map_or(name, |p| p.wire_name.as_str());
+                // Refuses an empty, `.` or `..` value: it would send the request to another endpoint.
+                format_args.push(quote!(::plugchat_runtime::__private::path_segment(#id, #wire, &#ident.to_string())?));
+            }
+            PathPiece::Literal(text) => format.push_str(&text.replace('{', "{{").replace('}', "}}")),
         }
     }
     let path = if format_args.is_empty() {

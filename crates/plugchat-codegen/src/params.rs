@@ -30,21 +30,6 @@ pub(crate) struct Param {
     pub(crate) fixed: Option<String>,
 }
 
-/// A path template split into literal text and placeholders: `{phone}`, `{{id-do-produto}}`.
-pub(crate) fn path_pieces(path: &str) -> Vec<(bool, String)> {
-    let mut pieces = Vec::new();
-    let mut rest = path;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
-        pieces.push((false, rest[..open].to_owned()));
-        let name = rest[open..open + close].trim_matches(['{', '}', ' ', '*']).to_owned();
-        pieces.push((true, name));
-        rest = rest[open + close..].trim_start_matches('}');
-    }
-    pieces.push((false, rest.to_owned()));
-    pieces
-}
-
 /// Names a setter must not have: the method's own locals and members (a parameter `body`
 /// would be shadowed by the JSON body being built), the builder's own member and setters
 /// (`request_options`), and its finishing methods.
@@ -53,8 +38,7 @@ const RESERVED_PARAMS: &[&str] = &["request_options", "maybe_request_options", "
 /// The operation's parameters, with setter names unique after case conversion (`phone`,
 /// `Phone`, `PHONE` → `phone`, `phone_2`, `phone_3`) and the wire names as written.
 pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Param> {
-    let placeholders: Vec<String> =
-        path_pieces(&operation.path).into_iter().filter(|(is, _)| *is).map(|(_, n)| n).collect();
+    let placeholders: Vec<&str> = operation.placeholders().collect();
     // The page's example decides where attributes go; the method decides when it has none.
     let body_place = match &operation.request_example {
         Some(RequestExample::Json { .. }) => Place::Body,
@@ -88,7 +72,7 @@ pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Par
         if !params.iter().any(|p| p.place == Place::Path && names::key(&p.wire_name) == names::key(placeholder)) {
             params.push(Param {
                 ident: unique.setter(placeholder, None),
-                wire_name: placeholder.clone(),
+                wire_name: (*placeholder).to_owned(),
                 ty: RustType::String,
                 required: true,
                 doc: format!("The `{placeholder}` part of the path."),
@@ -109,4 +93,11 @@ pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Par
         });
     }
     params
+}
+
+/// Whether the method sends a JSON body: when a parameter goes there, or when the page's
+/// example shows one (even `{}`), since the service may insist.
+pub(crate) fn sends_body(operation: &Operation, params: &[Param]) -> bool {
+    params.iter().any(|p| p.place == Place::Body)
+        || matches!(operation.request_example, Some(RequestExample::Json { .. }))
 }

@@ -44,6 +44,8 @@ pub struct OperationSurface {
     pub response: Option<ResponseSurface>,
     /// Every documented status, in page order.
     pub statuses: Vec<u16>,
+    /// Whether the method sends a JSON body (even `{}`).
+    pub sends_body: bool,
 }
 
 /// Where a value goes on the wire.
@@ -155,7 +157,9 @@ pub fn operation_surface(page: &Page) -> Option<OperationSurface> {
 fn surface_named(page: &Page, operation: &Operation, names: &OperationNames) -> Option<OperationSurface> {
     let resolver = TypeResolver::new(names, operation);
     let attributes: Vec<_> = operation.required.iter().chain(&operation.optional).collect();
-    let params = params::params(operation, &resolver)
+    let params = params::params(operation, &resolver);
+    let sends_body = params::sends_body(operation, &params);
+    let params = params
         .into_iter()
         .map(|param| {
             let attribute = attributes.iter().find(|a| a.name == param.wire_name);
@@ -203,6 +207,7 @@ fn surface_named(page: &Page, operation: &Operation, names: &OperationNames) -> 
         params,
         response,
         statuses: operation.responses.iter().map(|r| r.status).collect(),
+        sends_body,
     })
 }
 

@@ -42,7 +42,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use plugchat_codegen::OperationSurface;
-use plugchat_model::{ObjectType, RequestExample, Spec};
+use plugchat_model::{ObjectType, Spec};
 use serde_json::{Value, json};
 
 use crate::routes::Segment;
@@ -103,8 +103,7 @@ impl Api {
             operations.push(MockOperation {
                 segments: routes::segments(&surface.path),
                 objects: operation.objects.clone(),
-                takes_body: surface.params.iter().any(|p| p.location == plugchat_codegen::ParamLocation::Body)
-                    || matches!(operation.request_example, Some(RequestExample::Json { .. })),
+                takes_body: surface.sends_body,
                 success_status: success.and_then(|r| StatusCode::from_u16(r.status).ok()).unwrap_or(StatusCode::OK),
                 success_body,
                 surface,

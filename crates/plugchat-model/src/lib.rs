@@ -183,10 +183,45 @@ pub struct Operation {
 }
 
 impl Operation {
-    /// The names of the path's placeholders, as written: `phone` for `/chats/{phone}`.
+    /// The names of the path's placeholders, as written: `phone` for `/chats/{phone}`,
+    /// `id-do-produto` for `/products/{{id-do-produto}}`.
     pub fn placeholders(&self) -> impl Iterator<Item = &str> {
-        self.path.split('/').filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+        self.path_pieces().into_iter().filter_map(|piece| match piece {
+            PathPiece::Placeholder(name) => Some(name),
+            PathPiece::Literal(_) => None,
+        })
     }
+
+    /// The path split into literal text and placeholders, in order: the one reading of a path
+    /// template, for the checks, the generator and the tools alike.
+    pub fn path_pieces(&self) -> Vec<PathPiece<'_>> {
+        path_pieces(&self.path)
+    }
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathPiece<'a> {
+    /// Text sent as written (`/chats/`).
+    Literal(&'a str),
+    /// A placeholder's name, without its braces (`phone` for `{phone}` or `{{phone}}`) and
+    /// without the spaces or `*` some pages put inside them.
+    Placeholder(&'a str),
+}
+
+/// [`Operation::path_pieces`] of any template: `{phone}`, `{{id-do-produto}}`, `{ id }` and
+/// `{*rest}` are placeholders; a `{` never closed is literal text.
+pub fn path_pieces(path: &str) -> Vec<PathPiece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        pieces.push(PathPiece::Literal(&rest[..open]));
+        pieces.push(PathPiece::Placeholder(rest[open..open + close].trim_matches(['{', '}', ' ', '*'])));
+        rest = rest[open + close..].trim_start_matches('}');
+    }
+    pieces.push(PathPiece::Literal(rest));
+    pieces
 }
 
 /// A row of the header table.
@@ -290,4 +325,26 @@ pub struct Response {
     pub example: Option<serde_json::Value>,
     /// Where the status heading is.
     pub location: Location,
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::{PathPiece, path_pieces};
+
+    #[test]
+    fn placeholders_in_every_spelling_the_pages_use() {
+        use PathPiece::{Literal, Placeholder};
+        assert_eq!(path_pieces("/chats/{phone}"), [Literal("/chats/"), Placeholder("phone"), Literal("")]);
+        assert_eq!(
+            path_pieces("/products/{{id-do-produto}}/tags"),
+            [Literal("/products/"), Placeholder("id-do-produto"), Literal("/tags")]
+        );
+        assert_eq!(
+            path_pieces("/a/{ id }-{*rest}"),
+            [Literal("/a/"), Placeholder("id"), Literal("-"), Placeholder("rest"), Literal("")]
+        );
+        // A brace never closed is text, not a placeholder.
+        assert_eq!(path_pieces("/a/{oops"), [Literal("/a/{oops")]);
+        assert_eq!(path_pieces("/plain"), [Literal("/plain")]);
+    }
 }
