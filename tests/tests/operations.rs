@@ -32,6 +32,27 @@ async fn send_text_posts_a_json_body_and_decodes_the_ids() {
 }
 
 #[tokio::test]
+async fn builder_members_in_any_order_with_maybe_setters_and_the_last_value_kept() {
+    let server = RecordingServer::start([Reply::json(json!({})), Reply::json(json!({}))]).await;
+    let client = client(&server);
+    // Optional before required, required in reverse order; `maybe_` with `None` unsets.
+    let builder = client.send_text().delay_message(2).message_id("first").message("oi");
+    let builder = builder.maybe_message_id(Some("second")).maybe_delay_message(None::<i64>);
+    builder.phone("5511").send().await.expect("send");
+    // Builders are values: one kept and finished later sends what was set on it.
+    let pending = client.send_text().phone("5522").message("later").delay_message(1);
+    pending.send().await.expect("send");
+    let bodies: Vec<_> = server.requests().into_iter().map(|r| r.body).collect();
+    assert_eq!(
+        bodies,
+        [
+            Some(json!({"phone": "5511", "message": "oi", "messageId": "second"})),
+            Some(json!({"phone": "5522", "message": "later", "delayMessage": 1}))
+        ]
+    );
+}
+
+#[tokio::test]
 async fn get_chats_decodes_values_as_the_service_spells_them() {
     // The upstream example sends `isMarkedSpam` as the string "false" and a null thumbnail.
     let server = RecordingServer::start([Reply::json(json!([

@@ -10,7 +10,8 @@
 //!   every parameter to implement `plugchat_runtime::RequiredMember`, which only values do, so
 //!   leaving one out does not compile and the error names the member.
 //! - An optional member has a setter taking the value and a `maybe_` setter taking an `Option`.
-//! - String and number setters take `impl Into<..>` (`"text"`, `5`, `2.5`).
+//! - String and number setters take `impl Into<..>` (`"text"`, `5`; a fraction as
+//!   `serde_json::Number::from_f64(2.5)`, since a float may not be finite and JSON has no NaN).
 //!
 //! The finishing call is generic over the parameters, so the crate defining it compiles its
 //! body only when a caller uses it: the generated crate's own build stays small.

@@ -15,7 +15,7 @@ pub(crate) enum RustType {
     Bool,
     /// `i64`.
     I64,
-    /// `serde_json::Number` (setters take any integer or float).
+    /// `serde_json::Number` (setters take any integer, or a `Number` for a fraction).
     Number,
     /// `serde_json::Value`: anything the docs do not type.
     Value,
