@@ -156,7 +156,7 @@ impl Builder<'_> {
         let optional_setters = self.members.iter().filter(|m| !m.required).map(|m| {
             let (ident, ty, docs) = (m.ident, &m.ty, doc_lines(&m.doc));
             let maybe = format_ident!("maybe_{}", bare(ident));
-            let maybe_doc = format!(" [`Self::{}`] from an `Option`: `None` leaves it unset.", bare(ident));
+            let maybe_doc = format!(" `.{}(..)` from an `Option`: `None` leaves it unset.", bare(ident));
             let (arg, value, maybe_value) = if m.into {
                 (
                     quote!(impl ::core::convert::Into<#ty>),
