@@ -34,7 +34,17 @@ impl Tipo {
     /// Reads a Tipo column.
     pub fn parse(written: &str) -> Tipo {
         let trimmed = written.trim();
-        let lower = trimmed.to_lowercase();
+        // Short ASCII (nearly every Tipo) is lower-cased on the stack: this runs for every row
+        // the parser's checks look at.
+        let mut short = [0u8; 32];
+        let lower: std::borrow::Cow<'_, str> = match short.get_mut(..trimmed.len()) {
+            Some(short) if trimmed.is_ascii() => {
+                short.copy_from_slice(trimmed.as_bytes());
+                short.make_ascii_lowercase();
+                std::str::from_utf8(short).map_or_else(|_| trimmed.to_lowercase().into(), Into::into)
+            }
+            _ => trimmed.to_lowercase().into(),
+        };
         if let Some(scalar) = Tipo::scalar(&lower) {
             return scalar;
         }

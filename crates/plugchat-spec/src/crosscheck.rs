@@ -6,6 +6,7 @@
 //! verb (`send-text/send-audio`), a path another one cut mid-word (`update-webhoo`), a path
 //! named for a write (`send-…`) read with GET where another page writes to it.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Rule};
@@ -47,61 +48,67 @@ pub(crate) fn cross_check(pages: &[Page]) -> Vec<Diagnostic> {
     }
     let operations: Vec<(&Page, &Operation)> =
         pages.iter().filter_map(|p| p.operation.as_ref().map(|o| (p, o))).collect();
-    // Computed once: the comparisons below are quadratic in the number of operations.
-    let signatures: Vec<_> = operations.iter().map(|(_, o)| signature(o)).collect();
-    let splits: Vec<(&str, &str)> =
-        operations.iter().map(|(_, o)| o.path.rsplit_once('/').unwrap_or(("", &o.path))).collect();
+    // Computed once, and only for pages compared (those sharing a method and path): the
+    // comparisons below are quadratic in the number of operations.
+    let signatures: Vec<OnceCell<_>> = operations.iter().map(|_| OnceCell::new()).collect();
+    let signature_of = |i: usize| signatures[i].get_or_init(|| signature(operations[i].1));
+    // The paths side by side, and split at their last `/`: the pair loop below reads nothing else
+    // until a rule fires.
+    let paths: Vec<&str> = operations.iter().map(|(_, o)| o.path.as_str()).collect();
+    let methods: Vec<Method> = operations.iter().map(|(_, o)| o.method).collect();
+    let splits: Vec<(&str, &str)> = paths.iter().map(|path| path.rsplit_once('/').unwrap_or(("", path))).collect();
     for (i, (_, operation)) in operations.iter().enumerate() {
-        let earlier = &operations[..i];
-        let at = operation.location.clone();
-        let duplicate = earlier.iter().zip(&signatures).find(|((_, o), signature)| {
-            o.method == operation.method && o.path == operation.path && **signature == signatures[i]
-        });
-        if let Some(((other, _), _)) = duplicate {
+        let at = || operation.location.clone();
+        let path = paths[i];
+        let duplicate =
+            (0..i).find(|&j| methods[j] == operation.method && paths[j] == path && signature_of(j) == signature_of(i));
+        if let Some(other) = duplicate.map(|j| operations[j].0) {
             diagnostics.push(Diagnostic::new(
                 Rule::DuplicateEndpoint,
-                at.clone(),
+                at(),
                 format!(
                     "`{} {}` with the same attributes is also documented by {}",
                     operation.method, operation.path, other.file
                 ),
             ));
         }
-        for (j, (other, o)) in operations.iter().enumerate() {
+        for (j, &their_path) in paths.iter().enumerate() {
             if j == i {
                 continue;
             }
-            let nested = operation.path.len() > o.path.len()
-                && operation.path.starts_with(&o.path)
-                && operation.path.as_bytes()[o.path.len()] == b'/';
-            let child = if nested { operation.path[o.path.len() + 1..].split('/').next().unwrap_or("") } else { "" };
-            let parent = o.path.rsplit('/').next().unwrap_or("");
-            if nested && !child.contains('{') && verb(child).is_some() && verb(child) == verb(parent) {
-                diagnostics.push(Diagnostic::new(
-                    Rule::PathNestedUnderAction,
-                    at.clone(),
-                    format!(
-                        "path `{}` nests under the endpoint `{}` of {}: `{child}` under `{parent}`, a wrong path?",
-                        operation.path, o.path, other.file
-                    ),
-                ));
-                break;
+            // The cheap tests first: nearly every pair fails both rules on lengths alone.
+            let nested = path.len() > their_path.len()
+                && path.as_bytes()[their_path.len()] == b'/'
+                && path.starts_with(their_path);
+            if nested {
+                let child = path[their_path.len() + 1..].split('/').next().unwrap_or("");
+                let parent = their_path.rsplit('/').next().unwrap_or("");
+                if !child.contains('{') && verb(child).is_some() && verb(child) == verb(parent) {
+                    diagnostics.push(Diagnostic::new(
+                        Rule::PathNestedUnderAction,
+                        at(),
+                        format!(
+                            "path `{path}` nests under the endpoint `{their_path}` of {}: `{child}` under `{parent}`, a wrong path?",
+                            operations[j].0.file
+                        ),
+                    ));
+                    break;
+                }
             }
             let ((my_dir, mine), (their_dir, theirs)) = (splits[i], splits[j]);
-            let same_dir = my_dir == their_dir;
-            if same_dir
-                && mine.len() >= 4
+            if mine.len() >= 4
                 && theirs.len() > mine.len()
-                && theirs.starts_with(mine)
                 && theirs.len() - mine.len() <= 2
+                && my_dir == their_dir
+                && theirs.starts_with(mine)
                 && cut_mid_word(mine, theirs)
             {
                 diagnostics.push(Diagnostic::new(
                     Rule::PathTruncated,
-                    at.clone(),
+                    at(),
                     format!(
-                        "path `{}` looks cut short of `{}` ({}): a truncated path?",
-                        operation.path, o.path, other.file
+                        "path `{path}` looks cut short of `{their_path}` ({}): a truncated path?",
+                        operations[j].0.file
                     ),
                 ));
                 break;
@@ -121,7 +128,7 @@ pub(crate) fn cross_check(pages: &[Page]) -> Vec<Diagnostic> {
         {
             diagnostics.push(Diagnostic::new(
                 Rule::ActionMethodConflict,
-                at,
+                at(),
                 format!(
                     "`{}` is `{}` here but `{}` in {}: a path named `{}` is not read that way",
                     operation.path,
@@ -147,8 +154,8 @@ const READ_VERBS: &[&str] = &["get", "list", "read", "fetch", "search", "find"];
 /// noun (`contacts`) or a placeholder.
 fn verb(segment: &str) -> Option<&'static str> {
     let end = segment.find(|c: char| c == '-' || c == '_' || c.is_ascii_uppercase())?;
-    let word = segment[..end].to_ascii_lowercase();
-    WRITE_VERBS.iter().chain(READ_VERBS).copied().find(|v| *v == word)
+    let word = &segment[..end];
+    WRITE_VERBS.iter().chain(READ_VERBS).copied().find(|v| v.eq_ignore_ascii_case(word))
 }
 
 /// Whether `mine` is `theirs` cut inside a word (`update-webhoo` of `update-webhooks`), not a

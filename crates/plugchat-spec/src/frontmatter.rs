@@ -56,6 +56,15 @@ pub(crate) fn read(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diag
             match key {
                 "id" => front.id = Some(value.to_owned()),
                 "title" => front.title = Some(value.to_owned()),
+                // As the YAML branch below reports it.
+                "id:id" => {
+                    diagnostics.push(Diagnostic::new(
+                        Rule::FrontMatterIdDoubled,
+                        index.location(yaml_start),
+                        format!("front matter key `id:id` is a doubled `id:`; using `{value}` as the id"),
+                    ));
+                    front.id.get_or_insert_with(|| value.to_owned());
+                }
                 _ => {}
             }
         }
@@ -111,24 +120,51 @@ pub(crate) fn read(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diag
 /// nearly every page, and a YAML parser costs more than the rest of the page's reading. Any
 /// line YAML could read differently (quotes, flow collections, anchors, comments, a second
 /// `: `, indentation) returns `None` and the real parser decides.
+///
+/// A doubled `id:id:` key (YAML reads the key `id:id`) is taken here too, but only when every
+/// key is distinct and every value is one YAML reads as that very string (words: it starts
+/// with a letter, holds no mark YAML could read, and is no null or boolean): then YAML would give the same pairs in the same order.
 fn plain_pairs(yaml: &str) -> Option<Vec<(&str, &str)>> {
-    let mut pairs = Vec::new();
+    let mut pairs: Vec<(&str, &str)> = Vec::with_capacity(4);
     for line in yaml.lines() {
         if line.trim().is_empty() {
             continue;
         }
-        let (key, value) = line.split_once(": ")?;
-        let value = value.trim();
-        let plain_key = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let colon = find_pair(line, b": ")?;
+        let (key, value) = (&line[..colon], line[colon + 2..].trim());
+        let plain_key = key == "id:id"
+            || (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'));
         let special_start =
             value.starts_with(['\'', '"', '[', '{', '&', '*', '!', '|', '>', '%', '@', '`', '#', '-', '?', ':']);
-        let special_inside = value.contains(": ") || value.contains(" #") || value.ends_with(':');
+        let special_inside =
+            find_pair(value, b": ").is_some() || find_pair(value, b" #").is_some() || value.ends_with(':');
         if !plain_key || value.is_empty() || special_start || special_inside {
             return None;
         }
         pairs.push((key, value));
     }
+    if pairs.iter().any(|(key, _)| *key == "id:id") {
+        let distinct = pairs.iter().enumerate().all(|(i, (key, _))| pairs[..i].iter().all(|(k, _)| k != key));
+        let strings = pairs.iter().all(|(_, value)| {
+            value.starts_with(|c: char| c.is_ascii_alphabetic())
+                && value
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.' | '/' | ',' | '(' | ')'))
+                && !["null", "true", "false", "yes", "no", "on", "off", "y", "n"]
+                    .iter()
+                    .any(|word| value.eq_ignore_ascii_case(word))
+        });
+        if !distinct || !strings {
+            return None;
+        }
+    }
     Some(pairs)
+}
+
+/// The offset of the first `pair` of ASCII bytes in `text` (`str::find` with a string pattern
+/// sets up a substring searcher each call, which costs more than these short lines).
+fn find_pair(text: &str, pair: &[u8; 2]) -> Option<usize> {
+    text.as_bytes().windows(2).position(|window| window == pair)
 }
 
 /// Reads `id:` and `title:` lines from front matter that is not YAML. When the block runs

@@ -38,18 +38,32 @@ pub(crate) fn read(text: &str) -> Example {
         if next != current {
             applied.push(name);
             current = next;
-            if let Ok(value) = serde_json::from_str::<Value>(&current) {
+            let value = if parses(&current) { serde_json::from_str::<Value>(&current).ok() } else { None };
+            if let Some(value) = value {
                 return Example::Repaired(value, applied);
             }
         }
     }
     // Several values one after another: keep the first.
+    // (Another value follows when anything but JSON whitespace does: the stream would read
+    // it, and its reading, right or wrong, is not needed.)
     let mut stream = serde_json::Deserializer::from_str(&current).into_iter::<Value>();
-    if let (Some(Ok(first)), Some(_)) = (stream.next(), stream.next()) {
-        applied.push("kept the first of several values");
-        return Example::Repaired(first, applied);
+    if let Some(Ok(first)) = stream.next() {
+        let more = current[stream.byte_offset()..].trim_start_matches([' ', '\n', '\t', '\r']);
+        if !more.is_empty() {
+            applied.push("kept the first of several values");
+            return Example::Repaired(first, applied);
+        }
     }
     Example::Broken(strict)
+}
+
+/// Whether `text` may parse as a JSON value: checked without building one (most repairs
+/// leave an example still broken). Never false for text that parses into a `Value`: skipping
+/// a value accepts all the same syntax, and more (no depth limit, no range check on numbers,
+/// no check of `\u` surrogates).
+fn parses(text: &str) -> bool {
+    serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
 }
 
 /// The first line of a fence that holds program code rather than broken JSON (a `case ...:`
@@ -77,75 +91,105 @@ pub(crate) fn looks_like_code(text: &str) -> Option<&str> {
     lines().any(statement).then_some(first)
 }
 
-/// Calls `visit(byte_index, in_string)` for each byte, tracking JSON string boundaries.
-fn string_mask(text: &str) -> Vec<bool> {
-    let mut mask = Vec::with_capacity(text.len());
-    let (mut in_string, mut escaped) = (false, false);
-    for byte in text.bytes() {
-        mask.push(in_string);
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if byte == b'\\' {
-                escaped = true;
-            } else if byte == b'"' {
-                in_string = false;
-            }
-        } else if byte == b'"' {
-            in_string = true;
-        }
+/// Whether bytes of a text are inside a JSON string (an opening quote is not, a closing one
+/// is), asked at offsets that never decrease: one pass over the text, however many questions.
+struct Strings<'t> {
+    bytes: &'t [u8],
+    /// The offset of the first byte not yet read.
+    next: usize,
+    in_string: bool,
+    escaped: bool,
+}
+
+impl<'t> Strings<'t> {
+    fn new(text: &'t str) -> Self {
+        Strings { bytes: text.as_bytes(), next: 0, in_string: false, escaped: false }
     }
-    mask
+
+    /// Whether the byte at `at` is inside a string. `at` must not be less than in the last call.
+    fn inside(&mut self, at: usize) -> bool {
+        let end = at.min(self.bytes.len());
+        while self.next < end {
+            let byte = self.bytes[self.next];
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                } else if byte == b'\\' {
+                    self.escaped = true;
+                } else if byte == b'"' {
+                    self.in_string = false;
+                }
+            } else if byte == b'"' {
+                self.in_string = true;
+            }
+            self.next += 1;
+        }
+        self.in_string
+    }
 }
 
 fn strip_comments(text: &str) -> String {
-    let mask = string_mask(text);
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if !mask[i] && bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'/') {
-            while i < bytes.len() && bytes[i] != b'\n' {
-                i += 1;
+    let mut strings = Strings::new(text);
+    // Comments start at a `/` and end before a newline or after `*/`, so the kept pieces are
+    // whole characters.
+    let mut out = String::with_capacity(text.len());
+    let (mut kept_from, mut i) = (0, 0);
+    while let Some(slash) = memchr::memchr(b'/', bytes.get(i..).unwrap_or_default()).map(|k| i + k) {
+        i = slash;
+        match bytes.get(i + 1) {
+            Some(b'/') if !strings.inside(i) => {
+                out.push_str(&text[kept_from..i]);
+                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |k| i + k);
+                kept_from = i;
             }
-        } else if !mask[i] && bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'*') {
-            i += 2;
-            while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
-                i += 1;
+            Some(b'*') if !strings.inside(i) => {
+                out.push_str(&text[kept_from..i]);
+                i += 2;
+                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i = (i + 2).min(bytes.len());
+                kept_from = i;
             }
-            i += 2;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
+            _ => i += 1,
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out.push_str(&text[kept_from..]);
+    out
 }
 
 fn strip_trailing_commas(text: &str) -> String {
-    let mask = string_mask(text);
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    for (i, &byte) in bytes.iter().enumerate() {
-        if byte == b',' && !mask[i] {
-            let next = bytes[i + 1..].iter().find(|b| !b.is_ascii_whitespace());
-            if matches!(next, Some(b'}') | Some(b']')) {
-                continue;
-            }
+    let mut strings = Strings::new(text);
+    let mut out = String::with_capacity(text.len());
+    let mut kept_from = 0;
+    for i in memchr::memchr_iter(b',', bytes) {
+        if strings.inside(i) {
+            continue;
         }
-        out.push(byte);
+        let next = bytes[i + 1..].iter().find(|b| !b.is_ascii_whitespace());
+        if matches!(next, Some(b'}') | Some(b']')) {
+            out.push_str(&text[kept_from..i]);
+            kept_from = i + 1;
+        }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out.push_str(&text[kept_from..]);
+    out
 }
 
 /// `"archive" ou "unarchive"` → `"archive"`; `true ou false` → `true`.
 fn drop_alternatives(text: &str) -> String {
-    let mask = string_mask(text);
+    let has = |connective: &str| memchr::memmem::find(text.as_bytes(), connective.as_bytes()).is_some();
+    if !has(" ou ") && !has(" or ") {
+        return text.to_owned();
+    }
+    let mut strings = Strings::new(text);
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < text.len() {
         let rest = &text[i..];
-        if !mask[i] && (rest.starts_with(" ou ") || rest.starts_with(" or ")) {
+        if (rest.starts_with(" ou ") || rest.starts_with(" or ")) && !strings.inside(i) {
             // Skip the connective and the alternative value after it.
             let after = &rest[4..];
             let skip = if let Some(stripped) = after.strip_prefix('"') {
@@ -165,22 +209,30 @@ fn drop_alternatives(text: &str) -> String {
 
 /// Lines that are prose (start with a letter, hold no quote and no bracket) cannot be JSON.
 fn drop_prose_lines(text: &str) -> String {
-    text.lines()
-        .filter(|line| {
-            let t = line.trim();
-            !(t.starts_with(|c: char| c.is_alphabetic())
-                && !t.contains(['"', '{', '}', '[', ']'])
-                && !matches!(t.trim_end_matches(','), "true" | "false" | "null"))
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(text.len());
+    let kept = text.lines().filter(|line| {
+        let t = line.trim();
+        !(t.starts_with(|c: char| c.is_alphabetic())
+            && !t.contains(['"', '{', '}', '[', ']'])
+            && !matches!(t.trim_end_matches(','), "true" | "false" | "null"))
+    });
+    for (i, line) in kept.enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// A line ending in a value followed by a line starting a key or value gets a comma.
 fn add_missing_commas(text: &str) -> String {
     let lines: Vec<&str> = text.lines().collect();
-    let mut out = Vec::with_capacity(lines.len());
+    let mut out = String::with_capacity(text.len() + 16);
     for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
         let t = line.trim_end();
         let next = lines[i + 1..].iter().map(|l| l.trim()).find(|l| !l.is_empty());
         let ends_value = t.ends_with(['"', '}', ']'])
@@ -191,12 +243,13 @@ fn add_missing_commas(text: &str) -> String {
         let opens_entry = next.is_some_and(|n| n.starts_with(['"', '{', '[']));
         let is_opener = t.trim().len() == 1 && t.trim().starts_with(['{', '[']);
         if ends_value && opens_entry && !is_opener && !t.ends_with(',') {
-            out.push(format!("{t},"));
+            out.push_str(t);
+            out.push(',');
         } else {
-            out.push((*line).to_owned());
+            out.push_str(line);
         }
     }
-    out.join("\n")
+    out
 }
 
 #[cfg(test)]

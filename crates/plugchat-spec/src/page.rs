@@ -7,7 +7,7 @@ use crate::ParseOptions;
 use crate::diagnostic::{Diagnostic, LineIndex, Rule};
 use crate::examples::{is_json, json_example, report_code_fences};
 use crate::frontmatter;
-use crate::markdown::{self, Block, Row};
+use crate::markdown::{self, Block, Table};
 use crate::model::{
     Attribute, Callback, CallbackExample, Discriminator, Header, Location, Method, ObjectType, Operation, Page,
     RequestExample, Response,
@@ -15,14 +15,15 @@ use crate::model::{
 use crate::reconcile::{attributes_describing_response, reconcile};
 use crate::rows;
 use crate::sections::{
-    AttributeGroup, Section, attribute_group_of, is_body_heading, nested_table_label, normalize, section_of, status_of,
+    AttributeGroup, Section, attribute_group_of, is_body_name, nested_table_label, normalize_into, section_named,
+    section_of, status_of,
 };
 use crate::tables::{attributes, headers};
 use crate::url::{method_heading, method_line, url_path};
 
 /// Everything gathered while walking the blocks.
 #[derive(Default)]
-struct Walk {
+struct Walk<'a> {
     method_line: Option<(Method, String, Location)>,
     method_heading: Option<Location>,
     /// A method line without URL, used when the page has no real one.
@@ -34,7 +35,7 @@ struct Walk {
     event: Option<(Vec<Discriminator>, Location)>,
     examples: Vec<CallbackExample>,
     /// The last heading seen, naming the example below it.
-    last_heading: String,
+    last_heading: &'a str,
     description: Vec<String>,
     headers: Vec<Header>,
     required: Vec<Attribute>,
@@ -46,8 +47,9 @@ struct Walk {
     body_heading: bool,
     request_example: Option<RequestExample>,
     responses: Vec<Response>,
-    /// Every JSON example under each response (the model keeps the first): the evidence that
-    /// an attribute table describes the response (`reconcile::attributes_describing_response`).
+    /// Every JSON example under each response: the evidence that an attribute table describes
+    /// the response (`reconcile::attributes_describing_response`). The model keeps the first
+    /// of each response, moved there once that evidence is weighed.
     response_examples: Vec<(usize, serde_json::Value)>,
     /// The first attribute table (required, optional or ungrouped) of the page.
     attribute_table: Option<Location>,
@@ -146,6 +148,13 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
                 walk.attribute_table.as_ref(),
                 &mut diagnostics,
             );
+            // Each response keeps the first of its examples.
+            for (i, example) in walk.response_examples {
+                let response = &mut operation.responses[i];
+                if response.example.is_none() {
+                    response.example = Some(example);
+                }
+            }
             reconcile(&operation, walk.path_heading.as_ref(), &walk.ungrouped, &mut diagnostics);
             Some(operation)
         }
@@ -176,7 +185,7 @@ fn object<'w>(objects: &'w mut Vec<ObjectType>, name: &str, location: Location) 
 }
 
 /// Lines of an ```` ```http ```` fence: a request line and `Name: value` headers.
-fn http_fence(text: &str, start: usize, index: &LineIndex<'_>, walk: &mut Walk, section: Section) {
+fn http_fence(text: &str, start: usize, index: &LineIndex<'_>, walk: &mut Walk<'_>, section: Section) {
     for line in text.lines() {
         if let Some((method, url)) = method_line(line) {
             match section {
@@ -205,16 +214,18 @@ fn http_fence(text: &str, start: usize, index: &LineIndex<'_>, walk: &mut Walk, 
 
 /// Walks a page's blocks, one method per kind of block, remembering the section and the
 /// attribute group the last headings opened.
-struct Walker<'a> {
-    walk: Walk,
+struct Walker<'a, 'r> {
+    walk: Walk<'a>,
     section: Section,
     group: AttributeGroup,
-    blocks: &'a [Block],
-    index: &'a LineIndex<'a>,
-    diagnostics: &'a mut Vec<Diagnostic>,
+    blocks: &'a [Block<'a>],
+    index: &'r LineIndex<'r>,
+    diagnostics: &'r mut Vec<Diagnostic>,
+    /// A heading's normalised text (`sections::normalize_into`), kept to reuse its buffer.
+    normalized: String,
 }
 
-fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnostic>) -> Walk {
+fn walk<'a>(blocks: &'a [Block<'a>], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnostic>) -> Walk<'a> {
     let mut walker = Walker {
         walk: Walk::default(),
         section: Section::Preamble,
@@ -222,6 +233,7 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
         blocks,
         index,
         diagnostics,
+        normalized: String::with_capacity(64),
     };
     for (i, block) in blocks.iter().enumerate() {
         match block {
@@ -229,7 +241,7 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
             Block::Paragraph { text, start, source_starts_with_pipe } => {
                 walker.paragraph(i, text, *start, *source_starts_with_pipe)
             }
-            Block::Table { rows, start } => walker.table(i, rows, *start),
+            Block::Table { table, start } => walker.table(i, table, *start),
             Block::Code { lang, text, start, content_start } => walker.code(lang, text, *start, *content_start),
         }
     }
@@ -240,15 +252,16 @@ fn walk(blocks: &[Block], index: &LineIndex<'_>, diagnostics: &mut Vec<Diagnosti
     walk
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a, '_> {
     /// A heading opens a section, names an attribute group or a status, or is a method line.
-    fn heading(&mut self, level: u8, text: &str, start: usize) {
-        self.walk.last_heading = text.to_owned();
-        if self.section == Section::Request && is_body_heading(text) {
+    fn heading(&mut self, level: u8, text: &'a str, start: usize) {
+        self.walk.last_heading = text;
+        normalize_into(text, &mut self.normalized);
+        if self.section == Section::Request && is_body_name(&self.normalized) {
             self.walk.body_heading = true;
             return;
         }
-        if let Some(next) = section_of(text) {
+        if let Some(next) = section_named(&self.normalized) {
             self.section = next;
             self.group = AttributeGroup::Unnamed;
             if next == Section::Method && self.walk.method_heading.is_none() {
@@ -262,7 +275,7 @@ impl Walker<'_> {
         } else if self.section == Section::Method && text.trim().starts_with('/') {
             self.walk.path_heading.get_or_insert((text.trim().to_owned(), self.index.location(start)));
         } else if self.section == Section::Attributes {
-            self.group = attribute_group_of(text);
+            self.group = attribute_group_of(text, &self.normalized);
             if let AttributeGroup::SubTable { name, .. } = &self.group {
                 object(&mut self.walk.objects, name, self.index.location(start));
             }
@@ -299,7 +312,10 @@ impl Walker<'_> {
                     .get_or_insert(RequestExample::Url { url, location: self.index.location(start) });
             }
             (Section::Response, _) => {
-                let is_example_label = text.len() < 12 && matches!(normalize(text).as_str(), "exemplo" | "example");
+                let is_example_label = text.len() < 12 && {
+                    normalize_into(text, &mut self.normalized);
+                    matches!(self.normalized.as_str(), "exemplo" | "example")
+                };
                 // A nested table's label describes that table, not the response.
                 let labels_nested_table = matches!(self.blocks.get(i + 1), Some(Block::Table { .. }))
                     && self.walk.responses.last().and_then(|r| nested_table_label(text, &r.fields)).is_some();
@@ -315,6 +331,15 @@ impl Walker<'_> {
             (_, Some((method, url))) if self.walk.method_line.is_none() => {
                 self.walk.method_line = Some((method, url, self.index.location(start)));
             }
+            // Prose without `:::` admonition lines (nearly all) is kept as it is.
+            (Section::Concept, None)
+                if !text.is_empty()
+                    && !text.as_bytes().windows(3).any(|w| w == b":::")
+                    && !text.contains('\r')
+                    && !text.ends_with('\n') =>
+            {
+                self.walk.description.push(text.to_owned());
+            }
             (Section::Concept, None) => {
                 let prose: Vec<&str> =
                     text.lines().filter(|l| !l.trim_start().trim_start_matches('\\').starts_with(":::")).collect();
@@ -327,12 +352,12 @@ impl Walker<'_> {
     }
 
     /// A table: headers, an event's discriminator, attributes, a sub-table, response fields.
-    fn table(&mut self, i: usize, rows: &[Row], start: usize) {
+    fn table(&mut self, i: usize, table: &Table<'_>, start: usize) {
         match self.section {
-            Section::Header | Section::Method => self.walk.headers.extend(headers(rows, self.index)),
+            Section::Header | Section::Method => self.walk.headers.extend(headers(table, self.index)),
             Section::Event => {
                 if let Some((discriminator, _)) = self.walk.event.as_mut() {
-                    let rows = headers(rows, self.index);
+                    let rows = headers(table, self.index);
                     discriminator.extend(rows.into_iter().map(|h| Discriminator { field: h.name, value: h.example }));
                 }
             }
@@ -341,20 +366,24 @@ impl Walker<'_> {
                     self.walk.attribute_table.get_or_insert_with(|| self.index.location(start));
                 }
                 match &self.group {
-                    AttributeGroup::Required => self.walk.required.extend(attributes(rows, self.index)),
-                    AttributeGroup::Optional => self.walk.optional.extend(attributes(rows, self.index)),
+                    AttributeGroup::Required => {
+                        self.walk.required.extend(attributes(table, self.index, &mut self.normalized))
+                    }
+                    AttributeGroup::Optional => {
+                        self.walk.optional.extend(attributes(table, self.index, &mut self.normalized))
+                    }
                     AttributeGroup::Unnamed => {
                         self.diagnostics.push(Diagnostic::new(
                             Rule::AttributeTableUngrouped,
                             self.index.location(start),
                             "attribute table under no required/optional heading: read as required",
                         ));
-                        let rows = attributes(rows, self.index);
+                        let rows = attributes(table, self.index, &mut self.normalized);
                         self.walk.ungrouped.extend(rows.iter().map(|a| a.name.clone()));
                         self.walk.required.extend(rows);
                     }
                     AttributeGroup::SubTable { name, optional } => {
-                        let fields = attributes(rows, self.index);
+                        let fields = attributes(table, self.index, &mut self.normalized);
                         let object = object(&mut self.walk.objects, name, self.index.location(start));
                         if *optional { object.optional.extend(fields) } else { object.required.extend(fields) }
                     }
@@ -366,7 +395,7 @@ impl Walker<'_> {
                     Some(Block::Paragraph { text, .. }) => nested_table_label(text, &response.fields),
                     _ => None,
                 };
-                let rows = attributes(rows, self.index);
+                let rows = attributes(table, self.index, &mut self.normalized);
                 match label {
                     // The model keeps a response's fields flat (`Response.fields` are wire
                     // names of the top level): merged, a nested object's rows would become
@@ -417,21 +446,19 @@ impl Walker<'_> {
             Section::Response => {
                 let example =
                     json_example(text, content_start, self.index, self.diagnostics, &mut self.walk.code_fences);
-                if let (Some(example), false) = (&example, self.walk.responses.is_empty()) {
-                    self.walk.response_examples.push((self.walk.responses.len() - 1, example.clone()));
-                }
-                if let Some(response) = self.walk.responses.last_mut() {
-                    response.example = response.example.take().or(example);
+                // The response's `example` is set from these in `parse_page`.
+                if let (Some(example), false) = (example, self.walk.responses.is_empty()) {
+                    self.walk.response_examples.push((self.walk.responses.len() - 1, example));
                 }
             }
             Section::Examples => {
                 if let Some(payload) =
                     json_example(text, content_start, self.index, self.diagnostics, &mut self.walk.code_fences)
                 {
-                    let title = if section_of(&self.walk.last_heading) == Some(Section::Examples) {
+                    let title = if section_of(self.walk.last_heading) == Some(Section::Examples) {
                         String::new()
                     } else {
-                        self.walk.last_heading.clone()
+                        self.walk.last_heading.to_owned()
                     };
                     self.walk.examples.push(CallbackExample { title, payload, location: self.index.location(start) });
                 }

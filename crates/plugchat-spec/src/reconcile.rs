@@ -28,21 +28,41 @@ fn describe(value: &Value) -> String {
 /// once): one edit for names up to 6 letters, two for longer ones. Short names (`id`, `to`)
 /// are too close to everything to judge.
 pub(crate) fn near_miss(a: &str, b: &str) -> Option<usize> {
+    // ASCII names (nearly all) are compared before any allocation: equal keys, then lengths,
+    // since an edit distance is at least the difference of the lengths. Both shortcuts give
+    // what the general path below gives.
+    if a.is_ascii() && b.is_ascii() {
+        fn key(s: &str) -> impl Iterator<Item = u8> + '_ {
+            s.bytes().filter(|c| !matches!(c, b'-' | b'_')).map(|c| c.to_ascii_lowercase())
+        }
+        if key(a).eq(key(b)) {
+            return Some(0);
+        }
+        let (length_a, length_b) = (key(a).count(), key(b).count());
+        let limit = distance_limit(length_a.min(length_b));
+        if limit == 0 || length_a.abs_diff(length_b) > limit {
+            return None;
+        }
+    }
     let key = |s: &str| s.to_lowercase().replace(['-', '_'], "");
     let (a, b) = (key(a), key(b));
     if a == b {
         return Some(0);
     }
-    let shorter = a.chars().count().min(b.chars().count());
-    let limit = if shorter < 4 {
+    let limit = distance_limit(a.chars().count().min(b.chars().count()));
+    let distance = strsim::damerau_levenshtein(&a, &b);
+    (distance <= limit).then_some(distance)
+}
+
+/// The largest edit distance still a near miss, for keys of `shorter` letters (the shorter one).
+fn distance_limit(shorter: usize) -> usize {
+    if shorter < 4 {
         0
     } else if shorter <= 6 {
         1
     } else {
         2
-    };
-    let distance = strsim::damerau_levenshtein(&a, &b);
-    (distance <= limit).then_some(distance)
+    }
 }
 
 /// Which of the rules about a table and its example apply: a request's or a response's.
@@ -146,7 +166,7 @@ pub(crate) fn reconcile(
     }
 
     let placeholders: Vec<String> = operation.placeholders().map(str::to_lowercase).collect();
-    let in_path = |a: &Attribute| placeholders.contains(&a.name.to_lowercase());
+    let in_path = |a: &Attribute| !placeholders.is_empty() && placeholders.contains(&a.name.to_lowercase());
     let attributes: Vec<&Attribute> =
         operation.required.iter().chain(&operation.optional).filter(|a| !in_path(a)).collect();
     // A table under no required/optional heading was read as required, but the page never
@@ -314,7 +334,7 @@ pub(crate) fn attributes_describing_response(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let placeholders: Vec<String> = operation.placeholders().map(str::to_lowercase).collect();
-    let in_path = |a: &Attribute| placeholders.contains(&a.name.to_lowercase());
+    let in_path = |a: &Attribute| !placeholders.is_empty() && placeholders.contains(&a.name.to_lowercase());
     let rows: Vec<&Attribute> = operation.required.iter().chain(&operation.optional).filter(|a| !in_path(a)).collect();
     if rows.len() < 2 {
         return;

@@ -9,8 +9,13 @@
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::{Attribute, Callback, Header, Operation};
 
-/// Drops the rows of `rows` that repeat an earlier name, warning at each.
-fn first_of_each(rows: &mut Vec<Attribute>, table: &str, diagnostics: &mut Vec<Diagnostic>) {
+/// Drops the rows of `rows` that repeat an earlier name, warning at each. `table` names the
+/// table in the warnings (made only for a table that repeats a name: most do not).
+fn first_of_each(rows: &mut Vec<Attribute>, table: &dyn Fn() -> String, diagnostics: &mut Vec<Diagnostic>) {
+    if !rows.iter().enumerate().any(|(i, row)| rows[..i].iter().any(|k| k.name == row.name)) {
+        return;
+    }
+    let table = table();
     let mut kept: Vec<Attribute> = Vec::with_capacity(rows.len());
     for row in rows.drain(..) {
         match kept.iter().find(|k| k.name == row.name) {
@@ -32,11 +37,11 @@ fn first_of_each(rows: &mut Vec<Attribute>, table: &str, diagnostics: &mut Vec<D
 fn required_and_optional(
     required: &mut Vec<Attribute>,
     optional: &mut Vec<Attribute>,
-    what: &str,
+    what: &dyn Fn() -> String,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    first_of_each(required, &format!("required {what}"), diagnostics);
-    first_of_each(optional, &format!("optional {what}"), diagnostics);
+    first_of_each(required, &|| format!("required {}", what()), diagnostics);
+    first_of_each(optional, &|| format!("optional {}", what()), diagnostics);
     optional.retain(|row| match required.iter().find(|r| r.name == row.name) {
         Some(first) => {
             diagnostics.push(Diagnostic::new(
@@ -74,17 +79,18 @@ fn headers(headers: &mut Vec<Header>, diagnostics: &mut Vec<Diagnostic>) {
 /// Repairs every table of an operation: attributes, headers, sub-tables, response tables.
 pub(crate) fn operation(operation: &mut Operation, diagnostics: &mut Vec<Diagnostic>) {
     headers(&mut operation.headers, diagnostics);
-    required_and_optional(&mut operation.required, &mut operation.optional, "attributes", diagnostics);
+    required_and_optional(&mut operation.required, &mut operation.optional, &|| "attributes".into(), diagnostics);
     for object in &mut operation.objects {
-        let what = format!("`{}` fields", object.name);
+        let what = || format!("`{}` fields", object.name);
         required_and_optional(&mut object.required, &mut object.optional, &what, diagnostics);
     }
     for response in &mut operation.responses {
-        first_of_each(&mut response.fields, &format!("response {}", response.status), diagnostics);
+        let status = response.status;
+        first_of_each(&mut response.fields, &|| format!("response {status}"), diagnostics);
     }
 }
 
 /// Repairs a webhook payload's field tables.
 pub(crate) fn callback(callback: &mut Callback, diagnostics: &mut Vec<Diagnostic>) {
-    required_and_optional(&mut callback.required, &mut callback.optional, "fields", diagnostics);
+    required_and_optional(&mut callback.required, &mut callback.optional, &|| "fields".into(), diagnostics);
 }

@@ -36,25 +36,52 @@ pub(crate) enum AttributeGroup {
 
 /// Lower case, accents folded, trailing colons dropped: `Obrigatórios:` → `obrigatorios`.
 pub(crate) fn normalize(heading: &str) -> String {
+    let mut folded = String::new();
+    normalize_into(heading, &mut folded);
+    folded
+}
+
+/// [`normalize`] into `folded`, replacing what it held (headings are normalised into one
+/// buffer per page).
+pub(crate) fn normalize_into(heading: &str, folded: &mut String) {
     let heading = heading.trim();
-    let mut folded = String::with_capacity(heading.len());
-    folded.extend(
-        heading
-            .chars()
-            .map(|c| match c {
-                'á' | 'à' | 'â' | 'ã' | 'Á' | 'À' | 'Â' | 'Ã' => 'a',
-                'é' | 'ê' | 'É' | 'Ê' => 'e',
-                'í' | 'Í' => 'i',
-                'ó' | 'ô' | 'õ' | 'Ó' | 'Ô' | 'Õ' => 'o',
-                'ú' | 'Ú' => 'u',
-                'ç' | 'Ç' => 'c',
-                c => c.to_ascii_lowercase(),
-            })
-            .filter(|c| *c != '`' && *c != '*'),
-    );
+    folded.clear();
+    if heading.bytes().all(|b| b.is_ascii() && b != b'`' && b != b'*') {
+        // Nothing to fold or drop but case.
+        folded.push_str(heading);
+        folded.make_ascii_lowercase();
+    } else {
+        fold_into(heading, folded);
+    }
     let end = folded.trim_end().trim_end_matches(':').trim_end().len();
     folded.truncate(end);
-    folded
+}
+
+/// Lower case, accents folded, `` ` `` and `*` dropped.
+fn fold_into(heading: &str, folded: &mut String) {
+    folded.reserve(heading.len());
+    let mut rest = heading;
+    while !rest.is_empty() {
+        // A run of plain ASCII at once, then the character ending it.
+        let run = rest.bytes().position(|b| !b.is_ascii() || b == b'`' || b == b'*').unwrap_or(rest.len());
+        let from = folded.len();
+        folded.push_str(&rest[..run]);
+        folded[from..].make_ascii_lowercase();
+        rest = &rest[run..];
+        let Some(c) = rest.chars().next() else { break };
+        rest = &rest[c.len_utf8()..];
+        let c = match c {
+            '`' | '*' => continue,
+            'á' | 'à' | 'â' | 'ã' | 'Á' | 'À' | 'Â' | 'Ã' => 'a',
+            'é' | 'ê' | 'É' | 'Ê' => 'e',
+            'í' | 'Í' => 'i',
+            'ó' | 'ô' | 'õ' | 'Ó' | 'Ô' | 'Õ' => 'o',
+            'ú' | 'Ú' => 'u',
+            'ç' | 'Ç' => 'c',
+            c => c,
+        };
+        folded.push(c);
+    }
 }
 
 pub(crate) fn is_section_heading(heading: &str) -> bool {
@@ -62,6 +89,11 @@ pub(crate) fn is_section_heading(heading: &str) -> bool {
 }
 
 pub(crate) fn section_of(heading: &str) -> Option<Section> {
+    section_named(&normalize(heading))
+}
+
+/// [`section_of`] a heading already normalised.
+pub(crate) fn section_named(name: &str) -> Option<Section> {
     const SECTIONS: &[(&[&str], Section)] = &[
         (&["metodo", "method", "endpoint"], Section::Method),
         (&["header"], Section::Header),
@@ -73,7 +105,6 @@ pub(crate) fn section_of(heading: &str) -> Option<Section> {
         (&["exemplos", "examples", "payloads", "payload"], Section::Examples),
         (&["code", "codigo"], Section::Other),
     ];
-    let name = normalize(heading);
     // `word`, `word ...` or a plural `words`: no allocation, this runs for every heading.
     let names = |w: &str| {
         name.strip_prefix(w).is_some_and(|rest| rest.is_empty() || rest.starts_with(' ') || rest.starts_with('s'))
@@ -81,9 +112,9 @@ pub(crate) fn section_of(heading: &str) -> Option<Section> {
     SECTIONS.iter().find(|(words, _)| words.iter().any(|w| names(w))).map(|(_, section)| *section)
 }
 
-pub(crate) fn attribute_group_of(heading: &str) -> AttributeGroup {
-    let name = normalize(heading);
-    let (first, rest) = name.split_once(' ').unwrap_or((&name, ""));
+/// The attribute group a heading names; `name` is the heading normalised.
+pub(crate) fn attribute_group_of(heading: &str, name: &str) -> AttributeGroup {
+    let (first, rest) = name.split_once(' ').unwrap_or((name, ""));
     let rest = rest.trim();
     // `Obrigatórios (Query String)` qualifies the group; `Opcionais Button` names an object.
     let names_object = !rest.is_empty() && !rest.starts_with('(');
@@ -107,11 +138,11 @@ pub(crate) fn attribute_group_of(heading: &str) -> AttributeGroup {
 
 /// `200`, `200 - Sucesso` or `415:` → the status and what follows it.
 pub(crate) fn status_of(heading: &str) -> Option<(u16, String)> {
-    let digits: String = heading.chars().take_while(char::is_ascii_digit).collect();
-    if digits.len() != 3 {
+    let digits = heading.bytes().take_while(u8::is_ascii_digit).count();
+    if digits != 3 {
         return None;
     }
-    let status = digits.parse().ok()?;
+    let status = heading[..3].parse().ok()?;
     let rest = heading[3..].trim_start_matches([' ', '-', ':', '–']).trim();
     Some((status, rest.to_owned()))
 }
@@ -148,7 +179,7 @@ pub(crate) fn nested_table_label(text: &str, fields: &[Attribute]) -> Option<Str
         .then(|| rest.trim().to_owned())
 }
 
-/// `#### Body`, `### Request body`, `#### Corpo`: the heading of a request's JSON body.
-pub(crate) fn is_body_heading(heading: &str) -> bool {
-    matches!(normalize(heading).as_str(), "body" | "request body" | "corpo" | "corpo da requisicao" | "json body")
+/// `#### Body`, `### Request body`, `#### Corpo` (normalised): the heading of a request's JSON body.
+pub(crate) fn is_body_name(name: &str) -> bool {
+    matches!(name, "body" | "request body" | "corpo" | "corpo da requisicao" | "json body")
 }

@@ -1,14 +1,17 @@
 //! Attribute and header tables: rows into `Attribute`s and `Header`s, with allowed values read
 //! from the descriptions.
 
+use std::borrow::Cow;
+
 use crate::diagnostic::LineIndex;
-use crate::markdown::Row;
+use crate::markdown::{Row, Table};
 use crate::model::{Attribute, Header};
-use crate::sections::normalize;
+use crate::sections::{normalize, normalize_into};
 
 /// `Valores: \`a\`, \`b\`` at the end of a description: the values it allows.
 pub(crate) fn allowed_values(description: &str) -> Vec<String> {
-    if !description.contains('`') {
+    // Every marker ends with a colon, which lower-casing neither makes nor removes.
+    if !description.contains('`') || !description.contains(':') {
         return Vec::new();
     }
     let lower = description.to_lowercase();
@@ -24,28 +27,43 @@ pub(crate) fn clean_cell(cell: &str) -> String {
     cell.trim().trim_matches(|c| matches!(c, '`' | '*')).trim().to_owned()
 }
 
-/// The index of the first header cell (already normalised) starting with one of `words`.
-pub(crate) fn column(header: &[String], words: &[&str], fallback: usize) -> usize {
-    header.iter().position(|name| words.iter().any(|w| name.starts_with(w))).unwrap_or(fallback)
+/// The name, Tipo and description columns of a table, from its header row: the first cell
+/// (normalised) starting with one of each column's words, else the second, third and first.
+fn columns(header: &[Cow<'_, str>], normalized: &mut String) -> (usize, usize, usize) {
+    const NAME: &[&str] = &["atribut", "nome", "name", "campo", "attribute", "parametro", "parameter", "key"];
+    let (mut name, mut tipo, mut description) = (None, None, None);
+    for (i, cell) in header.iter().enumerate() {
+        normalize_into(cell, normalized);
+        let starts = |words: &[&str]| words.iter().any(|w| normalized.starts_with(w));
+        if name.is_none() && starts(NAME) {
+            name = Some(i);
+        }
+        if tipo.is_none() && starts(&["tipo", "type"]) {
+            tipo = Some(i);
+        }
+        if description.is_none() && starts(&["descri"]) {
+            description = Some(i);
+        }
+    }
+    (name.unwrap_or(0), tipo.unwrap_or(1), description.unwrap_or(2))
 }
 
 /// The rows of an attribute table; empty rows and "no attributes" rows stand for nothing.
-pub(crate) fn attributes(rows: &[Row], index: &LineIndex<'_>) -> Vec<Attribute> {
-    let Some((header, body)) = rows.split_first() else { return Vec::new() };
-    let header: Vec<String> = header.cells.iter().map(|c| normalize(c)).collect();
-    let name_col =
-        column(&header, &["atribut", "nome", "name", "campo", "attribute", "parametro", "parameter", "key"], 0);
-    let type_col = column(&header, &["tipo", "type"], 1);
-    let description_col = column(&header, &["descri"], 2);
-    fn cell(row: &Row, i: usize) -> &str {
-        row.cells.get(i).map(String::as_str).unwrap_or("").trim()
+/// `normalized` is a buffer to reuse.
+pub(crate) fn attributes(table: &Table<'_>, index: &LineIndex<'_>, normalized: &mut String) -> Vec<Attribute> {
+    let mut body = table.rows();
+    let Some(header) = body.next() else { return Vec::new() };
+    let (name_col, type_col, description_col) = columns(header.cells, normalized);
+    fn cell<'r>(row: Row<'r, '_>, i: usize) -> &'r str {
+        row.cells.get(i).map(|c| c.as_ref()).unwrap_or("").trim()
     }
     // "Sem Atributos" / "No attributes": a row standing for an empty table.
-    let says_none =
-        |name: &str| name.len() < 20 && matches!(normalize(name).as_str(), "sem atributos" | "no attributes");
-    body.iter()
-        .filter(|row| row.cells.iter().any(|c| !c.trim().is_empty()))
-        .filter(|row| !says_none(cell(row, name_col)))
+    // (Both spell a space, which normalising neither makes nor removes inside a name.)
+    let says_none = |name: &str| {
+        name.len() < 20 && name.contains(' ') && matches!(normalize(name).as_str(), "sem atributos" | "no attributes")
+    };
+    body.filter(|row| row.cells.iter().any(|c| !c.trim().is_empty()))
+        .filter(|row| !says_none(cell(*row, name_col)))
         .map(|row| {
             let description = cell(row, description_col).to_owned();
             Attribute {
@@ -59,12 +77,13 @@ pub(crate) fn attributes(rows: &[Row], index: &LineIndex<'_>) -> Vec<Attribute> 
         .collect()
 }
 
-pub(crate) fn headers(rows: &[Row], index: &LineIndex<'_>) -> Vec<Header> {
-    rows.iter()
+pub(crate) fn headers(table: &Table<'_>, index: &LineIndex<'_>) -> Vec<Header> {
+    table
+        .rows()
         .skip(1)
         .filter_map(|row| {
             let name = clean_cell(row.cells.first()?).trim_end_matches(':').trim().to_owned();
-            let example = clean_cell(row.cells.get(1).map(String::as_str).unwrap_or(""));
+            let example = clean_cell(row.cells.get(1).map(|c| c.as_ref()).unwrap_or(""));
             (!name.is_empty()).then(|| Header { name, example, location: index.location(row.start) })
         })
         .collect()

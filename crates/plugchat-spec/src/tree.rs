@@ -105,8 +105,8 @@ fn allowed_rules(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> V
     const OPEN: &str = "<!--";
     let mut allowed = Vec::new();
     let mut from = 0;
-    while let Some(start) = text[from..].find(OPEN).map(|i| from + i) {
-        let end = text[start..].find("-->").map_or(text.len(), |i| start + i);
+    while let Some(start) = memchr::memmem::find(&text.as_bytes()[from..], OPEN.as_bytes()).map(|i| from + i) {
+        let end = memchr::memmem::find(&text.as_bytes()[start..], b"-->").map_or(text.len(), |i| start + i);
         from = (end + 3).min(text.len());
         let comment = text[start + OPEN.len()..end].trim();
         let Some(ids) = comment.strip_prefix("check:").map(str::trim).and_then(|c| c.strip_prefix("allow")) else {

@@ -1,11 +1,17 @@
 //! Method lines and URLs in every shape the pages write them (backticks, links, split lines,
 //! headings without a URL), and placeholders in every spelling, normalised to `{name}`.
 
+use std::borrow::Cow;
+
 use crate::model::Method;
 
 /// `text` without bold markers and without whitespace inside braces, so that
 /// `{ **URL** **DO** **CONVITE**}` reads as one token.
-pub(crate) fn join_placeholders(text: &str) -> String {
+pub(crate) fn join_placeholders(text: &str) -> Cow<'_, str> {
+    // Without bold markers or braces there is nothing to join.
+    if !text.contains('{') && !text.contains("**") {
+        return Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut depth = 0usize;
     for c in text.replace("**", "").chars() {
@@ -17,7 +23,7 @@ pub(crate) fn join_placeholders(text: &str) -> String {
         }
         out.push(c);
     }
-    out
+    Cow::Owned(out)
 }
 
 /// A method line: an HTTP method followed by a URL, in whatever markup the page wraps them.
@@ -27,11 +33,16 @@ pub(crate) fn method_line(text: &str) -> Option<(Method, String)> {
     if !["GET", "POST", "PUT", "PATCH", "DELETE"].iter().any(|m| first.starts_with(m)) {
         return None;
     }
-    let clean = |t: &str| t.trim_matches(|c| matches!(c, '`' | '<' | '>' | '*')).replace('\\', "");
+    fn clean(token: &str) -> Cow<'_, str> {
+        match token.trim_matches(|c| matches!(c, '`' | '<' | '>' | '*')) {
+            t if t.contains('\\') => Cow::Owned(t.replace('\\', "")),
+            t => Cow::Borrowed(t),
+        }
+    }
     let text = join_placeholders(text);
     let mut tokens = text.split_whitespace().map(clean).filter(|t| !t.is_empty());
     let method = Method::from_token(&tokens.next()?)?;
-    let mut url = tokens.next()?;
+    let mut url = tokens.next()?.into_owned();
     if !(url.contains("://") || url.starts_with('/')) {
         return None;
     }
@@ -57,18 +68,18 @@ pub(crate) fn method_heading(text: &str) -> Option<(Method, String)> {
 
 /// One path segment with its placeholder, if any, spelled `{name}`: `{{id-do-produto}}`,
 /// `[ACCOUNT_ID]` and upper-case tokens such as `SUA_ID_AQUI` are placeholders too.
-pub(crate) fn canonical_segment(segment: &str) -> String {
+pub(crate) fn canonical_segment(segment: &str) -> Cow<'_, str> {
     if segment.contains('{') {
         let name: String = segment.chars().filter(|c| !matches!(c, '{' | '}' | ' ' | '*')).collect();
-        return format!("{{{name}}}");
+        return Cow::Owned(format!("{{{name}}}"));
     }
     if let Some(name) = segment.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
-        return format!("{{{name}}}");
+        return Cow::Owned(format!("{{{name}}}"));
     }
     let shouts = segment.len() >= 3
         && segment.contains('_')
         && segment.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
-    if shouts { format!("{{{segment}}}") } else { segment.to_owned() }
+    if shouts { Cow::Owned(format!("{{{segment}}}")) } else { Cow::Borrowed(segment) }
 }
 
 /// The path of `url` (host and query dropped, placeholders spelled `{name}`) relative to
@@ -79,12 +90,21 @@ pub(crate) fn url_path(url: &str, base_path: &str) -> (String, bool) {
         None => url,
     };
     let path = path.split(['?', '#']).next().unwrap_or(path);
-    let path: String = path.split('/').map(canonical_segment).collect::<Vec<_>>().join("/");
-    if base_path.is_empty() {
-        return (path, true);
+    let mut joined = String::with_capacity(path.len() + 8);
+    for (i, segment) in path.split('/').enumerate() {
+        if i > 0 {
+            joined.push('/');
+        }
+        joined.push_str(&canonical_segment(segment));
     }
-    match path.strip_prefix(base_path) {
-        Some(rest) if rest.starts_with('/') => (rest.to_owned(), true),
-        _ => (path, false),
+    if base_path.is_empty() {
+        return (joined, true);
+    }
+    match joined.strip_prefix(base_path) {
+        Some(rest) if rest.starts_with('/') => {
+            joined.drain(..base_path.len());
+            (joined, true)
+        }
+        _ => (joined, false),
     }
 }
