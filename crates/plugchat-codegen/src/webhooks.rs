@@ -79,8 +79,8 @@ fn leaf(tipo: &Tipo) -> Leaf {
 fn decode_leaf(leaf: &Leaf, wire: &str) -> (TokenStream, TokenStream) {
     let element = |decoder: Option<&'static str>| match decoder {
         Some(decoder) => {
-            let function = format_ident!("option_{}", decoder);
-            quote!(|value| ::plugchat_runtime::__private::lenient::#function(value))
+            let function = format_ident!("{}", decoder);
+            quote!(::plugchat_runtime::__private::webhook::leaf::#function)
         }
         None => quote!(::plugchat_runtime::__private::webhook::any),
     };

@@ -256,6 +256,32 @@ pub fn any(value: &Value) -> Result<Option<Value>, serde_json::Error> {
     Ok((!value.is_null()).then(|| value.clone()))
 }
 
+/// The lenient decoders of one JSON value that [`Decoder::field`] and [`Decoder::list`] take:
+/// `lenient`'s, for a `&Value`, as plain functions.
+pub mod leaf {
+    use serde_json::{Number, Value};
+
+    /// A string, or a number or boolean as its text.
+    pub fn string(value: &Value) -> Result<Option<String>, serde_json::Error> {
+        crate::lenient::option_string(value)
+    }
+
+    /// A boolean, or `"true"`/`"false"`, `0`/`1` as the service spells them.
+    pub fn bool(value: &Value) -> Result<Option<bool>, serde_json::Error> {
+        crate::lenient::option_bool(value)
+    }
+
+    /// An integer, or its digits in a string.
+    pub fn i64(value: &Value) -> Result<Option<i64>, serde_json::Error> {
+        crate::lenient::option_i64(value)
+    }
+
+    /// Any number, or its digits in a string.
+    pub fn number(value: &Value) -> Result<Option<Number>, serde_json::Error> {
+        crate::lenient::option_number(value)
+    }
+}
+
 /// Decodes the fields of a recognised payload tolerantly, collecting the [`Mismatch`]es.
 /// `null` and absent fields are `None` without a mismatch: they lose nothing.
 #[derive(Debug, Default)]
@@ -278,14 +304,15 @@ impl Decoder {
         self.mismatches.push(Mismatch { path, reason, value: value.clone() });
     }
 
-    /// The field `key` of `object` (at JSON path `path`) through `decode`, a lenient decoder
-    /// such as `lenient::option_string`.
+    /// The field `key` of `object` (at JSON path `path`) through `decode`, one of [`leaf`]'s
+    /// decoders or [`any`]. A function pointer, not a closure: the generated code names one of
+    /// a few functions instead of making rustc compile a closure (and this method) per field.
     pub fn field<T>(
         &mut self,
         object: &Map<String, Value>,
         path: &str,
         key: &str,
-        decode: impl FnOnce(&Value) -> Result<Option<T>, serde_json::Error>,
+        decode: fn(&Value) -> Result<Option<T>, serde_json::Error>,
     ) -> Option<T> {
         let value = object.get(key).filter(|v| !v.is_null())?;
         match decode(value) {
@@ -315,7 +342,7 @@ impl Decoder {
         object: &Map<String, Value>,
         path: &str,
         key: &str,
-        decode: impl Fn(&Value) -> Result<Option<T>, serde_json::Error>,
+        decode: fn(&Value) -> Result<Option<T>, serde_json::Error>,
     ) -> Option<Vec<T>> {
         let items = self.array(object, path, key)?;
         let mut out = Vec::with_capacity(items.len());
