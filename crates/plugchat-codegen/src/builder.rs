@@ -211,6 +211,7 @@ impl Builder<'_> {
 
             impl crate::Client {
                 #method_doc
+                #[inline]
                 pub fn #method(&self, #(#start_args),*) -> #name<'_> {
                     #name { __client: self, #(#start_fields,)* #(#initial),* }
                 }
@@ -222,6 +223,7 @@ impl Builder<'_> {
                 #(#optional_setters)*
 
                 #finish_doc
+                #[inline]
                 pub #asyncness fn #finish(self) -> #returns #where_clause {
                     let #name { __client, #(#all_fields),* } = self;
                     #(#unwraps)*

@@ -161,12 +161,12 @@ fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], top: bool, types: &mut U
                 impl #name {
                     /// The payload's values that did not fit their documented type: each typed
                     /// field concerned is `None`, and its JSON path, the reason and the value are here.
-                    pub fn mismatches(&self) -> &[::plugchat_runtime::Mismatch] {
+                    #[inline] pub fn mismatches(&self) -> &[::plugchat_runtime::Mismatch] {
                         &self.__mismatches
                     }
 
                     /// Decodes a payload object of this event (every field tolerantly).
-                    pub fn from_object(object: &#map) -> Self {
+                    #[inline] pub fn from_object(object: &#map) -> Self {
                         let mut decoder = ::plugchat_runtime::__private::webhook::Decoder::new();
                         let mut event = Self::decode_object(object, "", &mut decoder);
                         event.__mismatches = decoder.finish();
@@ -198,7 +198,7 @@ fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], top: bool, types: &mut U
 
         impl #name {
             #[doc(hidden)]
-            pub fn decode_object(object: &#map, path: &str, decoder: &mut ::plugchat_runtime::__private::webhook::Decoder) -> Self {
+            #[inline] pub fn decode_object(object: &#map, path: &str, decoder: &mut ::plugchat_runtime::__private::webhook::Decoder) -> Self {
                 let _ = (&object, &path, &decoder);
                 #name { #(#decoders)* #mismatch_init }
             }
@@ -290,18 +290,18 @@ pub(crate) fn generate_webhooks_avoiding(pages: &[&Page], mut types: Unique) -> 
             ///
             /// Fails only for a payload that is too large, not JSON, not a JSON object, or that
             /// names no event (none of [`DISCRIMINATORS`](Self::DISCRIMINATORS) holds a string).
-            pub fn from_slice(bytes: &[u8]) -> ::core::result::Result<Self, ::plugchat_runtime::WebhookError> {
+            #[inline] pub fn from_slice(bytes: &[u8]) -> ::core::result::Result<Self, ::plugchat_runtime::WebhookError> {
                 Self::from_slice_with_limit(bytes, ::plugchat_runtime::DEFAULT_MAX_WEBHOOK_BYTES)
             }
 
             /// Decodes a payload of at most `limit` bytes.
-            pub fn from_slice_with_limit(bytes: &[u8], limit: usize) -> ::core::result::Result<Self, ::plugchat_runtime::WebhookError> {
+            #[inline] pub fn from_slice_with_limit(bytes: &[u8], limit: usize) -> ::core::result::Result<Self, ::plugchat_runtime::WebhookError> {
                 Self::from_value(::plugchat_runtime::__private::webhook::parse(bytes, limit)?)
             }
 
             /// Like [`from_slice`](Self::from_slice), also returning the payload's JSON as sent
             /// (fields the docs do not list included).
-            pub fn from_slice_with_raw(bytes: &[u8]) -> ::core::result::Result<(Self, ::plugchat_runtime::__private::serde_json::Value), ::plugchat_runtime::WebhookError> {
+            #[inline] pub fn from_slice_with_raw(bytes: &[u8]) -> ::core::result::Result<(Self, ::plugchat_runtime::__private::serde_json::Value), ::plugchat_runtime::WebhookError> {
                 let payload = ::plugchat_runtime::__private::webhook::parse(bytes, ::plugchat_runtime::DEFAULT_MAX_WEBHOOK_BYTES)?;
                 let event = match Self::recognise(&payload)? {
                     ::core::option::Option::Some(event) => event,
@@ -311,7 +311,7 @@ pub(crate) fn generate_webhooks_avoiding(pages: &[&Page], mut types: Unique) -> 
             }
 
             /// Decodes an already parsed payload.
-            pub fn from_value(payload: ::plugchat_runtime::__private::serde_json::Value) -> ::core::result::Result<Self, ::plugchat_runtime::WebhookError> {
+            #[inline] pub fn from_value(payload: ::plugchat_runtime::__private::serde_json::Value) -> ::core::result::Result<Self, ::plugchat_runtime::WebhookError> {
                 ::core::result::Result::Ok(match Self::recognise(&payload)? {
                     ::core::option::Option::Some(event) => event,
                     ::core::option::Option::None => WebhookEvent::Unknown(payload),
@@ -319,7 +319,7 @@ pub(crate) fn generate_webhooks_avoiding(pages: &[&Page], mut types: Unique) -> 
             }
 
             /// The documented event `payload` is, `None` for an event the docs do not describe.
-            fn recognise(payload: &::plugchat_runtime::__private::serde_json::Value) -> ::core::result::Result<::core::option::Option<Self>, ::plugchat_runtime::WebhookError> {
+            #[inline] fn recognise(payload: &::plugchat_runtime::__private::serde_json::Value) -> ::core::result::Result<::core::option::Option<Self>, ::plugchat_runtime::WebhookError> {
                 let object = ::plugchat_runtime::__private::webhook::object(payload)?;
                 #(#arms)*
                 ::plugchat_runtime::__private::webhook::unrecognised(payload, Self::DISCRIMINATORS)?;
@@ -327,7 +327,7 @@ pub(crate) fn generate_webhooks_avoiding(pages: &[&Page], mut types: Unique) -> 
             }
 
             /// The event's name (its docs page id), or `"unknown"`.
-            pub fn name(&self) -> &'static str {
+            #[inline] pub fn name(&self) -> &'static str {
                 match self {
                     #(#names_arms)*
                     WebhookEvent::Unknown(_) => "unknown",
@@ -335,7 +335,7 @@ pub(crate) fn generate_webhooks_avoiding(pages: &[&Page], mut types: Unique) -> 
             }
 
             /// The payload's values that did not fit their documented type (empty for `Unknown`).
-            pub fn mismatches(&self) -> &[::plugchat_runtime::Mismatch] {
+            #[inline] pub fn mismatches(&self) -> &[::plugchat_runtime::Mismatch] {
                 match self {
                     #(#mismatch_arms)*
                     WebhookEvent::Unknown(_) => &[],
