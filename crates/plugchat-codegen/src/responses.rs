@@ -96,19 +96,27 @@ pub(crate) fn response_type(names: &OperationNames, response: Option<&Response>)
     let Some(ResponseShape { is_list, fields }) = response_shape(response) else { return untyped };
     let name = if is_list { names.item() } else { names.response() };
     let mut unique = names::Unique::default();
-    let field_tokens = fields.iter().map(|ResponseField { wire_name: wire, ty, doc }| {
-        let ident = unique.snake(wire);
+    let idents: Vec<_> = fields.iter().map(|field| unique.snake(&field.wire_name)).collect();
+    let field_tokens = fields.iter().zip(&idents).map(|(ResponseField { wire_name: wire, ty, doc }, ident)| {
         let rename = (ident.to_string().trim_start_matches("r#") != wire).then(|| quote!(#[serde(rename = #wire)]));
         let docs = doc_lines(doc);
-        let decode = match ty.lenient_decoder() {
-            Some(decoder) => {
-                let path = format!("::plugchat_runtime::__private::lenient::option_{decoder}");
-                quote!(#[serde(default, deserialize_with = #path)])
-            }
-            None => quote!(#[serde(default)]),
-        };
-        quote! { #docs #rename #decode pub #ident: ::core::option::Option<#ty>, }
+        quote! { #docs #rename pub #ident: ::core::option::Option<#ty>, }
     });
+    // Decoding goes through a twin whose scalar fields are `Lenient<T>` (see `lenient::Lenient`).
+    let (wire_fields, moves): (Vec<_>, Vec<_>) = fields
+        .iter()
+        .zip(&idents)
+        .map(|(ResponseField { wire_name: wire, ty, .. }, ident)| match ty.lenient_decoder() {
+            Some(_) => (
+                quote!(#[serde(rename = #wire, default)] #ident: ::plugchat_runtime::__private::lenient::Lenient<#ty>,),
+                quote!(#ident: wire.#ident.0,),
+            ),
+            None => (
+                quote!(#[serde(rename = #wire, default)] #ident: ::core::option::Option<#ty>,),
+                quote!(#ident: wire.#ident,),
+            ),
+        })
+        .unzip();
     let mut doc = format!(
         "{} of [`Client::{method}`](crate::Client::{method}) (status {}).",
         if is_list { "One item of the answer" } else { "The answer" },
@@ -128,11 +136,25 @@ pub(crate) fn response_type(names: &OperationNames, response: Option<&Response>)
     let docs = doc_lines(&doc);
     let definition = quote! {
         #docs
-        #[derive(Debug, Clone, Default, PartialEq, ::plugchat_runtime::__private::serde::Serialize, ::plugchat_runtime::__private::serde::Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq, ::plugchat_runtime::__private::serde::Serialize)]
         #[serde(crate = "::plugchat_runtime::__private::serde")]
         #[non_exhaustive]
         pub struct #name {
             #(#field_tokens)*
+        }
+
+        impl<'de> ::plugchat_runtime::__private::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::plugchat_runtime::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                #[derive(::plugchat_runtime::__private::serde::Deserialize)]
+                #[serde(crate = "::plugchat_runtime::__private::serde")]
+                struct Wire {
+                    #(#wire_fields)*
+                }
+                let wire = <Wire as ::plugchat_runtime::__private::serde::Deserialize>::deserialize(deserializer)?;
+                ::core::result::Result::Ok(#name { #(#moves)* })
+            }
         }
     };
     if is_list {

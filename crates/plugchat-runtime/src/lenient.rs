@@ -133,6 +133,37 @@ lenient! {
     string, option_string, String, to_string;
 }
 
+/// An optional scalar decoded leniently (`null` and absent are `None`), as a type: generated
+/// response structs decode through a private twin whose scalar fields are `Lenient<T>` and
+/// then move the values out. One `Deserialize` impl per scalar type here, instead of the
+/// wrapper type and impl that `#[serde(deserialize_with)]` makes for every field, which was
+/// a large part of what the generated crate cost to compile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lenient<T>(pub Option<T>);
+
+impl<T> Default for Lenient<T> {
+    fn default() -> Self {
+        Lenient(None)
+    }
+}
+
+macro_rules! lenient_type {
+    ($($optional:ident, $ty:ty;)*) => {$(
+        impl<'de> Deserialize<'de> for Lenient<$ty> {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                $optional(d).map(Lenient)
+            }
+        }
+    )*};
+}
+
+lenient_type! {
+    option_bool, bool;
+    option_i64, i64;
+    option_number, serde_json::Number;
+    option_string, String;
+}
+
 /// Any JSON value, `null` included, as `Option<T>` (for fields whose type is not a scalar).
 pub fn option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
     Option::<T>::deserialize(d)
