@@ -106,9 +106,10 @@ fn allowed_rules(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> V
     let mut allowed = Vec::new();
     let mut from = 0;
     while let Some(start) = memchr::memmem::find(&text.as_bytes()[from..], OPEN.as_bytes()).map(|i| from + i) {
-        let end = memchr::memmem::find(&text.as_bytes()[start..], b"-->").map_or(text.len(), |i| start + i);
+        // The close may overlap the open: `<!-->` and `<!--->` are whole (empty) comments.
+        let end = memchr::memmem::find(&text.as_bytes()[start + 2..], b"-->").map_or(text.len(), |i| start + 2 + i);
         from = (end + 3).min(text.len());
-        let comment = text[start + OPEN.len()..end].trim();
+        let comment = text.get(start + OPEN.len()..end).unwrap_or_default().trim();
         let Some(ids) = comment.strip_prefix("check:").map(str::trim).and_then(|c| c.strip_prefix("allow")) else {
             continue;
         };

@@ -289,3 +289,23 @@ fn json_fences_holding_code_are_one_diagnostic_for_the_page() {
     let rules: Vec<&str> = diagnostics.iter().map(|d| d.rule.id()).collect();
     assert_eq!(rules, ["json-unparsable", "json-fence-holds-code"]);
 }
+
+#[test]
+fn comments_whose_close_overlaps_the_open_are_whole_comments() {
+    // `<!-->` and `<!--->` once made the allow-comment scan slice backwards and panic.
+    for (text, unknown) in [
+        ("# A\n<!-->\n`GET` https://x.test/a\n", 0),
+        ("# A\n<!--->\n<!-- check: allow nope -->\n", 1),
+        ("# A\n<!-- check: allow nope", 1),
+        ("<!--", 0),
+    ] {
+        let sources = vec![("a.md".to_owned(), text.as_bytes().to_vec())];
+        let (_, diagnostics) = plugchat_spec::parse_sources("docs", &sources, Some("https://x.test".into()));
+        let rendered: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            rendered.iter().filter(|d| d.contains("names no rule `nope`")).count(),
+            unknown,
+            "{text:?}: {rendered:?}"
+        );
+    }
+}
