@@ -8,7 +8,8 @@
 //!
 //! With `--cold`, what a user pays: a one-call consumer of plugchat-api and the same call
 //! written by hand with reqwest + serde, each built from scratch (a fresh target dir, the same
-//! lock file), interleaved so both see the same machine load.
+//! lock file, no incremental compilation, as cargo builds registry dependencies), interleaved so
+//! both see the same machine load.
 
 use std::path::Path;
 use std::process::Command;
