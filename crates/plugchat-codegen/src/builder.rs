@@ -76,6 +76,21 @@ fn bare(ident: &Ident) -> String {
     ident.to_string().trim_start_matches("r#").to_owned()
 }
 
+/// The setter of an optional member that takes an `Option`: `maybe_x` for `x`.
+fn maybe_setter(ident: &Ident) -> Ident {
+    format_ident!("maybe_{}", bare(ident))
+}
+
+/// `.x(value)` for a required member, `.maybe_x(value)` for an optional one (`value` an `Option`).
+pub(crate) fn setter_call(ident: &Ident, required: bool, value: TokenStream) -> TokenStream {
+    if required {
+        quote!(.#ident(#value))
+    } else {
+        let maybe = maybe_setter(ident);
+        quote!(.#maybe(#value))
+    }
+}
+
 impl Builder<'_> {
     pub(crate) fn tokens(&self) -> TokenStream {
         let name = type_name(self.method);
@@ -85,20 +100,24 @@ impl Builder<'_> {
         // Type parameters start with `_`: no generated type name does, so none is shadowed.
         let params: Vec<Ident> =
             required.iter().map(|m| format_ident!("_{}", crate::names::camel(&bare(m.ident)))).collect();
-        let marker_idents: Vec<&Ident> = required.iter().map(|m| m.ident).collect();
-        let marker_types: Vec<TokenStream> = marker_idents.iter().map(|i| quote!(#markers::#i)).collect();
+        let marker_types: Vec<TokenStream> = required.iter().map(|m| m.ident).map(|i| quote!(#markers::#i)).collect();
 
-        let field_decls = self.start.iter().chain(&self.members).map(|m| {
-            let (ident, ty) = (m.ident, &m.ty);
-            if m.required && !self.start.iter().any(|s| s.ident == m.ident) {
-                let param = &params[required.iter().position(|r| r.ident == m.ident).expect("a required member")];
-                quote!(#ident: #param)
-            } else if m.required {
-                quote!(#ident: #ty)
-            } else {
-                quote!(#ident: ::core::option::Option<#ty>)
-            }
-        });
+        // Start arguments are plain fields; a required member's field has its type parameter.
+        let mut params_left = params.iter();
+        let field_decls = self.start.iter().map(|m| (m, None)).chain(self.members.iter().map(|m| {
+            let param = if m.required { params_left.next() } else { None };
+            (m, param)
+        }));
+        let field_decls: Vec<TokenStream> = field_decls
+            .map(|(m, param)| {
+                let (ident, ty) = (m.ident, &m.ty);
+                match param {
+                    Some(param) => quote!(#ident: #param),
+                    None if m.required => quote!(#ident: #ty),
+                    None => quote!(#ident: ::core::option::Option<#ty>),
+                }
+            })
+            .collect();
         let all_fields: Vec<&Ident> = self.start.iter().chain(&self.members).map(|m| m.ident).collect();
 
         let marker_module = (!required.is_empty()).then(|| {
@@ -155,7 +174,7 @@ impl Builder<'_> {
 
         let optional_setters = self.members.iter().filter(|m| !m.required).map(|m| {
             let (ident, ty, docs) = (m.ident, &m.ty, doc_lines(&m.doc));
-            let maybe = format_ident!("maybe_{}", bare(ident));
+            let maybe = maybe_setter(ident);
             let maybe_doc = format!(" `.{}(..)` from an `Option`: `None` leaves it unset.", bare(ident));
             let (arg, value, maybe_value) = if m.into {
                 (

@@ -7,7 +7,7 @@ use plugchat_model::{Attribute, Operation, Page, PathPiece, RequestExample, Tipo
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::builder::{Builder, Member};
+use crate::builder::{self, Builder, Member};
 use crate::examples;
 use crate::names;
 use crate::objects::TypeResolver;
@@ -79,12 +79,7 @@ fn pagination(
     });
     let setters = filters.iter().map(|p| {
         let ident = &p.ident;
-        if p.required {
-            quote!(.#ident(#ident))
-        } else {
-            let maybe = format_ident!("maybe_{}", ident.to_string().trim_start_matches("r#"));
-            quote!(.#maybe(#ident))
-        }
+        builder::setter_call(ident, p.required, quote!(#ident))
     });
     let method_doc = format!(
         "Every item of [`Client::{method}`](crate::Client::{method}), fetched page after page from page 1: \
@@ -377,12 +372,7 @@ pub(crate) fn dispatch_arm(page: &Page, operation: &Operation, names: &Operation
     });
     let setters = params.iter().map(|p| {
         let ident = &p.ident;
-        if p.required {
-            quote!(.#ident(args.#ident))
-        } else {
-            let maybe = format_ident!("maybe_{}", ident.to_string().trim_start_matches("r#"));
-            quote!(.#maybe(args.#ident))
-        }
+        builder::setter_call(ident, p.required, quote!(args.#ident))
     });
     let id = &page.id;
     quote! {
