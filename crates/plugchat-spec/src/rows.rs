@@ -9,28 +9,47 @@
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::{Attribute, Callback, Header, Operation};
 
+/// Drops the rows of `rows` that `same` finds equal to an earlier one, with the diagnostic
+/// `dropped(row, first)` for each. Rows are moved only when some row repeats (most tables do not).
+fn keep_first<T>(
+    rows: &mut Vec<T>,
+    same: impl Fn(&T, &T) -> bool,
+    mut dropped: impl FnMut(&T, &T) -> Diagnostic,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if !rows.iter().enumerate().any(|(i, row)| rows[..i].iter().any(|k| same(k, row))) {
+        return;
+    }
+    let mut kept: Vec<T> = Vec::with_capacity(rows.len());
+    for row in rows.drain(..) {
+        match kept.iter().find(|k| same(k, &row)) {
+            Some(first) => diagnostics.push(dropped(&row, first)),
+            None => kept.push(row),
+        }
+    }
+    *rows = kept;
+}
+
 /// Drops the rows of `rows` that repeat an earlier name, warning at each. `table` names the
 /// table in the warnings (made only for a table that repeats a name: most do not).
 fn first_of_each(rows: &mut Vec<Attribute>, table: &dyn Fn() -> String, diagnostics: &mut Vec<Diagnostic>) {
-    if !rows.iter().enumerate().any(|(i, row)| rows[..i].iter().any(|k| k.name == row.name)) {
-        return;
-    }
-    let table = table();
-    let mut kept: Vec<Attribute> = Vec::with_capacity(rows.len());
-    for row in rows.drain(..) {
-        match kept.iter().find(|k| k.name == row.name) {
-            Some(first) => diagnostics.push(Diagnostic::new(
+    let mut table_name: Option<String> = None;
+    keep_first(
+        rows,
+        |a, b| a.name == b.name,
+        |row, first| {
+            let table = table_name.get_or_insert_with(table);
+            Diagnostic::new(
                 Rule::DuplicateAttribute,
                 row.location.clone(),
                 format!(
                     "`{}` is listed twice in the {table} table (first at line {}): this row is ignored",
                     row.name, first.location.line
                 ),
-            )),
-            None => kept.push(row),
-        }
-    }
-    *rows = kept;
+            )
+        },
+        diagnostics,
+    );
 }
 
 /// Repeated rows of both tables, then optional rows that repeat a required one.
@@ -59,21 +78,21 @@ fn required_and_optional(
 }
 
 fn headers(headers: &mut Vec<Header>, diagnostics: &mut Vec<Diagnostic>) {
-    let mut kept: Vec<Header> = Vec::with_capacity(headers.len());
-    for header in headers.drain(..) {
-        match kept.iter().find(|k| k.name.eq_ignore_ascii_case(&header.name)) {
-            Some(first) => diagnostics.push(Diagnostic::new(
+    keep_first(
+        headers,
+        |a, b| a.name.eq_ignore_ascii_case(&b.name),
+        |header, first| {
+            Diagnostic::new(
                 Rule::DuplicateHeader,
                 header.location.clone(),
                 format!(
                     "header `{}` is given twice (first at line {}): this row is ignored",
                     header.name, first.location.line
                 ),
-            )),
-            None => kept.push(header),
-        }
-    }
-    *headers = kept;
+            )
+        },
+        diagnostics,
+    );
 }
 
 /// Repairs every table of an operation: attributes, headers, sub-tables, response tables.
