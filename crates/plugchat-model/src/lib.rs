@@ -8,8 +8,10 @@
 #![deny(missing_docs)]
 
 mod tipo;
+mod wire;
 
 pub use tipo::Tipo;
+pub use wire::{ParamLocation, PathMatch, match_path, name_key};
 
 use std::fmt;
 
