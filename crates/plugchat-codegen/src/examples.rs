@@ -3,12 +3,12 @@
 //! as a `no_run` doctest so a generator change that breaks it fails `cargo test`, and the
 //! table of the method's attributes.
 
-use plugchat_model::{Attribute, Operation, RequestExample};
-use serde_json::{Map, Value};
+use plugchat_model::{Attribute, Operation, ParamLocation};
+use serde_json::Value;
 
 use crate::names::Unique;
 use crate::objects::TypeResolver;
-use crate::params::{Param, Place};
+use crate::params::Param;
 use crate::plan::OperationNames;
 use crate::types::RustType;
 
@@ -30,7 +30,7 @@ pub(crate) fn rust_example(
     resolver: &TypeResolver<'_>,
 ) -> Option<String> {
     let context = Context { crate_name, names, operation, resolver };
-    let args = example_args(operation);
+    let args = operation.example_values();
     let mut calls = Vec::new();
     for param in params.iter().filter(|p| p.fixed.is_none()) {
         let attribute = attribute_named(operation, &param.wire_name);
@@ -38,7 +38,7 @@ pub(crate) fn rust_example(
         let value = match args.get(&param.wire_name) {
             Some(value) if !value.is_null() => literal(&context, &param.ty, attribute, value)?,
             _ if !param.required => continue,
-            _ if param.place == Place::Header => {
+            _ if param.place == ParamLocation::Header => {
                 let example = operation.headers.iter().find(|h| h.name == param.wire_name).map(|h| h.example.clone());
                 format!("{:?}", example.unwrap_or_default())
             }
@@ -77,7 +77,7 @@ pub(crate) fn attribute_table(operation: &Operation, params: &[Param]) -> Option
             format!(
                 "| `{}` ({}) | {setter} | `{}` | {required} | {description} |",
                 param.wire_name,
-                place_name(param.place),
+                param.place.as_str(),
                 param.ty.text()
             )
         })
@@ -91,51 +91,8 @@ pub(crate) fn attribute_table(operation: &Operation, params: &[Param]) -> Option
     ))
 }
 
-fn place_name(place: Place) -> &'static str {
-    match place {
-        Place::Path => "path",
-        Place::Query => "query",
-        Place::Body => "body",
-        Place::Header => "header",
-    }
-}
-
 fn attribute_named<'a>(operation: &'a Operation, name: &str) -> Option<&'a Attribute> {
     operation.required.iter().chain(&operation.optional).find(|a| a.name == name)
-}
-
-/// The attributes the page's request example spells: a JSON body's members, or an example
-/// URL's query pairs and the path values at the template's placeholders.
-fn example_args(operation: &Operation) -> Map<String, Value> {
-    match &operation.request_example {
-        Some(RequestExample::Json { body: Value::Object(body), .. }) => body.clone(),
-        Some(RequestExample::Url { url, .. }) => {
-            let mut args = Map::new();
-            let rest = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
-            let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-            // The template's segments are the last ones of the URL's path (after host and base).
-            let template: Vec<&str> = operation.path.trim_matches('/').split('/').collect();
-            let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-            if segments.len() >= template.len() {
-                for (expected, actual) in template.iter().zip(&segments[segments.len() - template.len()..]) {
-                    if let Some(name) = expected.strip_prefix('{').and_then(|n| n.strip_suffix('}')) {
-                        args.insert(name.to_owned(), Value::String(decode(actual)));
-                    }
-                }
-            }
-            for pair in query.split('&').filter(|p| !p.is_empty()) {
-                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-                args.insert(decode(key), Value::String(decode(value)));
-            }
-            args
-        }
-        _ => Map::new(),
-    }
-}
-
-/// `%XX` and `+` decoded, as a query string spells them (invalid escapes kept as written).
-fn decode(text: &str) -> String {
-    percent_encoding::percent_decode_str(&text.replace('+', " ")).decode_utf8_lossy().into_owned()
 }
 
 /// The type's path as a doctest spells it: a generated type is `crate::module::Type`.

@@ -74,10 +74,9 @@ fn ident(name: &str) -> Ident {
     }
 }
 
-/// The name a placeholder or attribute is compared by: letters and digits, lower case.
-pub(crate) fn key(name: &str) -> String {
-    name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
-}
+/// The name a placeholder or attribute is compared by: letters and digits, lower case (the
+/// model's one rule).
+pub(crate) use plugchat_model::name_key as key;
 
 /// Hands out identifiers that differ from every one handed out before, deterministically:
 /// a name that is taken (or reserved) gets `_2`, `_3`, ... (snake case) or `2`, `3`, ...

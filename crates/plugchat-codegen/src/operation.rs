@@ -3,7 +3,7 @@
 //! The builder is written by [`crate::builder`]: required attributes are required members,
 //! so leaving one out does not compile; optional ones are `Option`s.
 
-use plugchat_model::{Attribute, Operation, Page, PathPiece, RequestExample, Tipo};
+use plugchat_model::{Attribute, Operation, Page, ParamLocation, PathPiece, RequestExample, Tipo};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -11,7 +11,7 @@ use crate::builder::{self, Builder, Member};
 use crate::examples;
 use crate::names;
 use crate::objects::TypeResolver;
-use crate::params::{self, Param, Place, params};
+use crate::params::{Param, params};
 use crate::plan::{self, OperationNames};
 use crate::responses::{ResponseType, response_type, success_response};
 use crate::types::RustType;
@@ -62,7 +62,7 @@ fn pagination(
     params: &[Param],
     response: &ResponseType,
 ) -> TokenStream {
-    let find = |key: &str| params.iter().find(|p| p.place == Place::Query && names::key(&p.wire_name) == key);
+    let find = |key: &str| params.iter().find(|p| p.place == ParamLocation::Query && names::key(&p.wire_name) == key);
     let (Some(page), Some(size)) = (find("page"), find("pagesize")) else { return quote!() };
     if !response.is_list || size.ty != RustType::I64 || page.ty != RustType::I64 {
         return quote!();
@@ -196,7 +196,7 @@ pub(crate) fn generate_named(
     // A page size below 1 asks for nothing useful and would keep a page stream from advancing.
     let page_size_checks = params
         .iter()
-        .filter(|p| p.place == Place::Query && p.fixed.is_none() && names::key(&p.wire_name) == "pagesize")
+        .filter(|p| p.place == ParamLocation::Query && p.fixed.is_none() && names::key(&p.wire_name) == "pagesize")
         .filter(|p| p.ty == RustType::I64)
         .map(|p| {
             let (ident, wire) = (&p.ident, &p.wire_name);
@@ -211,16 +211,16 @@ pub(crate) fn generate_named(
             }
         })
         .collect::<Vec<_>>();
-    let statements = params.iter().filter(|p| p.place != Place::Path).map(|p| {
+    let statements = params.iter().filter(|p| p.place != ParamLocation::Path).map(|p| {
         let (ident, wire) = (&p.ident, &p.wire_name);
         let add = match p.place {
-            Place::Query if p.ty.is_vec() => {
+            ParamLocation::Query if p.ty.is_vec() => {
                 quote!(for item in &value { parts.query.push((#wire, item.to_string())); })
             }
-            Place::Query => quote!(parts.query.push((#wire, value.to_string()));),
-            Place::Header => quote!(parts.headers.push((#wire, value.to_string()));),
-            Place::Body => quote!(body.insert(#wire.to_owned(), ::plugchat_runtime::__private::to_json(&value));),
-            Place::Path => unreachable!("path parameters are filtered out above"),
+            ParamLocation::Query => quote!(parts.query.push((#wire, value.to_string()));),
+            ParamLocation::Header => quote!(parts.headers.push((#wire, value.to_string()));),
+            ParamLocation::Body => quote!(body.insert(#wire.to_owned(), ::plugchat_runtime::__private::to_json(&value));),
+            ParamLocation::Path => unreachable!("path parameters are filtered out above"),
         };
         if let Some(fixed) = &p.fixed {
             let literal = fixed_literal(fixed, &p.ty);
@@ -231,7 +231,7 @@ pub(crate) fn generate_named(
             quote!(if let ::core::option::Option::Some(value) = #ident { #add })
         }
     });
-    let has_body = params::sends_body(operation, &params);
+    let has_body = operation.sends_body();
     let https = https_paths(operation);
     let check_https =
         (!https.is_empty()).then(|| quote!(::plugchat_runtime::__private::require_https(#id, &body, &[#(#https),*])?;));
@@ -256,7 +256,7 @@ pub(crate) fn generate_named(
                 format.push_str("{}");
                 // `params` has a path parameter for every placeholder.
                 let param =
-                    params.iter().find(|p| p.place == Place::Path && names::key(&p.wire_name) == names::key(name));
+                    params.iter().find(|p| p.place == ParamLocation::Path && names::key(&p.wire_name) == names::key(name));
                 let ident = param.map_or_else(|| names::snake(name), |p| p.ident.clone());
                 let wire = param.map_or(name, |p| p.wire_name.as_str());
                 // Refuses an empty, `.` or `..` value: it would send the request to another endpoint.

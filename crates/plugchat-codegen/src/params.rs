@@ -3,21 +3,12 @@
 //! wire. Computed once per operation and read by the method, the doc example, the test
 //! dispatcher and the API surface.
 
-use plugchat_model::{Attribute, Operation, RequestExample};
+use plugchat_model::{Attribute, Operation, ParamLocation};
 use proc_macro2::Ident;
 
 use crate::names;
 use crate::objects::TypeResolver;
 use crate::types::RustType;
-
-/// Where a parameter goes on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Place {
-    Path,
-    Query,
-    Body,
-    Header,
-}
 
 pub(crate) struct Param {
     pub(crate) ident: Ident,
@@ -25,7 +16,7 @@ pub(crate) struct Param {
     pub(crate) ty: RustType,
     pub(crate) required: bool,
     pub(crate) doc: String,
-    pub(crate) place: Place,
+    pub(crate) place: ParamLocation,
     /// The one value the page always sends: no setter, the method sends it.
     pub(crate) fixed: Option<String>,
 }
@@ -39,17 +30,11 @@ const RESERVED_PARAMS: &[&str] = &["request_options", "maybe_request_options", "
 /// `Phone`, `PHONE` → `phone`, `phone_2`, `phone_3`) and the wire names as written.
 pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Param> {
     let placeholders: Vec<&str> = operation.placeholders().collect();
-    // The page's example decides where attributes go; the method decides when it has none.
-    let body_place = match &operation.request_example {
-        Some(RequestExample::Json { .. }) => Place::Body,
-        Some(RequestExample::Url { .. }) => Place::Query,
-        None if operation.method.has_body() => Place::Body,
-        None => Place::Query,
-    };
     let mut params: Vec<Param> = Vec::new();
     let mut unique = names::Unique::reserving(RESERVED_PARAMS);
     let mut push = |attribute: &Attribute, required: bool| {
-        let is_placeholder = placeholders.iter().any(|p| names::key(p) == names::key(&attribute.name));
+        let place = operation.location_of(attribute);
+        let is_placeholder = place == ParamLocation::Path;
         let ty = types.attribute_type(attribute);
         let optional = !(required || is_placeholder) && attribute.fixed_value().is_none();
         params.push(Param {
@@ -58,7 +43,7 @@ pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Par
             ty,
             required: required || is_placeholder,
             doc: attribute.description.clone(),
-            place: if is_placeholder { Place::Path } else { body_place },
+            place,
             fixed: attribute.fixed_value().map(str::to_owned),
         });
     };
@@ -69,14 +54,14 @@ pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Par
         push(attribute, false);
     }
     for placeholder in &placeholders {
-        if !params.iter().any(|p| p.place == Place::Path && names::key(&p.wire_name) == names::key(placeholder)) {
+        if !params.iter().any(|p| p.place == ParamLocation::Path && names::key(&p.wire_name) == names::key(placeholder)) {
             params.push(Param {
                 ident: unique.setter(placeholder, None),
                 wire_name: (*placeholder).to_owned(),
                 ty: RustType::String,
                 required: true,
                 doc: format!("The `{placeholder}` part of the path."),
-                place: Place::Path,
+                place: ParamLocation::Path,
                 fixed: None,
             });
         }
@@ -88,16 +73,9 @@ pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Par
             ty: RustType::String,
             required: true,
             doc: format!("Sent as the `{}` header (example: `{}`).", header.name, header.example),
-            place: Place::Header,
+            place: ParamLocation::Header,
             fixed: None,
         });
     }
     params
-}
-
-/// Whether the method sends a JSON body: when a parameter goes there, or when the page's
-/// example shows one (even `{}`), since the service may insist.
-pub(crate) fn sends_body(operation: &Operation, params: &[Param]) -> bool {
-    params.iter().any(|p| p.place == Place::Body)
-        || matches!(operation.request_example, Some(RequestExample::Json { .. }))
 }

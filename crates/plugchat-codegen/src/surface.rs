@@ -9,7 +9,7 @@ use plugchat_model::{Operation, Page, Spec};
 use serde::Serialize;
 
 use crate::objects::TypeResolver;
-use crate::params::{self, Place};
+use crate::params;
 use crate::plan::{self, OperationNames};
 use crate::responses;
 use crate::types::RustType;
@@ -48,31 +48,8 @@ pub struct OperationSurface {
     pub sends_body: bool,
 }
 
-/// Where a value goes on the wire.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ParamLocation {
-    /// A `{placeholder}` of the path.
-    Path,
-    /// The query string.
-    Query,
-    /// A member of the JSON body.
-    Body,
-    /// A request header.
-    Header,
-}
-
-impl ParamLocation {
-    /// `path`, `query`, `body` or `header`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ParamLocation::Path => "path",
-            ParamLocation::Query => "query",
-            ParamLocation::Body => "body",
-            ParamLocation::Header => "header",
-        }
-    }
-}
+/// Where a value goes on the wire: the model's answer, named here for the surface's readers.
+pub use plugchat_model::ParamLocation;
 
 /// One request attribute as the builder exposes it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -139,15 +116,6 @@ pub fn documented_rust_type(documented: &str) -> String {
     RustType::of_tipo_or_value(&plugchat_model::Tipo::parse(documented)).text()
 }
 
-fn location(place: Place) -> ParamLocation {
-    match place {
-        Place::Path => ParamLocation::Path,
-        Place::Query => ParamLocation::Query,
-        Place::Body => ParamLocation::Body,
-        Place::Header => ParamLocation::Header,
-    }
-}
-
 /// The surface of one operation page, named as if it were the only page.
 pub fn operation_surface(page: &Page) -> Option<OperationSurface> {
     let operation = page.operation.as_ref()?;
@@ -158,7 +126,7 @@ fn surface_named(page: &Page, operation: &Operation, names: &OperationNames) -> 
     let resolver = TypeResolver::new(names, operation);
     let attributes: Vec<_> = operation.required.iter().chain(&operation.optional).collect();
     let params = params::params(operation, &resolver);
-    let sends_body = params::sends_body(operation, &params);
+    let sends_body = operation.sends_body();
     let params = params
         .into_iter()
         .map(|param| {
@@ -167,7 +135,7 @@ fn surface_named(page: &Page, operation: &Operation, names: &OperationNames) -> 
                 setter: param.fixed.is_none().then(|| param.ident.to_string().trim_start_matches("r#").to_owned()),
                 rust_type: param.ty.text(),
                 required: param.required,
-                location: location(param.place),
+                location: param.place,
                 allowed_values: attribute.map(|a| a.allowed_values.clone()).unwrap_or_default(),
                 documented_type: attribute.map(|a| a.ty.clone()).unwrap_or_else(|| "string".to_owned()),
                 description: attribute.map(|a| a.description.clone()).unwrap_or_default(),

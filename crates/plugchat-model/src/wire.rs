@@ -197,7 +197,8 @@ impl Operation {
 
     /// The values the page's request example spells, by wire name: a JSON body's members, or
     /// an example URL's path values (matched against the end of the URL's path, after any
-    /// host and base path) and query pairs, as strings. Empty without an example.
+    /// host and base path; named by the attribute filling the placeholder, if one does) and
+    /// query pairs, as strings. Empty without an example.
     pub fn example_values(&self) -> Map<String, Value> {
         match &self.request_example {
             Some(RequestExample::Json { body, .. }) => body.as_object().cloned().unwrap_or_default(),
@@ -208,7 +209,10 @@ impl Operation {
                 let wanted = self.path.trim_matches('/').split('/').count();
                 let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
                 if let Some(tail) = segments.len().checked_sub(wanted).map(|start| segments[start..].join("/")) {
-                    for (name, value) in self.match_path(&tail).map(|m| m.values).unwrap_or_default() {
+                    for (placeholder, value) in self.match_path(&tail).map(|m| m.values).unwrap_or_default() {
+                        let key = name_key(placeholder);
+                        let filler = self.attributes().find(|(a, _)| name_key(&a.name) == key);
+                        let name = filler.map_or(placeholder, |(attribute, _)| attribute.name.as_str());
                         values.insert(name.to_owned(), Value::String(value));
                     }
                 }
@@ -299,12 +303,12 @@ mod tests {
     fn example_urls_spell_path_values_and_decoded_query_pairs() {
         let op = operation(
             Method::Get,
-            "/products/{{id}}",
+            "/products/{{id-do-produto}}",
             url("https://host/api/products/p%2F1?name=caf%C3%A9+com+leite&flag&=x#frag"),
-            &["id", "name"],
+            &["idDoProduto", "name"],
         );
         let values = op.example_values();
-        assert_eq!(values["id"], "p/1");
+        assert_eq!(values["idDoProduto"], "p/1", "named by the attribute filling the placeholder");
         assert_eq!(values["name"], "café com leite");
         assert_eq!(values["flag"], "");
         assert_eq!(values[""], "x");
