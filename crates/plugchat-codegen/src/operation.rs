@@ -219,7 +219,9 @@ pub(crate) fn generate_named(
             }
             ParamLocation::Query => quote!(parts.query.push((#wire, value.to_string()));),
             ParamLocation::Header => quote!(parts.headers.push((#wire, value.to_string()));),
-            ParamLocation::Body => quote!(body.insert(#wire.to_owned(), ::plugchat_runtime::__private::to_json(&value));),
+            ParamLocation::Body => {
+                quote!(body.insert(#wire.to_owned(), ::plugchat_runtime::__private::to_json(&value));)
+            }
             ParamLocation::Path => unreachable!("path parameters are filtered out above"),
         };
         if let Some(fixed) = &p.fixed {
@@ -255,8 +257,9 @@ pub(crate) fn generate_named(
             PathPiece::Placeholder(name) => {
                 format.push_str("{}");
                 // `params` has a path parameter for every placeholder.
-                let param =
-                    params.iter().find(|p| p.place == ParamLocation::Path && names::key(&p.wire_name) == names::key(name));
+                let param = params
+                    .iter()
+                    .find(|p| p.place == ParamLocation::Path && names::key(&p.wire_name) == names::key(name));
                 let ident = param.map_or_else(|| names::snake(name), |p| p.ident.clone());
                 let wire = param.map_or(name, |p| p.wire_name.as_str());
                 // Refuses an empty, `.` or `..` value: it would send the request to another endpoint.

@@ -54,7 +54,8 @@ pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Par
         push(attribute, false);
     }
     for placeholder in &placeholders {
-        if !params.iter().any(|p| p.place == ParamLocation::Path && names::key(&p.wire_name) == names::key(placeholder)) {
+        if !params.iter().any(|p| p.place == ParamLocation::Path && names::key(&p.wire_name) == names::key(placeholder))
+        {
             params.push(Param {
                 ident: unique.setter(placeholder, None),
                 wire_name: (*placeholder).to_owned(),

@@ -255,7 +255,10 @@ mod tests {
     }
 
     fn url(url: &str) -> Option<RequestExample> {
-        Some(RequestExample::Url { url: url.to_owned(), location: Location { file: "p.md".into(), line: 2, column: 1 } })
+        Some(RequestExample::Url {
+            url: url.to_owned(),
+            location: Location { file: "p.md".into(), line: 2, column: 1 },
+        })
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::model::{Attribute, Method, Operation, Page, Spec};
+use crate::model::{Attribute, Method, Operation, Page, ParamLocation, Spec};
 
 /// One request of a HAR file.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,13 +77,6 @@ pub struct Finding {
     pub disagreements: Vec<String>,
 }
 
-/// Whether `path` fits `template`, a placeholder (`{x}`) fitting any one segment.
-fn fits_template(template: &str, path: &str) -> bool {
-    let (t, p): (Vec<&str>, Vec<&str>) =
-        (template.trim_end_matches('/').split('/').collect(), path.trim_end_matches('/').split('/').collect());
-    t.len() == p.len() && t.iter().zip(&p).all(|(t, p)| t.starts_with('{') || t.eq_ignore_ascii_case(p))
-}
-
 fn stem(name: &str) -> String {
     name.trim_end_matches(".json").trim_end_matches(".md").to_lowercase()
 }
@@ -95,10 +88,9 @@ fn disagreements(example: &HarRequest, operation: &Operation, base_path: &str) -
         found.push(format!("method {} but the operation is {}", example.method, operation.method));
     }
     let path = example.path().strip_prefix(base_path).unwrap_or(example.path());
-    if !fits_template(&operation.path, path) {
+    if operation.match_path(path).is_none() {
         found.push(format!("path {path} but the operation's is {}", operation.path));
     }
-    let placeholders: Vec<String> = operation.placeholders().map(str::to_lowercase).collect();
     let attributes: Vec<(&Attribute, bool)> =
         operation.required.iter().map(|a| (a, true)).chain(operation.optional.iter().map(|a| (a, false))).collect();
 
@@ -125,7 +117,7 @@ fn disagreements(example: &HarRequest, operation: &Operation, base_path: &str) -
         }
     }
     for (attribute, required) in &attributes {
-        let in_path = placeholders.contains(&attribute.name.to_lowercase());
+        let in_path = operation.location_of(attribute) == ParamLocation::Path;
         if *required && !in_path && !sent.iter().any(|(name, _)| name == &attribute.name) {
             found.push(format!("required `{}` is missing", attribute.name));
         }
@@ -153,13 +145,13 @@ pub fn check_examples(spec: &Spec, examples: &[HarRequest]) -> Vec<Finding> {
             };
             let by_route = operations
                 .iter()
-                .filter(|(_, o)| example.method.eq_ignore_ascii_case(o.method.as_str()) && fits_template(&o.path, path))
+                .filter(|(_, o)| example.method.eq_ignore_ascii_case(o.method.as_str()) && o.match_path(path).is_some())
                 .map(|(p, o)| (disagreements(example, o, &base_path), named(p), *p))
                 .min_by_key(|(d, n, _)| (d.len(), *n));
             let by_path = || {
                 operations
                     .iter()
-                    .filter(|(_, o)| fits_template(&o.path, path))
+                    .filter(|(_, o)| o.match_path(path).is_some())
                     .map(|(p, o)| (disagreements(example, o, &base_path), named(p), *p))
                     .min_by_key(|(d, n, _)| (d.len(), *n))
             };

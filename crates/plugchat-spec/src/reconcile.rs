@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, Rule};
-use crate::model::{Attribute, Location, Operation, RequestExample, Tipo};
+use crate::model::{Attribute, Location, Operation, ParamLocation, RequestExample, Tipo};
 
 fn describe(value: &Value) -> String {
     let kind = match value {
@@ -165,8 +165,7 @@ pub(crate) fn reconcile(
         }
     }
 
-    let placeholders: Vec<String> = operation.placeholders().map(str::to_lowercase).collect();
-    let in_path = |a: &Attribute| !placeholders.is_empty() && placeholders.contains(&a.name.to_lowercase());
+    let in_path = |a: &Attribute| operation.location_of(a) == ParamLocation::Path;
     let attributes: Vec<&Attribute> =
         operation.required.iter().chain(&operation.optional).filter(|a| !in_path(a)).collect();
     // A table under no required/optional heading was read as required, but the page never
@@ -214,19 +213,16 @@ pub(crate) fn reconcile(
                 attributes.iter().copied().filter(|a| !required.contains(&a.name.as_str())).collect();
             compare(Side::Request, "example URL", &optional, &[], &Map::new(), location, operation, diagnostics);
         }
-        Some(RequestExample::Url { url, location }) => {
-            let query: Map<String, Value> = url
-                .split_once('?')
-                .map(|(_, q)| {
-                    q.split('&')
-                        .filter_map(|kv| kv.split_once('='))
-                        .map(|(k, v)| {
-                            let tipo = attributes.iter().find(|a| a.name == k).map(|a| a.tipo());
-                            (k.to_owned(), query_value(v, tipo))
-                        })
-                        .collect()
+        Some(example @ RequestExample::Url { location, .. }) => {
+            let query: Map<String, Value> = example
+                .query()
+                .into_iter()
+                .map(|(key, value)| {
+                    let tipo = attributes.iter().find(|a| a.name == key).map(|a| a.tipo());
+                    let value = query_value(&value, tipo);
+                    (key, value)
                 })
-                .unwrap_or_default();
+                .collect();
             compare(Side::Request, "example URL", &attributes, &required, &query, location, operation, diagnostics);
         }
         None => {}
@@ -333,18 +329,20 @@ pub(crate) fn attributes_describing_response(
     table: Option<&Location>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let placeholders: Vec<String> = operation.placeholders().map(str::to_lowercase).collect();
-    let in_path = |a: &Attribute| !placeholders.is_empty() && placeholders.contains(&a.name.to_lowercase());
+    // Names, not a closure over `operation`: the rows are drained from it below.
+    let path_names: Vec<String> = operation
+        .attributes()
+        .filter(|(a, _)| operation.location_of(a) == ParamLocation::Path)
+        .map(|(a, _)| a.name.clone())
+        .collect();
+    let in_path = |a: &Attribute| path_names.contains(&a.name);
     let rows: Vec<&Attribute> = operation.required.iter().chain(&operation.optional).filter(|a| !in_path(a)).collect();
     if rows.len() < 2 {
         return;
     }
     let request_keys: Vec<String> = match &operation.request_example {
         Some(RequestExample::Json { body: Value::Object(body), .. }) => body.keys().cloned().collect(),
-        Some(RequestExample::Url { url, .. }) => url
-            .split_once('?')
-            .map(|(_, query)| query.split('&').map(|kv| kv.split('=').next().unwrap_or(kv).to_owned()).collect())
-            .unwrap_or_default(),
+        Some(example @ RequestExample::Url { .. }) => example.query().into_iter().map(|(key, _)| key).collect(),
         _ => Vec::new(),
     };
     let request_keys: Vec<&str> = request_keys.iter().map(String::as_str).filter(|k| !k.is_empty()).collect();

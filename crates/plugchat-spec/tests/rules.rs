@@ -411,6 +411,36 @@ fn a_body_heading_after_a_url_heading_holds_the_request_example() {
     assert!(matches!(example, plugchat_spec::RequestExample::Json { .. }), "{example:?}");
 }
 
+/// The checks and the generated client agree on what goes in the path: a placeholder spelled
+/// `{{id-do-produto}}` is filled by the attribute `idDoProduto`, so the JSON example need not
+/// show it; and an example URL's query is read percent-decoded (`%32` is `2`, an integer).
+#[test]
+fn path_attributes_match_placeholders_by_letters_and_digits_and_queries_are_decoded() {
+    let post = page("send-text", "POST", "products/{{id-do-produto}}/send-text").replace(
+        "| phone | string | Destination |",
+        "| phone | string | Destination |\n| idDoProduto | string | Product |",
+    );
+    let (parsed, diagnostics) = plugchat_spec::parse_page("message/send-text.md", &post, &Default::default());
+    assert_eq!(rules_of(&diagnostics), Vec::<String>::new());
+    let operation = parsed.operation.unwrap();
+    let in_path: Vec<&str> = operation
+        .attributes()
+        .filter(|(a, _)| operation.location_of(a) == plugchat_model::ParamLocation::Path)
+        .map(|(a, _)| a.name.as_str())
+        .collect();
+    assert_eq!(in_path, ["idDoProduto"]);
+
+    let get = page("send-text", "GET", "send-text").replace(
+        "## Request Body\n\n```json\n{ \"phone\": \"5511999999999\", \"delayMessage\": 2 }\n```",
+        "## Request\n\n`GET` https://x.example/api/send-text?phone=5511&delayMessage=%32",
+    );
+    let (_, diagnostics) = plugchat_spec::parse_page("message/send-text.md", &get, &Default::default());
+    assert_eq!(rules_of(&diagnostics), Vec::<String>::new());
+    let undecodable = get.replace("delayMessage=%32", "delayMessage=%7A");
+    let (_, diagnostics) = plugchat_spec::parse_page("message/send-text.md", &undecodable, &Default::default());
+    assert_eq!(rules_of(&diagnostics).len(), 1, "`z` is no integer: {diagnostics:?}");
+}
+
 #[test]
 fn api_yml_sets_levels_and_turns_rules_off() {
     let page =
