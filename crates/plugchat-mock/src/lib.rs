@@ -45,8 +45,6 @@ use plugchat_codegen::OperationSurface;
 use plugchat_model::{ObjectType, Spec};
 use serde_json::{Value, json};
 
-use crate::routes::Segment;
-
 /// The client's spec, read when the mock starts (the same file `plugchat-api` is generated from).
 const SPEC_JSON: &str = include_str!("../../plugchat-api/spec.json");
 
@@ -71,7 +69,6 @@ pub enum MockError {
 /// One documented operation as the mock serves it.
 pub(crate) struct MockOperation {
     pub(crate) surface: OperationSurface,
-    pub(crate) segments: Vec<Segment>,
     pub(crate) objects: Vec<ObjectType>,
     /// Whether the page shows a JSON body (the client then always sends one).
     pub(crate) takes_body: bool,
@@ -101,7 +98,6 @@ impl Api {
                 _ => None,
             };
             operations.push(MockOperation {
-                segments: routes::segments(&surface.path),
                 objects: operation.objects.clone(),
                 takes_body: surface.sends_body,
                 success_status: success.and_then(|r| StatusCode::from_u16(r.status).ok()).unwrap_or(StatusCode::OK),
@@ -402,14 +398,17 @@ fn answer(
         let error = format!("no documented operation at `{}`: every path starts with `{}`", uri.path(), api.prefix);
         return (json_response(StatusCode::NOT_FOUND, &json!({ "error": error })), Duration::ZERO);
     };
-    let path: Vec<String> = relative.trim_start_matches('/').split('/').map(routes::percent_decode).collect();
     let matches: Vec<RouteMatch<'_>> = api
         .operations
         .iter()
-        .filter_map(|o| routes::match_path(&o.segments, &path).map(|(literals, values)| (literals, o, values)))
+        .filter_map(|o| {
+            let fit = plugchat_model::match_path(&o.surface.path, relative)?;
+            let values = fit.values.into_iter().map(|(name, value)| (name.to_owned(), value)).collect();
+            Some((fit.literal_segments, o, values))
+        })
         .collect();
     if matches.is_empty() {
-        let nearest = routes::nearest(&api.operations, &path);
+        let nearest = routes::nearest(&api.operations, relative);
         let error = format!("no documented operation at `{method} {relative}`");
         return (json_response(StatusCode::NOT_FOUND, &json!({ "error": error, "nearest": nearest })), Duration::ZERO);
     }

@@ -187,6 +187,27 @@ async fn overrides_change_the_answer_and_requests_are_recorded() {
     assert_eq!(call(&mock, "POST", "/whatsapp/send-text", Some(send), true).await.0, 200);
 }
 
+/// A placeholder spelled otherwise than the attribute filling it (`{{ph-one}}`, `phone`) is
+/// matched as the generated client matches it: letters and digits. And path literals, which
+/// pages spell in either case, match ignoring it.
+#[tokio::test]
+async fn path_values_reach_the_attribute_whose_letters_and_digits_name_the_placeholder() {
+    let mut spec = plugchat_mock::bundled_spec();
+    let operation = spec
+        .pages
+        .iter_mut()
+        .filter_map(|page| page.operation.as_mut())
+        .find(|o| o.path == "/whatsapp/chats/{phone}" && o.method == plugchat_model::Method::Get)
+        .expect("docs-spec documents GET /whatsapp/chats/{phone}");
+    operation.path = "/whatsapp/chats/{{ph-one}}".to_owned();
+    let mock = MockServer::start_with(&spec, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let (status, body) = call(&mock, "GET", "/whatsapp/chats/5511999999999", None, true).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = call(&mock, "GET", "/WhatsApp/Chats/5511999999999", None, true).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(mock.received().iter().filter(|r| r.operation.as_deref() == Some("get-chat-metadata")).count(), 2);
+}
+
 #[tokio::test]
 #[should_panic(expected = "no operation has the id `send-txt`; nearest: send-text")]
 async fn an_override_of_an_unknown_operation_names_the_nearest_ids() {
