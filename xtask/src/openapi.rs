@@ -30,6 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use plugchat_codegen::{ApiSurface, FieldSurface, OperationSurface, ParamLocation, ParamSurface};
+use plugchat_model::{PathPiece, name_key, path_pieces};
 use plugchat_spec::{Attribute, ObjectType, Operation, Page, RequestExample, Severity, Spec};
 use serde_json::{Map, Value, json};
 
@@ -43,11 +44,6 @@ pub(crate) struct Export {
     pub(crate) document: Value,
     /// Operations left out (a path and method another page already defines), one line each.
     pub(crate) warnings: Vec<String>,
-}
-
-/// Letters and digits, lower case: how the generator matches placeholders to attributes.
-fn key(text: &str) -> String {
-    text.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
 /// A component name: the characters OpenAPI allows there (`^[a-zA-Z0-9._-]+$`).
@@ -224,22 +220,21 @@ fn success_schema(surface: &OperationSurface, components: &mut BTreeMap<String, 
 /// matches them by letters and digits, OpenAPI by exact name).
 fn openapi_path(surface: &OperationSurface) -> String {
     let mut out = String::new();
-    let mut rest = surface.path.as_str();
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
-        out.push_str(&rest[..open]);
-        let placeholder = rest[open..open + close].trim_matches(['{', '}', ' ', '*']);
-        let name = surface
-            .params
-            .iter()
-            .find(|p| p.location == ParamLocation::Path && key(&p.wire_name) == key(placeholder))
-            .map_or(placeholder, |p| p.wire_name.as_str());
-        out.push('{');
-        out.push_str(name);
-        out.push('}');
-        rest = rest[open + close..].trim_start_matches('}');
+    for piece in path_pieces(&surface.path) {
+        match piece {
+            PathPiece::Literal(text) => out.push_str(text),
+            PathPiece::Placeholder(placeholder) => {
+                let name = surface
+                    .params
+                    .iter()
+                    .find(|p| p.location == ParamLocation::Path && name_key(&p.wire_name) == name_key(placeholder))
+                    .map_or(placeholder, |p| p.wire_name.as_str());
+                out.push('{');
+                out.push_str(name);
+                out.push('}');
+            }
+        }
     }
-    out.push_str(rest);
     if !out.starts_with('/') {
         out.insert(0, '/');
     }
@@ -485,8 +480,9 @@ fn merge(path: &str, mut variants: Vec<Value>) -> Value {
     if variants.len() == 1 {
         return variants.pop().expect("one variant");
     }
-    let last_segment = key(path.rsplit('/').next().unwrap_or(""));
-    let primary = variants.iter().position(|v| v["operationId"].as_str().is_some_and(|id| key(id) == last_segment));
+    let last_segment = name_key(path.rsplit('/').next().unwrap_or(""));
+    let primary =
+        variants.iter().position(|v| v["operationId"].as_str().is_some_and(|id| name_key(id) == last_segment));
     variants.swap(0, primary.unwrap_or(0));
     let mut merged = variants[0].clone();
     let ids: Vec<&str> = variants.iter().filter_map(|v| v["operationId"].as_str()).collect();
