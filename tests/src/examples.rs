@@ -4,13 +4,6 @@
 use plugchat_spec::{Operation, RequestExample};
 use serde_json::{Map, Value};
 
-/// The path of `url` (scheme, host and query dropped).
-pub fn url_path(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path = rest.find('/').map_or("/", |i| &rest[i..]);
-    path.split(['?', '#']).next().unwrap_or(path)
-}
-
 /// Query pairs of `url`, percent-decoded.
 pub fn url_query(url: &str) -> Vec<(String, String)> {
     let Some((_, query)) = url.split_once('?') else { return Vec::new() };
@@ -29,23 +22,11 @@ pub fn percent_decode(text: &str) -> String {
     percent_encoding::percent_decode_str(&text.replace('+', " ")).decode_utf8_lossy().into_owned()
 }
 
-/// Matches `path` against a template (`/whatsapp/chats/{phone}`); on success, the
-/// placeholder values by name.
+/// Matches `path` against a template (`/whatsapp/chats/{phone}`) with the model's matcher; on
+/// success, the placeholder values by name.
 pub fn match_template(template: &str, path: &str) -> Option<Map<String, Value>> {
-    let (t, p): (Vec<&str>, Vec<&str>) =
-        (template.trim_end_matches('/').split('/').collect(), path.trim_end_matches('/').split('/').collect());
-    if t.len() != p.len() {
-        return None;
-    }
-    let mut values = Map::new();
-    for (t, p) in t.iter().zip(&p) {
-        if let Some(name) = t.strip_prefix('{').and_then(|n| n.strip_suffix('}')) {
-            values.insert(name.to_owned(), Value::String(percent_decode(p)));
-        } else if !t.eq_ignore_ascii_case(p) {
-            return None;
-        }
-    }
-    Some(values)
+    let fit = plugchat_model::match_path(template, path)?;
+    Some(fit.values.into_iter().map(|(name, value)| (name.to_owned(), Value::String(value))).collect())
 }
 
 /// `template` with its placeholders replaced from `args` (or `example` where `args` has none).
@@ -75,22 +56,11 @@ pub fn without_nulls(value: &Value) -> Value {
     }
 }
 
-/// The arguments a page's request example spells, and the query it expects on the wire.
+/// The arguments a page's request example spells (the model's reading), and the query it
+/// expects on the wire.
 pub fn example_args(operation: &Operation) -> (Map<String, Value>, Vec<(String, String)>) {
-    match &operation.request_example {
-        Some(RequestExample::Json { body, .. }) => (body.as_object().cloned().unwrap_or_default(), Vec::new()),
-        Some(RequestExample::Url { url, .. }) => {
-            let path = url_path(url);
-            let relative = path.strip_prefix("/api").unwrap_or(path);
-            let mut args = match_template(&operation.path, relative).unwrap_or_default();
-            let query = url_query(url);
-            for (k, v) in &query {
-                args.insert(k.clone(), Value::String(v.clone()));
-            }
-            (args, query)
-        }
-        None => (Map::new(), Vec::new()),
-    }
+    let query = operation.request_example.as_ref().map(RequestExample::query).unwrap_or_default();
+    (operation.example_values(), query)
 }
 
 /// Fills required attributes the example leaves out (path parameters of JSON-body pages).

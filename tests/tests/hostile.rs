@@ -94,11 +94,6 @@ fn example_args(operation: &Operation) -> Map<String, Value> {
     args
 }
 
-/// Letters and digits, lower-cased: how the generator matches a placeholder to an attribute.
-fn key(name: &str) -> String {
-    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
-}
-
 #[tokio::test]
 async fn item1_empty_and_dot_path_values_are_refused_for_every_operation() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs-spec");
@@ -119,7 +114,7 @@ async fn item1_empty_and_dot_path_values_are_refused_for_every_operation() {
                 .required
                 .iter()
                 .chain(&operation.optional)
-                .find(|a| key(&a.name) == key(placeholder))
+                .find(|a| plugchat_model::name_key(&a.name) == plugchat_model::name_key(placeholder))
                 .map_or(placeholder.to_owned(), |a| a.name.clone());
             for bad in ["", ".", ".."] {
                 let mut args = example_args(operation);
