@@ -13,6 +13,7 @@ mod examples;
 mod names;
 mod objects;
 mod operation;
+mod operation_plan;
 mod params;
 mod plan;
 mod responses;
@@ -25,6 +26,8 @@ use std::collections::BTreeMap;
 use plugchat_model::{SPEC_FORMAT_VERSION, Spec};
 use proc_macro2::TokenStream;
 use quote::quote;
+
+use crate::operation_plan::OperationPlan;
 
 pub use operation::generate_operation;
 pub use surface::{
@@ -87,14 +90,10 @@ pub fn generate_for_crate(spec: &Spec, crate_name: &str) -> Result<TokenStream, 
     let mut arms = Vec::new();
     let mut decode_arms = Vec::new();
     for (page, operation) in spec.operations() {
-        let names = plan.operation(page);
-        sections
-            .entry(page.section.as_str())
-            .or_default()
-            .push(operation::generate_named(page, operation, names, crate_name));
+        let planned = OperationPlan::new(page, operation, plan.operation(page));
+        sections.entry(page.section.as_str()).or_default().push(operation::generate_named(&planned, crate_name));
         let feature = feature_of(&page.section);
-        let (dispatch, decode) =
-            (operation::dispatch_arm(page, operation, names), operation::decode_arm(page, operation, names));
+        let (dispatch, decode) = (operation::dispatch_arm(&planned), operation::decode_arm(&planned));
         arms.push(quote!(#[cfg(feature = #feature)] #dispatch));
         decode_arms.push(quote!(#[cfg(feature = #feature)] #decode));
     }

@@ -10,10 +10,10 @@ use quote::{format_ident, quote};
 use crate::builder::{self, Builder, Member};
 use crate::examples;
 use crate::names;
-use crate::objects::TypeResolver;
-use crate::params::{Param, params};
-use crate::plan::{self, OperationNames};
-use crate::responses::{ResponseType, response_type, success_response};
+use crate::operation_plan::OperationPlan;
+use crate::params::Param;
+use crate::plan;
+use crate::responses::ResponseType;
 use crate::types::RustType;
 
 /// Dotted paths of the body values documented as `https` (webhook URLs), through objects.
@@ -174,22 +174,17 @@ fn method_doc(page: &Page, operation: &Operation, rust_example: Option<String>, 
 /// whole spec, so that no two pages' names collide.
 /// Doc examples name the crate `plugchat_api`.
 pub fn generate_operation(page: &Page, operation: &Operation) -> TokenStream {
-    generate_named(page, operation, &plan::single(page, operation), crate::DEFAULT_CRATE_NAME)
+    let names = plan::single(page, operation);
+    generate_named(&OperationPlan::new(page, operation, &names), crate::DEFAULT_CRATE_NAME)
 }
 
-/// [`generate_operation`] with the names chosen for the whole spec.
+/// [`generate_operation`] for a planned operation (names chosen for the whole spec).
 /// `crate_name` is how the methods' doc examples (doctests) name the crate.
-pub(crate) fn generate_named(
-    page: &Page,
-    operation: &Operation,
-    names: &OperationNames,
-    crate_name: &str,
-) -> TokenStream {
+pub(crate) fn generate_named(plan: &OperationPlan<'_>, crate_name: &str) -> TokenStream {
+    let OperationPlan { page, operation, names, params, resolver, .. } = plan;
+    let (page, operation, names) = (*page, *operation, *names);
     let method = &names.method;
-    let success = success_response(operation);
-    let response = response_type(names, success);
-    let resolver = TypeResolver::new(names, operation);
-    let params = params(operation, &resolver);
+    let response = plan.response();
     let request_types = resolver.definitions();
 
     let id = &page.id;
@@ -282,11 +277,11 @@ pub(crate) fn generate_named(
     });
     let (returned, decoded) = (&response.returned, &response.decoded);
     let finish = if response.is_list { quote!(.map(|response| response.map(::std::vec::Vec::from))) } else { quote!() };
-    let rust_example = examples::rust_example(crate_name, names, operation, &params, &resolver);
-    let table = examples::attribute_table(operation, &params);
+    let rust_example = examples::rust_example(crate_name, names, operation, params, resolver);
+    let table = examples::attribute_table(operation, params);
     let method_doc = method_doc(page, operation, rust_example, table);
     let definition = &response.definition;
-    let stream = pagination(id, method, &names.stream, &params, &response);
+    let stream = pagination(id, method, &names.stream, params, response);
     let request_options = request_options_ident();
     let mut members: Vec<Member> = params
         .iter()
@@ -335,11 +330,10 @@ pub(crate) fn generate_named(
 
 /// One arm of `__testing::decode`: decodes a body into the operation's generated response
 /// type, the way `send()` does (benchmarks and tests measure decoding alone with it).
-pub(crate) fn decode_arm(page: &Page, operation: &Operation, names: &OperationNames) -> TokenStream {
-    let section = &names.module;
-    let success = success_response(operation);
-    let decoded = response_type(names, success).decoded;
-    let id = &page.id;
+pub(crate) fn decode_arm(plan: &OperationPlan<'_>) -> TokenStream {
+    let section = &plan.names.module;
+    let decoded = &plan.response().decoded;
+    let id = &plan.page.id;
     quote! {
         #id => {
             #[allow(unused_imports)]
@@ -353,10 +347,9 @@ pub(crate) fn decode_arm(page: &Page, operation: &Operation, names: &OperationNa
 /// attributes by their documented names, as a page's example or a HAR file shows them) into
 /// the operation's typed parameters and calls its builder, so tests drive every operation
 /// through the same typed path users take.
-pub(crate) fn dispatch_arm(page: &Page, operation: &Operation, names: &OperationNames) -> TokenStream {
-    let (method, section) = (&names.method, &names.module);
-    let resolver = TypeResolver::new(names, operation);
-    let params: Vec<Param> = params(operation, &resolver).into_iter().filter(|p| p.fixed.is_none()).collect();
+pub(crate) fn dispatch_arm(plan: &OperationPlan<'_>) -> TokenStream {
+    let (method, section) = (&plan.names.method, &plan.names.module);
+    let params: Vec<&Param> = plan.params.iter().filter(|p| p.fixed.is_none()).collect();
     let fields = params.iter().map(|p| {
         let (ident, wire, ty) = (&p.ident, &p.wire_name, &p.ty);
         let decoder = ty.lenient_decoder();
@@ -377,7 +370,7 @@ pub(crate) fn dispatch_arm(page: &Page, operation: &Operation, names: &Operation
         let ident = &p.ident;
         builder::setter_call(ident, p.required, quote!(args.#ident))
     });
-    let id = &page.id;
+    let id = &plan.page.id;
     quote! {
         #id => {
             #[allow(unused_imports)]

@@ -82,7 +82,12 @@ pub(crate) fn response_shape(response: &Response) -> Option<ResponseShape> {
     (!fields.is_empty()).then_some(ResponseShape { is_list, fields })
 }
 
-pub(crate) fn response_type(names: &OperationNames, response: Option<&Response>) -> ResponseType {
+/// The type `send()` returns for `response`, whose shape is `shape` ([`response_shape`]).
+pub(crate) fn response_type(
+    names: &OperationNames,
+    response: Option<&Response>,
+    shape: Option<&ResponseShape>,
+) -> ResponseType {
     let method = &names.method;
     let value = quote!(::plugchat_runtime::__private::serde_json::Value);
     let untyped = ResponseType {
@@ -92,8 +97,7 @@ pub(crate) fn response_type(names: &OperationNames, response: Option<&Response>)
         decoded: value.clone(),
         is_list: false,
     };
-    let Some(response) = response else { return untyped };
-    let Some(ResponseShape { is_list, fields }) = response_shape(response) else { return untyped };
+    let (Some(response), Some(&ResponseShape { is_list, ref fields })) = (response, shape) else { return untyped };
     let name = if is_list { names.item() } else { names.response() };
     let mut unique = names::Unique::default();
     let idents: Vec<_> = fields.iter().map(|field| unique.snake(&field.wire_name)).collect();

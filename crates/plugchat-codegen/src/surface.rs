@@ -1,17 +1,15 @@
 //! The API as the generated crate exposes it: per operation the method name, the setters with
 //! their Rust types and where each value goes on the wire, and the response type's fields.
 //!
-//! It is computed by the same functions that emit the code ([`crate::params::params`],
-//! [`crate::responses::response_shape`]), so a tool that compares two surfaces (`cargo xtask
-//! diff`) judges exactly what users compile against, never a second reading of the docs.
+//! It is read from the same [`OperationPlan`] the code is emitted from, so a tool that
+//! compares two surfaces (`cargo xtask diff`) judges exactly what users compile against, never a
+//! second reading of the docs.
 
-use plugchat_model::{Operation, Page, Spec};
+use plugchat_model::{Page, Spec};
 use serde::Serialize;
 
-use crate::objects::TypeResolver;
-use crate::params;
-use crate::plan::{self, OperationNames};
-use crate::responses;
+use crate::operation_plan::OperationPlan;
+use crate::plan;
 use crate::types::RustType;
 
 /// Every operation and webhook event of a spec, as generated.
@@ -119,16 +117,15 @@ pub fn documented_rust_type(documented: &str) -> String {
 /// The surface of one operation page, named as if it were the only page.
 pub fn operation_surface(page: &Page) -> Option<OperationSurface> {
     let operation = page.operation.as_ref()?;
-    surface_named(page, operation, &plan::single(page, operation))
+    Some(surface_planned(&OperationPlan::new(page, operation, &plan::single(page, operation))))
 }
 
-fn surface_named(page: &Page, operation: &Operation, names: &OperationNames) -> Option<OperationSurface> {
-    let resolver = TypeResolver::new(names, operation);
+fn surface_planned(plan: &OperationPlan<'_>) -> OperationSurface {
+    let (page, operation, names) = (plan.page, plan.operation, plan.names);
     let attributes: Vec<_> = operation.required.iter().chain(&operation.optional).collect();
-    let params = params::params(operation, &resolver);
-    let sends_body = operation.sends_body();
-    let params = params
-        .into_iter()
+    let params = plan
+        .params
+        .iter()
         .map(|param| {
             let attribute = attributes.iter().find(|a| a.name == param.wire_name);
             ParamSurface {
@@ -139,33 +136,31 @@ fn surface_named(page: &Page, operation: &Operation, names: &OperationNames) -> 
                 allowed_values: attribute.map(|a| a.allowed_values.clone()).unwrap_or_default(),
                 documented_type: attribute.map(|a| a.ty.clone()).unwrap_or_else(|| "string".to_owned()),
                 description: attribute.map(|a| a.description.clone()).unwrap_or_default(),
-                wire_name: param.wire_name,
+                wire_name: param.wire_name.clone(),
             }
         })
         .collect();
-    let response = responses::success_response(operation).and_then(|response| {
-        responses::response_shape(response).map(|shape| ResponseSurface {
-            status: response.status,
-            is_list: shape.is_list,
-            fields: shape
-                .fields
-                .iter()
-                .map(|f| FieldSurface {
-                    wire_name: f.wire_name.clone(),
-                    rust_type: f.ty.text(),
-                    // Every response field is an `Option` (ARCHITECTURE.md, "Nulls").
-                    optional: true,
-                    description: f.doc.clone(),
-                })
-                .collect(),
-        })
+    let response = plan.success.zip(plan.shape.as_ref()).map(|(response, shape)| ResponseSurface {
+        status: response.status,
+        is_list: shape.is_list,
+        fields: shape
+            .fields
+            .iter()
+            .map(|f| FieldSurface {
+                wire_name: f.wire_name.clone(),
+                rust_type: f.ty.text(),
+                // Every response field is an `Option` (ARCHITECTURE.md, "Nulls").
+                optional: true,
+                description: f.doc.clone(),
+            })
+            .collect(),
     });
     let mut description = page.title.clone();
     if !operation.description.is_empty() {
         description.push_str("\n\n");
         description.push_str(&operation.description);
     }
-    Some(OperationSurface {
+    OperationSurface {
         id: page.id.clone(),
         file: page.file.clone(),
         method_name: names.method.to_string().trim_start_matches("r#").to_owned(),
@@ -175,8 +170,8 @@ fn surface_named(page: &Page, operation: &Operation, names: &OperationNames) -> 
         params,
         response,
         statuses: operation.responses.iter().map(|r| r.status).collect(),
-        sends_body,
-    })
+        sends_body: operation.sends_body(),
+    }
 }
 
 /// The surface of one callback page.
@@ -203,7 +198,7 @@ pub fn api_surface(spec: &Spec) -> ApiSurface {
         operations: {
             let plan = plan::Plan::new(spec);
             spec.operations()
-                .filter_map(|(page, operation)| surface_named(page, operation, plan.operation(page)))
+                .map(|(page, operation)| surface_planned(&OperationPlan::new(page, operation, plan.operation(page))))
                 .collect()
         },
         events: spec.pages.iter().filter_map(event_surface).collect(),
