@@ -30,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use plugchat_codegen::{ApiSurface, FieldSurface, OperationSurface, ParamLocation, ParamSurface};
-use plugchat_model::{PathPiece, name_key, path_pieces};
+use plugchat_model::{PathPiece, name_key, path_pieces, same_name_key};
 use plugchat_spec::{Attribute, ObjectType, Operation, Page, RequestExample, Severity, Spec};
 use serde_json::{Map, Value, json};
 
@@ -227,7 +227,7 @@ fn openapi_path(surface: &OperationSurface) -> String {
                 let name = surface
                     .params
                     .iter()
-                    .find(|p| p.location == ParamLocation::Path && name_key(&p.wire_name) == name_key(placeholder))
+                    .find(|p| p.location == ParamLocation::Path && same_name_key(&p.wire_name, placeholder))
                     .map_or(placeholder, |p| p.wire_name.as_str());
                 out.push('{');
                 out.push_str(name);

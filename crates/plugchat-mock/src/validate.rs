@@ -7,7 +7,7 @@
 //! send; members of objects (sub-tables) by their documented Tipo.
 
 use plugchat_codegen::{ParamLocation, ParamSurface};
-use plugchat_model::{Attribute, ObjectType, name_key};
+use plugchat_model::{Attribute, ObjectType, same_name_key};
 use serde_json::Value;
 
 use crate::MockOperation;
@@ -28,8 +28,8 @@ pub(crate) fn problems(operation: &MockOperation, incoming: &Incoming<'_>) -> Ve
         let values: Vec<Value> = match param.location {
             ParamLocation::Path => {
                 // Values are named by placeholder, which may spell the attribute otherwise.
-                let key = name_key(&param.wire_name);
-                incoming.path_values.iter().filter(|(n, _)| name_key(n) == key).map(|(_, v)| text(v)).collect()
+                let values = incoming.path_values.iter().filter(|(n, _)| same_name_key(n, &param.wire_name));
+                values.map(|(_, v)| text(v)).collect()
             }
             ParamLocation::Query => {
                 incoming.query.iter().filter(|(n, _)| *n == param.wire_name).map(|(_, v)| text(v)).collect()

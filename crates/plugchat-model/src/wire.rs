@@ -40,7 +40,16 @@ impl ParamLocation {
 /// Letters and digits, lower-cased: how a placeholder and an attribute name are matched
 /// (`{id-do-produto}` is filled by the attribute `idDoProduto`). Pages spell the two apart.
 pub fn name_key(name: &str) -> String {
-    name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    key_chars(name).collect()
+}
+
+/// Whether two names have one [`name_key`], compared without building either key.
+pub fn same_name_key(a: &str, b: &str) -> bool {
+    key_chars(a).eq(key_chars(b))
+}
+
+fn key_chars(name: &str) -> impl Iterator<Item = char> + '_ {
+    name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase)
 }
 
 /// How a concrete path fits a template: the placeholder values, and how specific the match is.
@@ -157,8 +166,11 @@ impl Operation {
 
     /// The path placeholder the attribute named `name` fills, if any.
     pub fn placeholder_filled_by(&self, name: &str) -> Option<&str> {
-        let key = name_key(name);
-        self.placeholders().find(|placeholder| name_key(placeholder) == key)
+        // Most paths have no placeholder; the checks ask this of every attribute.
+        if !self.path.contains('{') {
+            return None;
+        }
+        self.placeholders().find(|placeholder| same_name_key(placeholder, name))
     }
 
     /// Where the attributes that fill no placeholder go: the page's example decides (a JSON
@@ -210,8 +222,7 @@ impl Operation {
                 let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
                 if let Some(tail) = segments.len().checked_sub(wanted).map(|start| segments[start..].join("/")) {
                     for (placeholder, value) in self.match_path(&tail).map(|m| m.values).unwrap_or_default() {
-                        let key = name_key(placeholder);
-                        let filler = self.attributes().find(|(a, _)| name_key(&a.name) == key);
+                        let filler = self.attributes().find(|(a, _)| same_name_key(&a.name, placeholder));
                         let name = filler.map_or(placeholder, |(attribute, _)| attribute.name.as_str());
                         values.insert(name.to_owned(), Value::String(value));
                     }
