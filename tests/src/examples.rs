@@ -4,18 +4,8 @@
 use plugchat_spec::{Operation, RequestExample};
 use serde_json::{Map, Value};
 
-/// Query pairs of `url`, percent-decoded.
-pub fn url_query(url: &str) -> Vec<(String, String)> {
-    let Some((_, query)) = url.split_once('?') else { return Vec::new() };
-    query
-        .split('&')
-        .filter(|kv| !kv.is_empty())
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect()
-}
+/// Query pairs of `url`, percent-decoded (the model's reading).
+pub use plugchat_model::query_pairs as url_query;
 
 /// Decodes `%XX` escapes and `+`, as a query string spells them.
 pub fn percent_decode(text: &str) -> String {

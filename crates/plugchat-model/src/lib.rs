@@ -11,7 +11,7 @@ mod tipo;
 mod wire;
 
 pub use tipo::Tipo;
-pub use wire::{ParamLocation, PathMatch, match_path, name_key, same_name_key};
+pub use wire::{ParamLocation, PathMatch, match_path, name_key, query_pairs, same_name_key};
 
 use std::fmt;
 

@@ -140,21 +140,28 @@ fn query_decode(text: &str) -> String {
     percent_decode(&text.replace('+', " "))
 }
 
+/// The query pairs of `url` (anything up to a `?` is skipped, a `#fragment` dropped),
+/// percent-decoded with `+` as a space, in order; a key without `=` has an empty value.
+pub fn query_pairs(url: &str) -> Vec<(String, String)> {
+    let Some((_, query)) = url.split_once('?') else { return Vec::new() };
+    let query = query.split('#').next().unwrap_or(query);
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (query_decode(key), query_decode(value))
+        })
+        .collect()
+}
+
 impl RequestExample {
-    /// The query pairs of an example URL, percent-decoded, in order (a key without `=` has an
-    /// empty value); none for a JSON example.
+    /// The query pairs of an example URL ([`query_pairs`]); none for a JSON example.
     pub fn query(&self) -> Vec<(String, String)> {
-        let RequestExample::Url { url, .. } = self else { return Vec::new() };
-        let Some((_, query)) = url.split_once('?') else { return Vec::new() };
-        let query = query.split('#').next().unwrap_or(query);
-        query
-            .split('&')
-            .filter(|pair| !pair.is_empty())
-            .map(|pair| {
-                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-                (query_decode(key), query_decode(value))
-            })
-            .collect()
+        match self {
+            RequestExample::Url { url, .. } => query_pairs(url),
+            RequestExample::Json { .. } => Vec::new(),
+        }
     }
 }
 

@@ -54,11 +54,9 @@ pub fn read_har(path: &Path) -> Result<HarRequest, String> {
         .flatten()
         .filter_map(|q| Some((q.get("name")?.as_str()?.to_owned(), q.get("value")?.as_str().unwrap_or("").to_owned())))
         .collect();
-    if let Some((_, q)) = url.split_once('?') {
-        for (k, v) in q.split('&').filter_map(|kv| kv.split_once('=')) {
-            if !query.iter().any(|(name, _)| name == k) {
-                query.push((k.to_owned(), v.to_owned()));
-            }
+    for (key, value) in crate::model::query_pairs(&url) {
+        if !query.iter().any(|(name, _)| *name == key) {
+            query.push((key, value));
         }
     }
     let body_text = request.pointer("/postData/text").and_then(Value::as_str).map(str::to_owned);
