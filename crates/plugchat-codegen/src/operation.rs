@@ -254,7 +254,7 @@ pub(crate) fn generate_named(plan: &OperationPlan<'_>, crate_name: &str) -> Toke
                 // `params` has a path parameter for every placeholder.
                 let param = params
                     .iter()
-                    .find(|p| p.place == ParamLocation::Path && names::key(&p.wire_name) == names::key(name));
+                    .find(|p| p.place == ParamLocation::Path && plugchat_model::same_name_key(&p.wire_name, name));
                 let ident = param.map_or_else(|| names::snake(name), |p| p.ident.clone());
                 let wire = param.map_or(name, |p| p.wire_name.as_str());
                 // Refuses an empty, `.` or `..` value: it would send the request to another endpoint.

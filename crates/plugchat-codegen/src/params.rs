@@ -54,7 +54,9 @@ pub(crate) fn params(operation: &Operation, types: &TypeResolver<'_>) -> Vec<Par
         push(attribute, false);
     }
     for placeholder in &placeholders {
-        if !params.iter().any(|p| p.place == ParamLocation::Path && names::key(&p.wire_name) == names::key(placeholder))
+        if !params
+            .iter()
+            .any(|p| p.place == ParamLocation::Path && plugchat_model::same_name_key(&p.wire_name, placeholder))
         {
             params.push(Param {
                 ident: unique.setter(placeholder, None),
