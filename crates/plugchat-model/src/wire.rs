@@ -318,6 +318,14 @@ mod tests {
         assert_eq!(two.values, [("name", "a".to_owned()), ("ext", "b.tar".to_owned())]);
         assert!(match_path("/files/{name}.json", "/files/a.xml").is_none());
         assert!(match_path("/files/v{n}", "/files/x1").is_none());
+        // Multi-byte text next to literals never splits a character (nor panics).
+        assert_eq!(match_path("/files/{name}.json", "/files/ação.json").unwrap().values, [("name", "ação".to_owned())]);
+        assert!(match_path("/files/{name}.json", "/files/ação").is_none());
+        assert!(match_path("/files/{name}ã", "/files/xa\u{303}").is_none());
+        for path in ["", "/", "//", "/files/é", "/files/{name}.json", "/files/.json", "/ç/ã/õ"] {
+            let _ = match_path("/files/{name}.json", path);
+            let _ = match_path("/{a}/{b}-{c}", path);
+        }
     }
 
     #[test]
