@@ -114,7 +114,7 @@ async fn item1_empty_and_dot_path_values_are_refused_for_every_operation() {
                 .required
                 .iter()
                 .chain(&operation.optional)
-                .find(|a| plugchat_model::name_key(&a.name) == plugchat_model::name_key(placeholder))
+                .find(|a| plugchat_model::same_name_key(&a.name, placeholder))
                 .map_or(placeholder.to_owned(), |a| a.name.clone());
             for bad in ["", ".", ".."] {
                 let mut args = example_args(operation);
