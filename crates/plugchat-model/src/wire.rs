@@ -181,8 +181,8 @@ impl Operation {
     }
 
     /// Where the attributes that fill no placeholder go: the page's example decides (a JSON
-    /// body, or a URL with a query string); without one, the method (`POST`, `PUT` and `PATCH`
-    /// send a body).
+    /// body example: the body; an example URL, with or without a query string: the query);
+    /// without one, the method (`POST`, `PUT` and `PATCH` send a body).
     pub fn attribute_location(&self) -> ParamLocation {
         match &self.request_example {
             Some(RequestExample::Json { .. }) => ParamLocation::Body,
