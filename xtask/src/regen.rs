@@ -25,16 +25,27 @@ pub(crate) const SPEC_FILE: &str = "crates/plugchat-api/spec.json";
 const API_MANIFEST: &str = "crates/plugchat-api/Cargo.toml";
 /// Snapshots of the parsed model, one per page (plus the corpus reports).
 const SPEC_SNAPSHOTS: &str = "crates/plugchat-spec/tests/snapshots";
+/// Snapshots of the corpus diagnostics reports (`tests/tests/corpus.rs`).
+const CORPUS_SNAPSHOTS: &str = "tests/tests/snapshots";
 /// Snapshots of the generated code, one per operation (plus the webhook events).
 const CODEGEN_SNAPSHOTS: &str = "crates/plugchat-codegen/tests/snapshots";
 /// Prefix of the snapshot files regen owns in those directories: one that no page or
 /// operation wants any more is removed.
 const OWNED_PREFIX: &str = "snapshots__docs_spec__";
-/// The upstream docs revisions, beside the workspace; their diagnostics reports are snapshots.
+/// The upstream docs revisions (test data, not in the repository): `$PLUGCHAT_CORPUS`, relative
+/// to the workspace, or this beside it. Their diagnostics reports are snapshots.
 pub(crate) const CORPUS: &str = "../shared/corpus";
 /// Corpus revision → snapshot name.
 pub(crate) const CORPUS_REPORTS: &[(&str, &str)] =
     &[("plugchat-docs", "upstream_diagnostics"), ("plugchat-docs-2022-03", "upstream_2022_03_diagnostics")];
+
+/// Where the corpus is for the workspace at `root`.
+pub(crate) fn corpus_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("PLUGCHAT_CORPUS") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join(CORPUS),
+    }
+}
 
 pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives inside the workspace").to_owned()
@@ -148,17 +159,17 @@ fn plan(root: &Path, spec: &Spec) -> Result<(FileSet, bool), RegenError> {
         }
     }
 
-    let corpus = root.join(CORPUS);
+    let corpus = corpus_dir(root);
     let corpus_found = corpus.is_dir();
     if corpus_found {
         for (revision, name) in CORPUS_REPORTS {
             let tree = corpus.join(revision).join("docs");
             let (_, diagnostics) = plugchat_spec::parse_tree(&tree);
             let report = diagnostics_report(&tree, &diagnostics);
-            let path = Path::new(SPEC_SNAPSHOTS).join(format!("corpus__{name}.snap"));
+            let path = Path::new(CORPUS_SNAPSHOTS).join(format!("corpus__{name}.snap"));
             files.write(
                 path,
-                snapshot_file("crates/plugchat-spec/tests/corpus.rs", r#""report.join(\"\\n\")""#, &report),
+                snapshot_file("tests/tests/corpus.rs", r#""report.join(\"\\n\")""#, &report),
                 Compare::Text,
             );
         }
@@ -225,7 +236,10 @@ pub(crate) fn run(root: &Path, check: bool) -> Result<(), RegenError> {
     let report = regen(root, check)?;
     print_diagnostics(&report.diagnostics);
     if !report.corpus_found {
-        eprintln!("note: {CORPUS} is absent: its diagnostics snapshots were not refreshed");
+        eprintln!(
+            "note: the corpus is not at {} (set PLUGCHAT_CORPUS): its diagnostics snapshots were not refreshed",
+            corpus_dir(root).display()
+        );
     }
     if !check {
         for change in &report.changes {

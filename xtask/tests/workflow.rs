@@ -1,6 +1,8 @@
 //! The maintainer's loop, run for real: a temporary copy of the workspace's generated files
 //! and docs-spec (a git repository, like a clone), a real edit of a page, then the `xtask`
-//! binary. Asserts what the maintainer sees: the exit status, the files touched (and only
+//! binary. The page the tests edit is this test's own fixture (`fixtures/workflow/`), put in
+//! place of docs-spec's and regenerated before the first commit, so a maintainer's edit of the
+//! real page never breaks these tests. Asserts what the maintainer sees: the exit status, the files touched (and only
 //! those), the API diff's verdicts, and a tree left exactly as it was after a failure.
 
 use std::collections::BTreeMap;
@@ -18,6 +20,8 @@ const COPIED: &[&str] = &[
 ];
 
 const SEND_TEXT: &str = "docs-spec/message/send-message-text.md";
+/// The page the tests edit, owned by them.
+const SEND_TEXT_FIXTURE: &str = "xtask/tests/fixtures/workflow/send-message-text.md";
 const SEND_TEXT_CODE: &str = "crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__send-text.snap";
 const SEND_TEXT_MODEL: &str =
     "crates/plugchat-spec/tests/snapshots/snapshots__docs_spec__message__send-message-text.md.snap";
@@ -51,7 +55,8 @@ fn git(root: &Path, args: &[&str]) {
 }
 
 impl Workspace {
-    /// A committed copy of the real workspace's docs and generated files.
+    /// A committed copy of the real workspace's docs and generated files, with the fixture page
+    /// in place of send-text's and the files regenerated from it.
     fn new() -> Workspace {
         let real = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let dir = tempfile::tempdir().unwrap();
@@ -60,14 +65,20 @@ impl Workspace {
         for path in COPIED {
             copy(&real.join(path), &root.join(path));
         }
-        git(&root, &["init", "-q"]);
-        git(&root, &["add", "-A"]);
-        git(&root, &["commit", "-q", "-m", "docs as published"]);
-        Workspace { _dir: dir, root }
+        copy(&real.join(SEND_TEXT_FIXTURE), &root.join(SEND_TEXT));
+        let ws = Workspace { _dir: dir, root };
+        let regen = ws.xtask(&["regen"]);
+        assert!(regen.status.success(), "regen of the fixture: {}", stderr(&regen));
+        git(&ws.root, &["init", "-q"]);
+        git(&ws.root, &["add", "-A"]);
+        git(&ws.root, &["commit", "-q", "-m", "docs as published"]);
+        ws
     }
 
     fn xtask(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_xtask"))
+            // The corpus is not part of this copy, wherever the environment says it is.
+            .env_remove("PLUGCHAT_CORPUS")
             .arg("--workspace")
             .arg(&self.root)
             .args(args)
@@ -368,12 +379,16 @@ fn a_page_with_an_error_stops_regen_before_writing() {
     assert_eq!(Workspace::touched(&before, &ws.files()), Vec::<String>::new());
 }
 
-/// The two upstream revisions (from `../shared/corpus`, which CI always has): a large diff of
+/// The two upstream revisions (from the corpus, which CI always has): a large diff of
 /// trees with parse errors, compared as far as they parse.
 #[test]
+#[cfg_attr(
+    corpus_missing,
+    ignore = "needs the upstream corpus: put it at ../shared/corpus or set PLUGCHAT_CORPUS (README, Test data)"
+)]
 fn diff_of_the_two_corpus_revisions() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
-    assert!(corpus.is_dir(), "{} is missing: this test needs ../shared/corpus", corpus.display());
+    let corpus = Path::new(env!("PLUGCHAT_CORPUS_DIR"));
+    assert!(corpus.is_dir(), "{} is missing", corpus.display());
     let (from, to) = (corpus.join("plugchat-docs-2022-03/docs"), corpus.join("plugchat-docs/docs"));
     let run = |format: &str| {
         let output = Command::new(env!("CARGO_BIN_EXE_xtask"))

@@ -29,6 +29,7 @@
 //! `cargo xtask regen` writes from the markdown pages in `docs-spec/`.
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 plugchat_macros::include_api!("spec.json");
 

@@ -6,6 +6,7 @@
 //! business (see `plugchat-api`).
 
 #![deny(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "blocking")]
 mod blocking;

@@ -6,8 +6,9 @@
 //! `serde_json::Value` the model stores (broken ones are only attempted, not repaired), all
 //! dropped at the end. Against the floor it bounds how close the full parse can come to it.
 //!
-//! `cargo bench -p plugchat-spec --bench parse`. Reads the upstream corpus from
-//! `../shared/corpus/plugchat-docs/docs`, or docs-spec when that is absent.
+//! `cargo bench -p plugchat-spec --bench parse`. Reads the upstream corpus
+//! (`$PLUGCHAT_CORPUS`, relative to the workspace, or `../shared/corpus`), or docs-spec when
+//! that is absent.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -17,7 +18,11 @@ use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 
 fn corpus() -> (String, Vec<(String, Vec<u8>)>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let upstream = root.join("../../../shared/corpus/plugchat-docs/docs");
+    let corpus = match std::env::var_os("PLUGCHAT_CORPUS") {
+        Some(dir) if !dir.is_empty() => root.join("../..").join(dir),
+        _ => root.join("../../../shared/corpus"),
+    };
+    let upstream = corpus.join("plugchat-docs/docs");
     let dir = if upstream.is_dir() { upstream } else { root.join("../../docs-spec") };
     let mut files: Vec<PathBuf> = Vec::new();
     let mut stack = vec![dir.clone()];

@@ -16,7 +16,13 @@ fn pages() -> &'static Vec<Vec<u8>> {
     PAGES.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut pages = Vec::new();
-        for dir in [root.join("../../docs-spec"), root.join("../../../shared/corpus/plugchat-docs/docs")] {
+        // The upstream corpus adds its pages when it is there (`$PLUGCHAT_CORPUS`, relative to
+        // the workspace, or `../shared/corpus`); docs-spec alone is enough for the properties.
+        let corpus = match std::env::var_os("PLUGCHAT_CORPUS") {
+            Some(dir) if !dir.is_empty() => root.join("../..").join(dir),
+            _ => root.join("../../../shared/corpus"),
+        };
+        for dir in [root.join("../../docs-spec"), corpus.join("plugchat-docs/docs")] {
             let mut stack = vec![dir];
             while let Some(dir) = stack.pop() {
                 for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {

@@ -1,0 +1,3 @@
+//! Finds the upstream corpus for the tests: see `support/corpus_build.rs`.
+
+include!("../support/corpus_build.rs");
