@@ -1,29 +1,20 @@
 //! Why an xtask command failed: one enum over every command's errors, printed by `main` as
-//! `error: ...`. Commands with richer failures keep their own enums (`RegenError`,
-//! `GenerateError`, `SourceError`) and are wrapped here.
+//! `error: ...`. The docs commands' errors come from `plugchat_docs::Error`; regen keeps its
+//! own enum, wrapped here.
 
 use std::path::PathBuf;
 
-use crate::diff::source::SourceError;
-use crate::generate::GenerateError;
 use crate::regen::RegenError;
+use crate::release::ReleaseError;
 
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum Error {
     #[error(transparent)]
     Regen(#[from] RegenError),
     #[error(transparent)]
-    Generate(#[from] GenerateError),
+    Release(#[from] ReleaseError),
     #[error(transparent)]
-    Source(#[from] SourceError),
-    #[error("`{0}` is not a directory")]
-    NotADirectory(PathBuf),
-    #[error("`{docs}` has {count} error(s) (pass --allow-errors to exit 0 anyway)")]
-    DocsErrors { docs: PathBuf, count: usize },
-    #[error("`{docs}` has {count} error(s) (listed above): fix them first")]
-    ExportErrors { docs: PathBuf, count: usize },
-    #[error("`{docs}` has {count} warning(s), denied by --deny warnings")]
-    DeniedWarnings { docs: PathBuf, count: usize },
+    Docs(#[from] plugchat_docs::Error),
     #[error("cannot {action} `{path}`: {source}")]
     Io {
         action: &'static str,

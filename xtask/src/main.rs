@@ -1,19 +1,17 @@
-//! `cargo xtask <command>`: the maintainer's commands (see `cargo xtask --help`).
+//! `cargo xtask <command>`: this repository's own workflows (see `cargo xtask --help`).
+//!
+//! regen, bench-compile and release live here; check, diff, generate, openapi and conformance
+//! are the `plugchat-docs` toolchain's commands, flattened in with docs-spec/ as their default
+//! tree, so `cargo xtask check` and `plugchat-docs check --docs docs-spec` are the same command.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 mod bench_compile;
-mod check;
-mod conformance;
-mod diff;
 mod error;
-mod generate;
-mod lint_output;
-mod openapi;
 mod regen;
-mod transaction;
+mod release;
 
 #[derive(Parser)]
 #[command(about = "Maintainer commands of plugchat-rs")]
@@ -35,78 +33,18 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// What changed in the API between two docs trees, with wire and semver verdicts.
-    ///
-    /// Each side is a directory or a git revision of this repository (its docs-spec/ then).
-    /// Without options: docs-spec at HEAD against the work tree.
-    Diff {
-        /// The old tree: a directory or a git revision.
-        #[arg(long, default_value = "HEAD")]
-        from: String,
-        /// The new tree: a directory or a git revision [default: docs-spec/ in the work tree].
+    /// Set the next version of every published crate from the API diff since the last
+    /// release, and prepend its CHANGELOG.md entry. Commits and tags nothing.
+    Release {
+        /// Print the next version and the changelog entry; write nothing.
         #[arg(long)]
-        to: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = diff::Format::Text)]
-        format: diff::Format,
-        /// Print the kinds of change with their verdicts (markdown) instead of diffing.
-        #[arg(long)]
-        list_kinds: bool,
-    },
-    /// Lint a docs tree: one line per diagnostic (sorted by path and line), then a summary.
-    /// Rules, levels and the `api.yml` settings are listed in the README.
-    Check {
-        /// The docs tree to read.
-        #[arg(long, default_value = "docs-spec")]
-        docs: std::path::PathBuf,
-        /// Exit 0 even when there are errors.
-        #[arg(long)]
-        allow_errors: bool,
-        /// `--deny warnings`: warnings fail the exit code too (for CI).
-        #[arg(long, value_enum, value_name = "LEVEL")]
-        deny: Option<check::Deny>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = lint_output::Format::Text)]
-        format: lint_output::Format,
-        /// Print notes (worth knowing, often fine; they never fail anything).
-        #[arg(long)]
-        notes: bool,
-        /// In text, show the source line and a caret under each diagnostic (the default when
-        /// stdout is a terminal).
-        #[arg(long)]
-        snippets: bool,
-        /// Print the rules table (markdown: id, level, meaning, fix) instead of checking.
-        #[arg(long)]
-        list_rules: bool,
-    },
-    /// Write a standalone client crate for any docs tree of this format.
-    Generate {
-        /// The docs tree.
-        #[arg(long)]
-        docs: std::path::PathBuf,
-        /// The crate's directory (created if needed).
-        #[arg(long)]
-        out: std::path::PathBuf,
-        /// The crate's name [default: the directory's name].
-        #[arg(long)]
-        name: Option<String>,
-        /// Leave out pages with errors (listed) instead of refusing the tree.
-        #[arg(long)]
-        allow_errors: bool,
-        /// Write no `[workspace]` table, so the crate can be a member of an enclosing
-        /// workspace (without this option it builds on its own wherever it is written).
-        #[arg(long)]
-        workspace_member: bool,
-    },
-    /// Write the OpenAPI 3.1 document of a docs tree (regen keeps docs-spec's in
-    /// crates/plugchat-api/openapi.json).
-    Openapi {
-        /// The docs tree.
-        #[arg(long, default_value = "docs-spec")]
-        docs: std::path::PathBuf,
-        /// The file to write [default: standard output].
-        #[arg(long)]
-        out: Option<std::path::PathBuf>,
+        dry_run: bool,
+        /// The last release [default: the tag `v<current version>`; none for a first release].
+        #[arg(long, value_name = "REV")]
+        since: Option<String>,
+        /// At least this level, for changes the API diff cannot see (hand-written code).
+        #[arg(long, value_enum)]
+        bump: Option<release::Level>,
     },
     /// Time the build of plugchat-api (macro) against the same code pre-expanded.
     BenchCompile {
@@ -117,32 +55,8 @@ enum Command {
         #[arg(long)]
         cold: bool,
     },
-    /// Match HAR request examples to the operations of a docs tree and list disagreements.
-    Conformance {
-        /// The docs tree.
-        #[arg(long, default_value = "docs-spec")]
-        docs: std::path::PathBuf,
-        /// The directory of HAR `.json` files.
-        #[arg(long)]
-        examples: std::path::PathBuf,
-    },
-}
-
-fn run_diff(
-    root: &std::path::Path,
-    from: &str,
-    to: Option<&str>,
-    format: diff::Format,
-) -> Result<(), diff::source::SourceError> {
-    let docs = root.join(regen::DOCS);
-    let to = to.unwrap_or(docs.to_str().unwrap_or(regen::DOCS));
-    let from = diff::source::load(from, root, regen::DOCS)?;
-    let to = diff::source::load(to, root, regen::DOCS)?;
-    let errors = diff::source::unparsed(&from, &to);
-    let api_diff =
-        diff::compare(&plugchat_codegen::api_surface(&from.spec), &plugchat_codegen::api_surface(&to.spec), errors);
-    print!("{}", diff::render(&api_diff, format));
-    Ok(())
+    #[command(flatten)]
+    Docs(plugchat_docs::cli::Command),
 }
 
 fn main() -> ExitCode {
@@ -150,29 +64,18 @@ fn main() -> ExitCode {
     let root = cli.workspace.unwrap_or_else(regen::workspace_root);
     let result: Result<(), error::Error> = match cli.command {
         Command::Regen { check } => regen::run(&root, check).map_err(Into::into),
-        Command::Diff { list_kinds: true, .. } => {
-            print!("{}", diff::Kind::table());
-            Ok(())
+        Command::Release { dry_run, since, bump } => {
+            release::run(&root, dry_run, since.as_deref(), bump).map_err(Into::into)
         }
-        Command::Diff { from, to, format, .. } => run_diff(&root, &from, to.as_deref(), format).map_err(Into::into),
-        Command::Generate { docs, out, name, allow_errors, workspace_member } => {
-            let root = std::path::absolute(&root).unwrap_or(root);
-            generate::run(&root, &docs, &out, name.as_deref(), allow_errors, workspace_member).map_err(Into::into)
-        }
-        Command::Openapi { docs, out } => openapi::run(&docs, out.as_deref()),
-        Command::Check { list_rules: true, .. } => {
-            print!("{}", plugchat_spec::rules_table());
-            Ok(())
-        }
-        Command::Check { docs, allow_errors, deny, format, notes, snippets, .. } => {
-            use std::io::IsTerminal;
-            let snippets = snippets || (format == lint_output::Format::Text && std::io::stdout().is_terminal());
-            let output = lint_output::Options { format, notes, snippets };
-            check::run(&docs, check::Policy { allow_errors, deny }, &output)
-        }
-        Command::Conformance { docs, examples } => conformance::run(&docs, &examples),
         Command::BenchCompile { runs, cold: false } => bench_compile::run(runs),
         Command::BenchCompile { runs, cold: true } => bench_compile::run_cold(runs),
+        Command::Docs(command) => {
+            let defaults = plugchat_docs::cli::Defaults {
+                docs: root.join(regen::DOCS),
+                version: release::workspace_version(&root),
+            };
+            plugchat_docs::cli::run(command, &defaults).map_err(Into::into)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -12,15 +12,15 @@ use std::path::{Path, PathBuf};
 
 use plugchat_spec::{Diagnostic, Severity, Spec};
 
-use crate::diff;
-use crate::lint_output;
-use crate::openapi;
-use crate::transaction::{Change, Compare, FileSet, WriteError};
+use plugchat_docs::transaction::{Change, Compare, FileSet, WriteError};
+use plugchat_docs::{diff, lint_output, openapi, spec_json};
 
 /// The docs tree the client is generated from.
 pub(crate) const DOCS: &str = "docs-spec";
 /// Where the macro reads the spec.
 pub(crate) const SPEC_FILE: &str = "crates/plugchat-api/spec.json";
+/// Where regen writes docs-spec's OpenAPI document.
+const OPENAPI_FILE: &str = "crates/plugchat-api/openapi.json";
 /// The manifest whose features must match the docs sections.
 const API_MANIFEST: &str = "crates/plugchat-api/Cargo.toml";
 /// Snapshots of the parsed model, one per page (plus the corpus reports).
@@ -87,13 +87,6 @@ pub(crate) struct Report {
     pub(crate) corpus_found: bool,
 }
 
-/// Reads docs-spec and renders the spec file's contents.
-pub(crate) fn spec_json(spec: &Spec) -> String {
-    let mut json = serde_json::to_string_pretty(spec).expect("the spec serialises");
-    json.push('\n');
-    json
-}
-
 /// An insta snapshot file: insta's header, then the contents. The snapshot tests compare
 /// only the contents, so the header just says where the snapshot is asserted.
 fn snapshot_file(source: &str, expression: &str, contents: &str) -> String {
@@ -123,7 +116,7 @@ fn plan(root: &Path, spec: &Spec) -> Result<(FileSet, bool), RegenError> {
     for warning in &openapi.warnings {
         eprintln!("warning: openapi: {warning}");
     }
-    files.write(openapi::OPENAPI_FILE, openapi::render(&openapi.document), Compare::Json);
+    files.write(OPENAPI_FILE, openapi::render(&openapi.document), Compare::Json);
     let mut wanted: Vec<PathBuf> = Vec::new();
     let mut snapshot = |files: &mut FileSet, dir: &str, name: String, source: &str, expression: &str, body: &str| {
         let path = Path::new(dir).join(format!("{name}.snap"));
@@ -266,10 +259,9 @@ pub(crate) fn run(root: &Path, check: bool) -> Result<(), RegenError> {
 
 /// The API diff of docs-spec at `HEAD` against the work tree.
 pub(crate) fn head_to_work_tree(root: &Path) -> Result<diff::ApiDiff, diff::source::SourceError> {
-    let from = diff::source::load_revision("HEAD", root, DOCS)?;
-    let to = diff::source::parse_dir(&root.join(DOCS));
-    let errors = diff::source::unparsed(&from, &to);
-    Ok(diff::compare(&plugchat_codegen::api_surface(&from.spec), &plugchat_codegen::api_surface(&to.spec), errors))
+    let docs = root.join(DOCS);
+    let from = diff::source::load_revision("HEAD", &docs)?;
+    Ok(diff::between(&from, &diff::source::parse_dir(&docs)))
 }
 
 #[cfg(test)]

@@ -29,7 +29,9 @@ fn corpus(revision: &str) -> PathBuf {
 fn generate(workspace: &Path, docs: &Path, name: &str, allow_errors: bool) -> String {
     let out = workspace.join(name);
     let mut args = vec!["generate", "--docs", docs.to_str().unwrap(), "--out", out.to_str().unwrap()];
-    args.extend(["--name", name, "--workspace-member"]);
+    // Path dependencies on this checkout: the published crates of this version may not exist yet.
+    let deps = format!("path={}", root().display());
+    args.extend(["--name", name, "--workspace-member", "--deps", &deps]);
     if allow_errors {
         args.push("--allow-errors");
     }
@@ -88,4 +90,36 @@ fn corpus_trees_generate_crates_that_compile() {
     generate(dir.path(), &corpus("plugchat-docs"), "upstream", true);
     generate(dir.path(), &corpus("plugchat-docs-2022-03"), "upstream-2022-03", true);
     build(dir.path(), &["upstream", "upstream-2022-03"]);
+}
+
+/// By default a generated crate names the published crates by version: its manifest holds no
+/// path, so it builds wherever it is copied. `cargo package --list` accepts the manifest (a full
+/// `cargo package` resolves the dependencies on crates.io, so it needs this version published).
+#[test]
+fn a_generated_crate_is_portable() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client");
+    let docs = root().join("xtask/tests/fixtures/adversarial");
+    let output = xtask(&["generate", "--docs", docs.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(manifest.contains(&format!("plugchat-macros = \"={version}\"")), "{manifest}");
+    assert!(manifest.contains(&format!("plugchat-runtime = \"={version}\"")), "{manifest}");
+    assert!(!manifest.contains("path ="), "{manifest}");
+    assert!(!manifest.contains(&*root().to_string_lossy()), "an absolute path in:\n{manifest}");
+    assert!(!manifest.contains(&*dir.path().to_string_lossy()), "an absolute path in:\n{manifest}");
+
+    let package = Command::new(env!("CARGO"))
+        .current_dir(&out)
+        .env("CARGO_TARGET_DIR", root().join("target/generated"))
+        .args(["package", "--list", "--allow-dirty", "--offline"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&package.stderr);
+    assert!(package.status.success(), "cargo package refuses the generated crate:\n{stderr}");
+    let listed = String::from_utf8_lossy(&package.stdout);
+    for file in ["Cargo.toml", "spec.json", "src/lib.rs"] {
+        assert!(listed.lines().any(|l| l == file), "{file} is not packaged:\n{listed}");
+    }
 }

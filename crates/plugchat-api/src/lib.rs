@@ -33,6 +33,11 @@
 
 plugchat_macros::include_api!("spec.json");
 
+/// The spec this client was generated from: `spec.json` as `cargo xtask regen` wrote it (a
+/// `plugchat_model::Spec` as JSON), for tools that read the API as data, like the mock server
+/// and the `plugchat` command. Inside the crate, so it is packaged and published with it.
+pub const SPEC_JSON: &str = include_str!("../spec.json");
+
 /// The client for synchronous code (feature `blocking`):
 /// `BlockingClient::new(client)?.call(|c| c.send_text().phone("..").message("..").send())`.
 #[cfg(feature = "blocking")]

@@ -1,5 +1,5 @@
-//! The command line, built at run time from `crates/plugchat-api/spec.json` (included in the
-//! binary) and the generator's reading of it ([`plugchat_codegen::api_surface`]).
+//! The command line, built at run time from `plugchat_api::SPEC_JSON` (the spec the library
+//! was generated from, included in the binary) and the generator's reading of it ([`plugchat_codegen::api_surface`]).
 //!
 //! Why at run time and not with a build script: the surface is computed in about a millisecond,
 //! `include_str!` already rebuilds the binary when spec.json changes, and clap's builder API takes
@@ -11,12 +11,10 @@ use std::collections::BTreeMap;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, Command};
+use plugchat_api::SPEC_JSON;
 use plugchat_codegen::{ApiSurface, OperationSurface, ParamSurface};
 use plugchat_model::Spec;
 use serde_json::Value;
-
-/// The spec the library was generated from.
-const SPEC_JSON: &str = include_str!("../../plugchat-api/spec.json");
 
 /// The spec and the generator's view of it.
 pub struct Api {

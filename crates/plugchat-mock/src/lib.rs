@@ -43,10 +43,9 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use plugchat_codegen::OperationSurface;
 use plugchat_model::{ObjectType, Spec};
+// The client's spec, read when the mock starts (the same file `plugchat-api` is generated from).
+use plugchat_api::SPEC_JSON;
 use serde_json::{Value, json};
-
-/// The client's spec, read when the mock starts (the same file `plugchat-api` is generated from).
-const SPEC_JSON: &str = include_str!("../../plugchat-api/spec.json");
 
 /// Why a mock could not start.
 #[derive(Debug, thiserror::Error)]

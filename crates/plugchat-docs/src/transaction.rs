@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// How two versions of a file are compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Compare {
+pub enum Compare {
     /// Byte for byte.
     Text,
     /// As JSON values: formatting differences do not count.
@@ -22,14 +22,14 @@ pub(crate) enum Compare {
 
 /// A change the set would make, relative to the workspace root.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Change {
+pub enum Change {
     Write(PathBuf),
     Create(PathBuf),
     Remove(PathBuf),
 }
 
 impl Change {
-    pub(crate) fn path(&self) -> &Path {
+    pub fn path(&self) -> &Path {
         match self {
             Change::Write(p) | Change::Create(p) | Change::Remove(p) => p,
         }
@@ -39,7 +39,7 @@ impl Change {
 /// Why writing the set failed; the tree was restored.
 #[derive(Debug, thiserror::Error)]
 #[error("cannot {action} {path}: {source} (nothing was changed: every file is as it was)")]
-pub(crate) struct WriteError {
+pub struct WriteError {
     action: &'static str,
     path: String,
     #[source]
@@ -47,7 +47,7 @@ pub(crate) struct WriteError {
 }
 
 /// Files a command owns, with their wanted contents, under one root.
-pub(crate) struct FileSet {
+pub struct FileSet {
     root: PathBuf,
     writes: Vec<(PathBuf, String, Compare)>,
     removals: Vec<PathBuf>,
@@ -60,22 +60,22 @@ enum Original {
 }
 
 impl FileSet {
-    pub(crate) fn new(root: &Path) -> Self {
+    pub fn new(root: &Path) -> Self {
         FileSet { root: root.to_owned(), writes: Vec::new(), removals: Vec::new() }
     }
 
     /// Wants `relative` to hold `contents`.
-    pub(crate) fn write(&mut self, relative: impl Into<PathBuf>, contents: String, compare: Compare) {
+    pub fn write(&mut self, relative: impl Into<PathBuf>, contents: String, compare: Compare) {
         self.writes.push((relative.into(), contents, compare));
     }
 
     /// Wants `relative` gone (if it exists).
-    pub(crate) fn remove(&mut self, relative: impl Into<PathBuf>) {
+    pub fn remove(&mut self, relative: impl Into<PathBuf>) {
         self.removals.push(relative.into());
     }
 
     /// The changes applying the set would make, in a stable order.
-    pub(crate) fn changes(&self) -> Vec<Change> {
+    pub fn changes(&self) -> Vec<Change> {
         let mut changes = Vec::new();
         for (relative, contents, compare) in &self.writes {
             match fs::read(self.root.join(relative)) {
@@ -94,7 +94,7 @@ impl FileSet {
     }
 
     /// Applies every change, or none: on the first failure everything done so far is undone.
-    pub(crate) fn apply(&self) -> Result<Vec<Change>, WriteError> {
+    pub fn apply(&self) -> Result<Vec<Change>, WriteError> {
         let changes = self.changes();
         let mut journal: Vec<(PathBuf, Original)> = Vec::new();
         let result = self.apply_changes(&changes, &mut journal);

@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 
 /// The output format of diagnostics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub(crate) enum Format {
+pub enum Format {
     /// `path:line:col: level[rule]: message` lines, then a summary.
     #[default]
     Text,
@@ -33,33 +33,33 @@ pub(crate) enum Format {
 
 /// What to print besides the format.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Options {
-    pub(crate) format: Format,
+pub struct Options {
+    pub format: Format,
     /// Print notes too (they are counted either way).
-    pub(crate) notes: bool,
+    pub notes: bool,
     /// In text, the source line and a caret under the column.
-    pub(crate) snippets: bool,
+    pub snippets: bool,
 }
 
 /// What was read: the tree's root as diagnostics name it, and its size.
-pub(crate) struct Tree<'a> {
+pub struct Tree<'a> {
     /// The prefix of diagnostics' paths that names the docs root (`docs-spec`); JSON paths
     /// are relative to it.
-    pub(crate) root: &'a str,
-    pub(crate) pages: usize,
-    pub(crate) endpoints: usize,
+    pub root: &'a str,
+    pub pages: usize,
+    pub endpoints: usize,
 }
 
 /// Diagnostics counted by level.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct Counts {
-    pub(crate) errors: usize,
-    pub(crate) warnings: usize,
-    pub(crate) notes: usize,
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
 }
 
 impl Counts {
-    pub(crate) fn of(diagnostics: &[Diagnostic]) -> Counts {
+    pub fn of(diagnostics: &[Diagnostic]) -> Counts {
         let count = |level| diagnostics.iter().filter(|d| d.severity == level).count();
         Counts { errors: count(Severity::Error), warnings: count(Severity::Warning), notes: count(Severity::Note) }
     }
@@ -67,7 +67,7 @@ impl Counts {
 
 /// `diagnostics` sorted by path, line and column (the order pages were read is not the order
 /// a reader looks for them), without notes unless asked for.
-pub(crate) fn shown<'d>(diagnostics: &'d [Diagnostic], options: &Options) -> Vec<&'d Diagnostic> {
+pub fn shown<'d>(diagnostics: &'d [Diagnostic], options: &Options) -> Vec<&'d Diagnostic> {
     let mut shown: Vec<&Diagnostic> =
         diagnostics.iter().filter(|d| options.notes || d.severity != Severity::Note).collect();
     shown.sort_by(|a, b| {
@@ -87,7 +87,7 @@ fn relative<'p>(path: &'p str, root: &str) -> &'p str {
 }
 
 /// The last line of a text report: `pages: N, endpoints: M, errors: E, warnings: W, notes: K`.
-pub(crate) fn summary(tree: &Tree<'_>, counts: Counts) -> String {
+pub fn summary(tree: &Tree<'_>, counts: Counts) -> String {
     format!(
         "pages: {}, endpoints: {}, errors: {}, warnings: {}, notes: {}",
         tree.pages, tree.endpoints, counts.errors, counts.warnings, counts.notes
@@ -95,7 +95,7 @@ pub(crate) fn summary(tree: &Tree<'_>, counts: Counts) -> String {
 }
 
 /// The whole report in `options.format`.
-pub(crate) fn render(diagnostics: &[Diagnostic], tree: &Tree<'_>, options: &Options) -> String {
+pub fn render(diagnostics: &[Diagnostic], tree: &Tree<'_>, options: &Options) -> String {
     let shown = shown(diagnostics, options);
     let counts = Counts::of(diagnostics);
     match options.format {
@@ -135,7 +135,7 @@ pub(crate) fn render(diagnostics: &[Diagnostic], tree: &Tree<'_>, options: &Opti
 }
 
 /// Text lines; with `snippets`, each followed by its source line and a caret, like rustc.
-pub(crate) fn text(diagnostics: &[&Diagnostic], snippets: bool) -> String {
+pub fn text(diagnostics: &[&Diagnostic], snippets: bool) -> String {
     let mut sources: HashMap<&str, Option<String>> = HashMap::new();
     let mut out = String::new();
     for diagnostic in diagnostics {
@@ -167,7 +167,7 @@ fn sarif_level(severity: Severity) -> &'static str {
 }
 
 /// A SARIF 2.1.0 log with one run: every rule in the driver, one result per diagnostic.
-pub(crate) fn sarif(diagnostics: &[&Diagnostic]) -> Value {
+pub fn sarif(diagnostics: &[&Diagnostic]) -> Value {
     let rules: Vec<Value> = Rule::ALL
         .iter()
         .map(|rule| {
@@ -217,7 +217,7 @@ fn escape_property(text: &str) -> String {
 }
 
 /// `::warning file=…,line=…,col=…,title=…::message`; notes are `::notice`.
-pub(crate) fn github(diagnostic: &Diagnostic) -> String {
+pub fn github(diagnostic: &Diagnostic) -> String {
     let command = match diagnostic.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",

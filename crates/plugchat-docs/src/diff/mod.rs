@@ -9,19 +9,19 @@
 //! README.md's table of kinds is [`Kind::table`]; a test keeps the two equal.
 
 mod render;
-pub(crate) mod source;
+pub mod source;
 
 use std::collections::BTreeMap;
 
 use plugchat_codegen::{ApiSurface, EventSurface, FieldSurface, OperationSurface, ParamSurface, ResponseSurface};
 use serde::Serialize;
 
-pub(crate) use render::{Format, render};
+pub use render::{Format, changelog_entry, render};
 
 /// Whether a caller that matched the old docs still gets it right on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub(crate) enum Wire {
+pub enum Wire {
     Compatible,
     Breaking,
 }
@@ -29,7 +29,7 @@ pub(crate) enum Wire {
 /// What a change does to code written against the generated crate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub(crate) enum Bump {
+pub enum Bump {
     None,
     Patch,
     Minor,
@@ -37,7 +37,7 @@ pub(crate) enum Bump {
 }
 
 impl Bump {
-    pub(crate) fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Bump::None => "none",
             Bump::Patch => "patch",
@@ -50,7 +50,7 @@ impl Bump {
 /// Every kind of change the diff finds. The names are stable (JSON output, docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub(crate) enum Kind {
+pub enum Kind {
     OperationAdded,
     OperationRemoved,
     OperationRenamed,
@@ -89,7 +89,7 @@ pub(crate) enum Kind {
 
 impl Kind {
     /// Every kind, in the order the README's table lists them.
-    pub(crate) const ALL: [Kind; 34] = [
+    pub const ALL: [Kind; 34] = [
         Kind::OperationAdded,
         Kind::OperationRemoved,
         Kind::OperationRenamed,
@@ -127,12 +127,12 @@ impl Kind {
     ];
 
     /// The verdicts of a change of this kind, and why: the one place the rules live.
-    pub(crate) fn verdicts(self) -> (Wire, Bump) {
+    pub fn verdicts(self) -> (Wire, Bump) {
         self.rule().0
     }
 
     /// Why the verdicts are what they are (the README's table).
-    pub(crate) fn reason(self) -> &'static str {
+    pub fn reason(self) -> &'static str {
         self.rule().1
     }
 
@@ -191,7 +191,7 @@ impl Kind {
     }
 
     /// The README's table of kinds and verdicts.
-    pub(crate) fn table() -> String {
+    pub fn table() -> String {
         let mut out = String::from("| kind | wire | rust | why |\n|---|---|---|---|\n");
         for kind in Kind::ALL {
             let (wire, rust) = kind.verdicts();
@@ -201,49 +201,92 @@ impl Kind {
         out
     }
 
-    pub(crate) fn name(self) -> String {
+    pub fn name(self) -> String {
         serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
     }
 }
 
 /// One change, with what it means.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct Change {
+pub struct Change {
     /// The page, relative to the tree's root (the new tree's, or the old one's for removals).
-    pub(crate) page: String,
+    pub page: String,
     /// The operation or event id.
-    pub(crate) operation: String,
-    pub(crate) kind: Kind,
-    pub(crate) wire: Wire,
-    pub(crate) rust: Bump,
-    pub(crate) message: String,
+    pub operation: String,
+    pub kind: Kind,
+    pub wire: Wire,
+    pub rust: Bump,
+    pub message: String,
 }
 
 /// A page that did not parse cleanly: compared as far as it parsed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct Unparsed {
+pub struct Unparsed {
     /// `from` or `to`.
-    pub(crate) tree: &'static str,
+    pub tree: &'static str,
     /// The first error, as `path:line:col: message` (path relative to the tree's root).
-    pub(crate) error: String,
+    pub error: String,
 }
 
 /// The comparison of two trees.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct ApiDiff {
-    pub(crate) bump: Bump,
-    pub(crate) changes: Vec<Change>,
+pub struct ApiDiff {
+    pub bump: Bump,
+    pub changes: Vec<Change>,
     /// Pages with errors in either tree.
-    pub(crate) errors: Vec<Unparsed>,
+    pub errors: Vec<Unparsed>,
+    /// The crate's version and the one this diff calls for, when the current one is known
+    /// ([`ApiDiff::with_version`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<Versions>,
+}
+
+/// A crate's version before and after the changes of a diff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Versions {
+    pub current: String,
+    pub next: String,
+}
+
+/// The version after a change of level `bump` to a crate at `current` (`major.minor.patch`),
+/// under Cargo's semver rules, where the first non-zero component is the major one:
+/// on `0.y.z` a major change bumps `y`, a minor or patch one bumps `z`; on `0.0.z` every change
+/// bumps `z`. `Bump::None` keeps the version.
+pub fn next_version(current: &str, bump: Bump) -> Result<String, String> {
+    let parts: Vec<u64> = current
+        .split('.')
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("`{current}` is not a `major.minor.patch` version"))?;
+    let [major, minor, patch] = parts[..] else {
+        return Err(format!("`{current}` is not a `major.minor.patch` version"));
+    };
+    let next = match (major, minor, bump) {
+        (_, _, Bump::None) => (major, minor, patch),
+        (0, 0, _) => (0, 0, patch + 1),
+        (0, _, Bump::Major) => (0, minor + 1, 0),
+        (0, _, Bump::Minor | Bump::Patch) => (0, minor, patch + 1),
+        (_, _, Bump::Major) => (major + 1, 0, 0),
+        (_, _, Bump::Minor) => (major, minor + 1, 0),
+        (_, _, Bump::Patch) => (major, minor, patch + 1),
+    };
+    Ok(format!("{}.{}.{}", next.0, next.1, next.2))
 }
 
 impl ApiDiff {
-    pub(crate) fn breaking(&self) -> usize {
+    /// The diff with the crate's current version and the next one it calls for.
+    pub fn with_version(mut self, current: &str) -> Result<ApiDiff, String> {
+        let next = next_version(current, self.bump)?;
+        self.version = Some(Versions { current: current.to_owned(), next });
+        Ok(self)
+    }
+
+    pub fn breaking(&self) -> usize {
         self.changes.iter().filter(|c| c.wire == Wire::Breaking).count()
     }
 
     /// `changes: N, breaking: B, bump: X`.
-    pub(crate) fn summary(&self) -> String {
+    pub fn summary(&self) -> String {
         format!("changes: {}, breaking: {}, bump: {}", self.changes.len(), self.breaking(), self.bump.as_str())
     }
 }
@@ -258,12 +301,19 @@ impl Changes {
 }
 
 /// Compares two surfaces; `errors` lists pages that did not parse cleanly.
-pub(crate) fn compare(from: &ApiSurface, to: &ApiSurface, errors: Vec<Unparsed>) -> ApiDiff {
+/// The diff of two parsed trees: their API surfaces compared, and the pages that did not parse.
+pub fn between(from: &source::Tree, to: &source::Tree) -> ApiDiff {
+    let errors = source::unparsed(from, to);
+    compare(&plugchat_codegen::api_surface(&from.spec), &plugchat_codegen::api_surface(&to.spec), errors)
+}
+
+/// The diff of two API surfaces.
+pub fn compare(from: &ApiSurface, to: &ApiSurface, errors: Vec<Unparsed>) -> ApiDiff {
     let mut changes = Changes(Vec::new());
     compare_operations(&from.operations, &to.operations, &mut changes);
     compare_events(&from.events, &to.events, &mut changes);
     let bump = changes.0.iter().map(|c| c.rust).max().unwrap_or(Bump::None);
-    ApiDiff { bump, changes: changes.0, errors }
+    ApiDiff { bump, changes: changes.0, errors, version: None }
 }
 
 /// Pairs old and new operations: by page id, then by page path (a renamed id), then by the
@@ -583,10 +633,37 @@ mod tests {
     /// The README's table of kinds is generated from [`Kind::rule`], so it cannot drift.
     #[test]
     fn readme_lists_every_kind_with_its_verdicts() {
-        let readme = std::fs::read_to_string(crate::regen::workspace_root().join("README.md")).unwrap();
+        let readme =
+            std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md")).unwrap();
         let table = Kind::table();
         assert!(readme.contains(&table), "README.md's table of diff kinds is stale; it should read:\n{table}");
         let names: std::collections::BTreeSet<String> = Kind::ALL.iter().map(|k| k.name()).collect();
         assert_eq!(names.len(), Kind::ALL.len(), "a kind is listed twice");
+    }
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::{Bump, next_version};
+
+    /// Cargo's rules: the first non-zero component is the major one.
+    #[test]
+    fn next_versions_follow_cargo_semver_including_0x() {
+        let cases = [
+            ("1.2.3", Bump::Major, "2.0.0"),
+            ("1.2.3", Bump::Minor, "1.3.0"),
+            ("1.2.3", Bump::Patch, "1.2.4"),
+            ("0.1.0", Bump::Major, "0.2.0"),
+            ("0.1.0", Bump::Minor, "0.1.1"),
+            ("0.1.7", Bump::Patch, "0.1.8"),
+            ("0.0.4", Bump::Minor, "0.0.5"),
+            ("0.0.4", Bump::Major, "0.0.5"),
+            ("0.3.1", Bump::None, "0.3.1"),
+        ];
+        for (current, bump, next) in cases {
+            assert_eq!(next_version(current, bump).as_deref(), Ok(next), "{current} + {bump:?}");
+        }
+        assert!(next_version("1.2", Bump::Patch).is_err());
+        assert!(next_version("1.2.3-beta", Bump::Patch).is_err());
     }
 }

@@ -6,13 +6,13 @@ use super::{ApiDiff, Wire};
 
 /// Output format of `cargo xtask diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum Format {
+pub enum Format {
     Text,
     Markdown,
     Json,
 }
 
-pub(crate) fn render(diff: &ApiDiff, format: Format) -> String {
+pub fn render(diff: &ApiDiff, format: Format) -> String {
     match format {
         Format::Text => text(diff),
         Format::Markdown => markdown(diff),
@@ -48,6 +48,9 @@ fn text(diff: &ApiDiff) -> String {
     for unparsed in &diff.errors {
         let _ = writeln!(out, "not fully compared ({} tree): {}", unparsed.tree, unparsed.error);
     }
+    if let Some(version) = &diff.version {
+        let _ = writeln!(out, "version: {} -> {}", version.current, version.next);
+    }
     let _ = writeln!(out, "{}", diff.summary());
     out
 }
@@ -63,6 +66,9 @@ fn markdown(diff: &ApiDiff) -> String {
         diff.breaking(),
         diff.bump.as_str()
     );
+    if let Some(version) = &diff.version {
+        let _ = writeln!(out, "Version: `{}` → `{}`\n", version.current, version.next);
+    }
     if !diff.changes.is_empty() {
         out.push_str("| Operation | Page | Change | Wire | Rust | Details |\n|---|---|---|---|---|---|\n");
         for change in &diff.changes {
@@ -83,6 +89,52 @@ fn markdown(diff: &ApiDiff) -> String {
         for unparsed in &diff.errors {
             let _ = writeln!(out, "- {} tree: `{}`", unparsed.tree, cell(&unparsed.error));
         }
+    }
+    out
+}
+
+/// A `CHANGELOG.md` entry for `version` (dated `date`) made from `diff`, the API changes since
+/// `since`: breaking changes first (wire-breaking, or a major bump for code), then the others;
+/// in each, one heading per operation or event, and one line per change with its verdicts.
+pub fn changelog_entry(diff: &ApiDiff, version: &str, date: &str, since: &str) -> String {
+    let mut out = format!("## {version} ({date})\n\n");
+    let _ = writeln!(out, "API changes since {since}: {}.\n", diff.summary());
+    let breaking = |c: &&super::Change| c.wire == Wire::Breaking || c.rust == super::Bump::Major;
+    let (first, rest): (Vec<_>, Vec<_>) = diff.changes.iter().partition(breaking);
+    for (title, changes) in [("Breaking changes", first), ("Other changes", rest)] {
+        if changes.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "### {title}\n");
+        // Grouped by operation, in the order each first appears.
+        let mut operations: Vec<&str> = Vec::new();
+        for change in &changes {
+            if !operations.contains(&change.operation.as_str()) {
+                operations.push(&change.operation);
+            }
+        }
+        for operation in operations {
+            let mine: Vec<_> = changes.iter().filter(|c| c.operation == operation).collect();
+            let _ = writeln!(out, "#### `{operation}` ({})\n", mine[0].page);
+            for change in mine {
+                let _ = writeln!(
+                    out,
+                    "- {} ({}: wire {}, rust {})",
+                    change.message,
+                    change.kind.name(),
+                    wire(change.wire),
+                    change.rust.as_str()
+                );
+            }
+            out.push('\n');
+        }
+    }
+    if !diff.errors.is_empty() {
+        out.push_str("### Pages compared only as far as they parsed\n\n");
+        for unparsed in &diff.errors {
+            let _ = writeln!(out, "- {} tree: `{}`", unparsed.tree, unparsed.error);
+        }
+        out.push('\n');
     }
     out
 }

@@ -1,5 +1,6 @@
-//! Where a tree to compare comes from: a directory, or the docs tree at a git revision of this
-//! repository (read with `git ls-tree` and `git cat-file --batch`, into a temporary directory).
+//! Where a tree to compare comes from: a directory, or the docs tree at a git revision of the
+//! repository that holds it (read with `git ls-tree` and `git cat-file --batch`, into a
+//! temporary directory).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -11,8 +12,8 @@ use super::Unparsed;
 
 /// Why a tree could not be read at all.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum SourceError {
-    #[error("`{0}` is neither a directory nor a git revision of this repository")]
+pub enum SourceError {
+    #[error("`{0}` is neither a directory nor a git revision of the repository holding the docs")]
     NotFound(String),
     #[error("git failed reading `{revision}`: {message}")]
     Git { revision: String, message: String },
@@ -25,13 +26,13 @@ pub(crate) enum SourceError {
 }
 
 /// A parsed tree and the pages that did not parse cleanly.
-pub(crate) struct Tree {
-    pub(crate) spec: Spec,
-    pub(crate) errors: Vec<String>,
+pub struct Tree {
+    pub spec: Spec,
+    pub errors: Vec<String>,
 }
 
 /// Parses `root`; errors are `path:line:col: message` relative to the root.
-pub(crate) fn parse_dir(root: &Path) -> Tree {
+pub fn parse_dir(root: &Path) -> Tree {
     let (spec, diagnostics) = plugchat_spec::parse_tree(root);
     let prefix = format!("{}/", root.display().to_string().trim_end_matches('/'));
     let errors = diagnostics
@@ -42,19 +43,29 @@ pub(crate) fn parse_dir(root: &Path) -> Tree {
     Tree { spec, errors }
 }
 
-/// Reads `spec` (a directory, or a revision whose `docs_dir` is read) and parses it.
-pub(crate) fn load(spec: &str, repository: &Path, docs_dir: &str) -> Result<Tree, SourceError> {
+/// Reads `spec` and parses it: a directory, or a git revision of the repository holding
+/// `docs`, whose copy of `docs` at that revision is read.
+pub fn load(spec: &str, docs: &Path) -> Result<Tree, SourceError> {
     let as_dir = Path::new(spec);
     if as_dir.is_dir() {
         return Ok(parse_dir(as_dir));
     }
-    load_revision(spec, repository, docs_dir)
+    load_revision(spec, docs)
 }
 
-/// Reads `docs_dir` at git revision `revision` of `repository` and parses it.
-pub(crate) fn load_revision(revision: &str, repository: &Path, docs_dir: &str) -> Result<Tree, SourceError> {
+/// Reads the docs tree `docs` (a directory of a git work tree) as it was at `revision`, and
+/// parses it.
+pub fn load_revision(revision: &str, docs: &Path) -> Result<Tree, SourceError> {
+    let not_found = |_| SourceError::NotFound(revision.to_owned());
+    let line = |bytes: Vec<u8>| String::from_utf8_lossy(&bytes).trim_end_matches(['\n', '\r']).to_owned();
+    let top = line(git(docs, revision, &["rev-parse", "--show-toplevel"]).map_err(not_found)?);
+    let prefix = line(git(docs, revision, &["rev-parse", "--show-prefix"]).map_err(not_found)?);
+    let docs_dir = match prefix.trim_end_matches('/') {
+        "" => ".".to_owned(),
+        dir => dir.to_owned(),
+    };
     let staged = tempfile::tempdir().map_err(|source| SourceError::Io { revision: revision.to_owned(), source })?;
-    let root = extract(revision, repository, docs_dir, staged.path())?;
+    let root = extract(revision, Path::new(&top), &docs_dir, staged.path())?;
     Ok(parse_dir(&root))
 }
 
@@ -74,7 +85,7 @@ fn git(repository: &Path, revision: &str, args: &[&str]) -> Result<Vec<u8>, Sour
 }
 
 /// Writes the files of `docs_dir` at `revision` under `into`; returns the tree's root there.
-pub(crate) fn extract(revision: &str, repository: &Path, docs_dir: &str, into: &Path) -> Result<PathBuf, SourceError> {
+pub fn extract(revision: &str, repository: &Path, docs_dir: &str, into: &Path) -> Result<PathBuf, SourceError> {
     let io = |source| SourceError::Io { revision: revision.to_owned(), source };
     let commit = format!("{revision}^{{commit}}");
     if git(repository, revision, &["rev-parse", "--verify", "--quiet", &commit]).is_err() {
@@ -125,7 +136,7 @@ pub(crate) fn extract(revision: &str, repository: &Path, docs_dir: &str, into: &
 }
 
 /// Pages with errors in either tree, for the diff's report.
-pub(crate) fn unparsed(from: &Tree, to: &Tree) -> Vec<Unparsed> {
+pub fn unparsed(from: &Tree, to: &Tree) -> Vec<Unparsed> {
     let first_per_page = |tree: &'static str, errors: &[String]| {
         let mut seen = Vec::new();
         errors

@@ -12,23 +12,23 @@ use crate::lint_output::{self, Counts, Tree};
 
 /// `--deny <LEVEL>`: a level that fails the exit code besides errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum Deny {
+pub enum Deny {
     /// Warnings fail the check too.
     Warnings,
 }
 
 /// What fails the check.
 #[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct Policy {
+pub struct Policy {
     /// Errors do not fail (`--allow-errors`).
-    pub(crate) allow_errors: bool,
+    pub allow_errors: bool,
     /// `--deny warnings`.
-    pub(crate) deny: Option<Deny>,
+    pub deny: Option<Deny>,
 }
 
 impl Policy {
     /// Why the check fails, if it does. Notes never fail anything.
-    pub(crate) fn verdict(&self, docs: &Path, counts: Counts) -> Result<(), Error> {
+    pub fn verdict(&self, docs: &Path, counts: Counts) -> Result<(), Error> {
         let docs = docs.to_owned();
         if counts.errors > 0 && !self.allow_errors {
             return Err(Error::DocsErrors { docs, count: counts.errors });
@@ -41,7 +41,7 @@ impl Policy {
 }
 
 /// Lints `docs`, prints the report and returns the verdict.
-pub(crate) fn run(docs: &Path, policy: Policy, output: &lint_output::Options) -> Result<(), Error> {
+pub fn run(docs: &Path, policy: Policy, output: &lint_output::Options) -> Result<(), Error> {
     let (report, counts) = report(docs, output)?;
     // `check | head` closes the pipe early: not worth a panic, and the verdict still stands.
     let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), report.as_bytes());
@@ -49,7 +49,7 @@ pub(crate) fn run(docs: &Path, policy: Policy, output: &lint_output::Options) ->
 }
 
 /// The report of `docs` in `output`'s format, and the counts the verdict reads.
-pub(crate) fn report(docs: &Path, output: &lint_output::Options) -> Result<(String, Counts), Error> {
+pub fn report(docs: &Path, output: &lint_output::Options) -> Result<(String, Counts), Error> {
     if !docs.is_dir() {
         return Err(Error::NotADirectory(docs.to_owned()));
     }
