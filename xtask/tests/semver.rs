@@ -392,9 +392,11 @@ fn xtask(args: &[&str]) -> std::process::Output {
 /// Generates a member crate of the test workspace from `tree`, with the consumers beside the API.
 fn member(root: &Path, name: &str, tree: &Path, consumers: &[&str]) {
     let out = root.join(name);
-    // Members of the test workspace, not crates of their own.
-    let output =
-        xtask(&["generate", "--docs", tree.to_str().unwrap(), "--out", out.to_str().unwrap(), "--workspace-member"]);
+    // Members of the test workspace, not crates of their own, on this checkout's runtime and macro.
+    let checkout = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let deps = format!("path={}", checkout.display());
+    let (docs, dir) = (tree.to_str().unwrap(), out.to_str().unwrap());
+    let output = xtask(&["generate", "--docs", docs, "--out", dir, "--workspace-member", "--deps", &deps]);
     assert!(output.status.success(), "{name}: {}", String::from_utf8_lossy(&output.stderr));
     let mut lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
     for (i, consumer) in consumers.iter().enumerate() {
