@@ -17,7 +17,7 @@ fn bench(c: &mut Criterion) {
         })
         .collect();
     for (id, body) in &examples {
-        plugchat_api::__testing::decode(id, body).expect("known id").expect("the documented example decodes");
+        plugchat_api::dynamic::decode(id, body).expect("known id").expect("the documented example decodes");
     }
     let bytes: usize = examples.iter().map(|(_, b)| b.len()).sum();
     let mut group = c.benchmark_group("documented_responses");
@@ -25,7 +25,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function(format!("decode_all_{}", examples.len()), |b| {
         b.iter(|| {
             for (id, body) in &examples {
-                let _ = black_box(plugchat_api::__testing::decode(id, black_box(body)));
+                let _ = black_box(plugchat_api::dynamic::decode(id, black_box(body)));
             }
         })
     });

@@ -103,3 +103,53 @@ impl RecordingServer {
         self.shared.lock().expect("lock").requests.clone()
     }
 }
+
+/// An axum server on 127.0.0.1 that serves one list page by page (`page`, `pageSize` in the
+/// query, pages from 1) the way real services do: a page holds at most `cap` items whatever
+/// `pageSize` asks for, and a page past the end is empty. Every request's query is recorded.
+#[derive(Clone)]
+pub struct ListServer {
+    addr: SocketAddr,
+    queries: Arc<Mutex<Vec<String>>>,
+}
+
+impl ListServer {
+    /// Starts the server over `items`; it lives until the test's runtime ends.
+    pub async fn start(items: Vec<serde_json::Value>, cap: usize) -> Self {
+        let queries = Arc::new(Mutex::new(Vec::new()));
+        let recorded = queries.clone();
+        let items = Arc::new(items);
+        let app = axum::Router::new().fallback(move |request: Request| {
+            let (items, recorded) = (items.clone(), recorded.clone());
+            async move {
+                let query = request.uri().query().unwrap_or_default().to_owned();
+                recorded.lock().expect("lock").push(query.clone());
+                let number = |name: &str| {
+                    query
+                        .split('&')
+                        .filter_map(|pair| pair.split_once('='))
+                        .find(|(key, _)| *key == name)
+                        .and_then(|(_, value)| value.parse::<usize>().ok())
+                };
+                let size = number("pageSize").unwrap_or(cap).clamp(1, cap);
+                let start = (number("page").unwrap_or(1).max(1) - 1) * size;
+                let page: Vec<serde_json::Value> = items.iter().skip(start).take(size).cloned().collect();
+                ([("content-type", "application/json")], serde_json::Value::Array(page).to_string())
+            }
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("address");
+        tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+        ListServer { addr, queries }
+    }
+
+    /// The base URL a client should use: `http://127.0.0.1:PORT/api`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/api", self.addr)
+    }
+
+    /// The query string of every request received so far.
+    pub fn queries(&self) -> Vec<String> {
+        self.queries.lock().expect("lock").clone()
+    }
+}

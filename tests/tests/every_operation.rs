@@ -1,5 +1,5 @@
 //! Every docs-spec operation, end to end: its page's request example goes through the typed
-//! client (via `__testing::dispatch`, which decodes the example into the operation's typed
+//! client (via `dynamic::call`, which decodes the example into the operation's typed
 //! parameters), the request on the wire must match the example, and the page's documented
 //! response example must decode into the generated type.
 
@@ -29,9 +29,8 @@ async fn check(page: &Page, operation: &Operation) -> Result<(), String> {
 
     let (mut args, query) = example_args(operation);
     complete(&mut args, operation);
-    let decoded = plugchat_api::__testing::dispatch(&client, &page.id, args.clone())
-        .await
-        .map_err(|e| format!("call failed: {e}"))?;
+    let decoded =
+        plugchat_api::dynamic::call(&client, &page.id, args.clone()).await.map_err(|e| format!("call failed: {e}"))?;
 
     let requests = server.requests();
     let request = requests.first().ok_or("no request reached the server")?;

@@ -120,7 +120,7 @@ async fn replay(example: &HarRequest, id: &str, operation: &Operation) -> BTreeS
     let mut differs = BTreeSet::new();
     let server = RecordingServer::start([Reply::json(Value::Null)]).await;
     let client = Client::builder().token("TOKEN").base_url(server.base_url()).max_retries(0).build().expect("client");
-    let result = plugchat_api::__testing::dispatch(&client, id, args(example, operation)).await;
+    let result = plugchat_api::dynamic::call(&client, id, args(example, operation)).await;
     let Some(request) = server.requests().into_iter().next() else {
         differs.insert(format!("not built: {}", result.err().map(|e| e.to_string()).unwrap_or_default()));
         return differs;

@@ -119,7 +119,7 @@ async fn item1_empty_and_dot_path_values_are_refused_for_every_operation() {
             for bad in ["", ".", ".."] {
                 let mut args = example_args(operation);
                 args.insert(wire.clone(), Value::String(bad.into()));
-                let result = plugchat_api::__testing::dispatch(&client, &page.id, args).await;
+                let result = plugchat_api::dynamic::call(&client, &page.id, args).await;
                 match result {
                     Err(Error::InvalidRequest { message, .. }) if message.contains(&wire) => {}
                     other => failures.push(format!("{} `{wire}` = {bad:?}: {other:?}", page.id)),

@@ -1,5 +1,5 @@
 //! The typed client's whole suite of example calls against `plugchat-mock`: each docs-spec
-//! page's request example goes through the client (`__testing::dispatch`), the mock validates
+//! page's request example goes through the client (`dynamic::call`), the mock validates
 //! it against the docs and answers the documented example, which the client decodes. A
 //! disagreement between what the client sends and what the mock accepts fails here.
 
@@ -21,7 +21,7 @@ async fn every_example_call_of_the_client_is_valid_for_the_mock_and_decodes_its_
         let (mut args, _) = example_args(operation);
         complete(&mut args, operation);
         let before = mock.received().len();
-        let result = plugchat_api::__testing::dispatch(&client, &page.id, args).await;
+        let result = plugchat_api::dynamic::call(&client, &page.id, args).await;
         let received = mock.received();
         let Some(request) = received.get(before) else {
             failures.push(format!("{}: nothing reached the mock ({result:?})", page.id));

@@ -233,7 +233,8 @@ async fn a_page_stream_owns_its_client_takes_request_options_and_can_be_spawned(
     let items: Vec<_> = tokio::spawn(stream.collect::<Vec<_>>()).await.unwrap();
     assert!(!items.is_empty() && items.iter().all(Result::is_ok), "{items:?}");
     let statuses: Vec<u16> = mock.received().iter().map(|r| r.status).collect();
-    assert_eq!(statuses, [503, 200], "the per-call retry override applies to each page");
+    // The mock answers every page with the example's items: page 2 brings nothing new and ends it.
+    assert_eq!(statuses, [503, 200, 200], "the per-call retry override applies to each page");
 }
 
 /// Code of the application under test that takes the client's answer types.
@@ -251,4 +252,42 @@ fn response_types_can_be_built_in_unit_tests() {
     let chats: Vec<plugchat_api::chats::GetChatsItem> =
         serde_json::from_value(serde_json::json!([{ "name": "Plug", "phone": "5511999999999" }])).unwrap();
     assert_eq!(chats[0].phone.as_deref(), Some("5511999999999"));
+}
+
+/// A server that caps the page size (asked for 3, sends 2), over records the generated type
+/// cannot tell apart (they differ only in a key the docs do not list): the stream yields all
+/// ten and ends at the empty page.
+#[tokio::test]
+async fn a_page_stream_ends_only_at_the_end_of_the_list() {
+    use futures_util::StreamExt;
+    let records: Vec<serde_json::Value> =
+        (0..10).map(|i| serde_json::json!({ "phone": "5511999999999", "name": "Ana", "crmId": i })).collect();
+    let server = plugchat_tests::ListServer::start(records, 2).await;
+    let client = Client::builder().token(TOKEN).base_url(server.base_url()).build().unwrap();
+    let items: Vec<_> = client.get_contacts_stream(3).into_stream().collect().await;
+    assert_eq!(items.len(), 10, "{items:?}");
+    assert!(items.iter().all(Result::is_ok), "{items:?}");
+    assert_eq!(server.queries().len(), 6, "{:?}", server.queries());
+    assert!(server.queries().iter().all(|q| q.contains("pageSize=3")), "{:?}", server.queries());
+}
+
+/// The answer as sent is always reachable: the bytes, and every key as JSON, documented or not.
+#[tokio::test]
+async fn the_body_as_sent_is_kept_beside_the_decoded_one() {
+    let body = r#"{"zaapId":"z1","messageId":"m1","id":"i1","sentAt":{"when":1e400},"zaapId2":[1,2]}"#;
+    let server = RecordingServer::start([Reply { status: axum::http::StatusCode::OK, body: body.into() }]).await;
+    let client = Client::builder().token(TOKEN).base_url(server.base_url()).build().unwrap();
+    let answer = client.send_text().phone("5511999999999").message("Olá").send().await.unwrap();
+    assert_eq!(answer.zaap_id.as_deref(), Some("z1"));
+    assert_eq!(answer.body_bytes().as_ref(), body.as_bytes());
+    // `1e400` does not fit a `Value`: the bytes still hold it, `json()` says why it cannot.
+    assert!(answer.json().is_err());
+    let server = RecordingServer::start([Reply {
+        status: axum::http::StatusCode::OK,
+        body: r#"{"zaapId":"z1","extra":{"a":[1]}}"#.into(),
+    }])
+    .await;
+    let client = Client::builder().token(TOKEN).base_url(server.base_url()).build().unwrap();
+    let answer = client.send_text().phone("5511999999999").message("Olá").send().await.unwrap();
+    assert_eq!(answer.json().unwrap()["extra"], serde_json::json!({ "a": [1] }));
 }

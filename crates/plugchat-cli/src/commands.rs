@@ -4,7 +4,7 @@
 //! Why at run time and not with a build script: the surface is computed in about a millisecond,
 //! `include_str!` already rebuilds the binary when spec.json changes, and clap's builder API takes
 //! the data as it is; a build script would emit Rust source for the same clap calls and add a
-//! code path to keep in step. The operations are called through `plugchat_api::__testing::dispatch`
+//! code path to keep in step. The operations are called through `plugchat_api::dynamic::call`
 //! (the typed builders, by page id), so the CLI cannot drift from the library either.
 
 use std::collections::BTreeMap;

@@ -62,6 +62,13 @@ impl From<Error> for Failure {
 }
 
 /// Prints one JSON value: pretty on a terminal, one line otherwise (for pipes and `jq`).
+/// The answer's body as the server sent it, every key included (the decoded type holds only
+/// what the docs list). It decoded already, so it is JSON; a `Value` refuses only nesting
+/// deeper than 128, which the typed decoder may have skipped: then the decoded answer.
+fn sent(answer: &plugchat_runtime::Response<Value>) -> Value {
+    answer.json().unwrap_or_else(|_| Value::clone(answer))
+}
+
 fn print_json(value: &Value) -> Result<(), Failure> {
     let stdout = std::io::stdout();
     let text = if stdout.is_terminal() { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) }
@@ -146,7 +153,7 @@ async fn call(api: &Api, id: &str, matches: &ArgMatches, global: &ArgMatches) ->
             args.entry(size.wire_name.clone()).or_insert(Value::from(100));
         }
         let capturer = Client::builder().token(token).base_url(capture_url).max_retries(0).build()?;
-        let outcome = plugchat_api::__testing::dispatch(&capturer, id, args).await;
+        let outcome = plugchat_api::dynamic::call(&capturer, id, args).await;
         if let Err(error @ (Error::InvalidRequest { .. } | Error::Config(_))) = outcome {
             return Err(error.into());
         }
@@ -164,18 +171,20 @@ async fn call(api: &Api, id: &str, matches: &ArgMatches, global: &ArgMatches) ->
         let operation_id: &'static str = Box::leak(id.to_owned().into_boxed_str());
         let (page_name, size_name) = (page.wire_name.clone(), size.wire_name.clone());
         let max_pages = plugchat_api::DEFAULT_MAX_PAGES;
-        let mut items = plugchat_runtime::paginate(operation_id, page_size, max_pages, |number| {
+        let mut items = plugchat_runtime::paginate(operation_id, max_pages, |number| {
             let mut args = args.clone();
             args.insert(page_name.clone(), Value::from(number));
             args.insert(size_name.clone(), Value::from(page_size));
             let client = client.clone();
             async move {
-                let answer = plugchat_api::__testing::dispatch(&client, operation_id, args).await?.into_inner();
-                Ok(match answer {
+                // Decoded (a page that does not fit the docs is an error), printed as sent.
+                let answer = plugchat_api::dynamic::call(&client, operation_id, args).await?;
+                let items = match sent(&answer) {
                     Value::Array(items) => items,
                     Value::Null => Vec::new(),
                     other => vec![other],
-                })
+                };
+                Ok(answer.map(|_| items))
             }
         });
         let stdout = std::io::stdout();
@@ -185,8 +194,8 @@ async fn call(api: &Api, id: &str, matches: &ArgMatches, global: &ArgMatches) ->
         }
         return Ok(());
     }
-    let answer = plugchat_api::__testing::dispatch(&client, id, args).await?;
-    print_json(&answer.into_inner())
+    let answer = plugchat_api::dynamic::call(&client, id, args).await?;
+    print_json(&sent(&answer))
 }
 
 fn list(api: &Api) -> Result<(), Failure> {

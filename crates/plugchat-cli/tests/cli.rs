@@ -206,7 +206,7 @@ async fn dry_run_prints_the_request_and_sends_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn all_streams_every_page_as_json_lines() {
     let page = |ids: &[&str]| Reply::json(Value::Array(ids.iter().map(|id| json!({ "phone": id })).collect()));
-    let server = RecordingServer::start([page(&["1", "2"]), page(&["3", "4"]), page(&["5"])]).await;
+    let server = RecordingServer::start([page(&["1", "2"]), page(&["3", "4"]), page(&["5"]), page(&[])]).await;
     let base = server.base_url();
     let output = tokio::task::spawn_blocking(move || plugchat(&base, &["get-chats", "--all", "--page-size", "2"]))
         .await
@@ -216,7 +216,25 @@ async fn all_streams_every_page_as_json_lines() {
     let phones: Vec<&str> = lines.iter().map(|l| l["phone"].as_str().unwrap()).collect();
     assert_eq!(phones, ["1", "2", "3", "4", "5"]);
     let queries: Vec<String> = server.requests().iter().map(|r| r.query.clone().unwrap_or_default()).collect();
-    assert_eq!(queries, ["page=1&pageSize=2", "page=2&pageSize=2", "page=3&pageSize=2"]);
+    assert_eq!(queries, ["page=1&pageSize=2", "page=2&pageSize=2", "page=3&pageSize=2", "page=4&pageSize=2"]);
+}
+
+/// A server that caps the page size (asked for 3, sends 2) and records that differ only in keys
+/// the docs do not list: `--all` prints all ten, as the server sent them, and stops at the
+/// empty page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_prints_every_record_of_a_server_that_caps_page_sizes() {
+    let contacts: Vec<Value> =
+        (0..10).map(|i| json!({ "phone": "5511999999999", "name": "Ana", "crmId": i, "tags": [i] })).collect();
+    let server = plugchat_tests::ListServer::start(contacts.clone(), 2).await;
+    let base = server.base_url();
+    let output = tokio::task::spawn_blocking(move || plugchat(&base, &["get-contacts", "--all", "--page-size", "3"]))
+        .await
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let lines: Vec<Value> = text(&output.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines, contacts, "every record, with its undocumented keys");
+    assert_eq!(server.queries().len(), 6, "five pages of two, then the empty one: {:?}", server.queries());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -148,14 +148,17 @@ pub fn generate_for_crate(spec: &Spec, crate_name: &str) -> Result<TokenStream, 
 
         #(#modules)*
 
-        /// Drives any operation by page id from JSON arguments, for end-to-end tests that
-        /// replay the docs' examples. Compiled only with the `testing` feature.
-        #[cfg(feature = "testing")]
-        #[doc(hidden)]
-        pub mod __testing {
-            /// Calls operation `id` with `args` (attributes by their documented names) and
-            /// returns the decoded answer re-encoded as JSON.
-            pub async fn dispatch(
+        /// Any operation called by its page id with JSON arguments: for tools that drive the API
+        /// from data (the `plugchat` command, replays of recorded or documented examples).
+        /// Calls go through the same typed builders as the methods of [`Client`](crate::Client),
+        /// so they send exactly what those would. Compiled only with the `dynamic` feature.
+        #[cfg(feature = "dynamic")]
+        pub mod dynamic {
+            /// Calls operation `id` (its page id) with `args` (attributes by their documented
+            /// names). The answer is the decoded body re-encoded as JSON; the body as the server
+            /// sent it is [`Response::json`](::plugchat_runtime::Response::json). An unknown id,
+            /// or an argument that does not fit its attribute's type, is `Error::InvalidRequest`.
+            pub async fn call(
                 client: &crate::Client,
                 id: &str,
                 args: ::plugchat_runtime::__private::serde_json::Map<::std::string::String, ::plugchat_runtime::__private::serde_json::Value>,

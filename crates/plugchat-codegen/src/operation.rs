@@ -86,9 +86,10 @@ fn pagination(
          `client.{stream}(page_size)`, then the operation's other attributes and `request_options` as on \
          [`Client::{method}`](crate::Client::{method}), then `.into_stream()`.\n\n\
          The stream owns a clone of the client, so it is `'static` and can be spawned. Items an earlier \
-         page already brought are skipped. The stream ends after a page shorter than `page_size`, after a \
-         page with no new item, or after an error (which it yields); after the client's `max_pages` pages \
-         it yields `Error::PageLimit`. A `page_size` below 1 is refused."
+         page already brought (compared as the server sent them) are skipped. The stream ends after an \
+         empty page, after a page with no new item, or after an error (which it yields), never because a \
+         page was shorter than `page_size`; after the client's `max_pages` pages it yields \
+         `Error::PageLimit`. A `page_size` below 1 is refused."
     );
     let request_options = request_options_ident();
     let mut members: Vec<Member> = filters.iter().map(|p| Member::typed(&p.ident, &p.ty, p.required, &p.doc)).collect();
@@ -108,7 +109,7 @@ fn pagination(
         body: quote! {
             // Locals start with `__`, which no member does, so no filter shadows them.
             let __owned = ::core::clone::Clone::clone(__client);
-            ::plugchat_runtime::paginate(#operation_id, #size_setter, __client.runtime.max_pages(), move |__page| {
+            ::plugchat_runtime::paginate(#operation_id, __client.runtime.max_pages(), move |__page| {
                 let __owned = ::core::clone::Clone::clone(&__owned);
                 #(#clones)*
                 async move {
@@ -116,7 +117,6 @@ fn pagination(
                         .maybe_request_options(request_options)
                         .send()
                         .await
-                        .map(::plugchat_runtime::Response::into_inner)
                 }
             })
         },
@@ -328,7 +328,7 @@ pub(crate) fn generate_named(plan: &OperationPlan<'_>, crate_name: &str) -> Toke
     }
 }
 
-/// One arm of `__testing::decode`: decodes a body into the operation's generated response
+/// One arm of `dynamic::decode`: decodes a body into the operation's generated response
 /// type, the way `send()` does (benchmarks and tests measure decoding alone with it).
 pub(crate) fn decode_arm(plan: &OperationPlan<'_>) -> TokenStream {
     let section = &plan.names.module;
@@ -343,7 +343,7 @@ pub(crate) fn decode_arm(plan: &OperationPlan<'_>) -> TokenStream {
     }
 }
 
-/// One arm of the test dispatcher (`plugchat_api::__testing::dispatch`): decodes `args` (the
+/// One arm of the dynamic dispatcher (`plugchat_api::dynamic::call`): decodes `args` (the
 /// attributes by their documented names, as a page's example or a HAR file shows them) into
 /// the operation's typed parameters and calls its builder, so tests drive every operation
 /// through the same typed path users take.

@@ -118,7 +118,7 @@ pub(crate) struct Plan {
 impl Plan {
     pub(crate) fn new(spec: &Spec) -> Plan {
         let mut modules = BTreeMap::new();
-        let mut module_names = Unique::reserving(&["__testing"]);
+        let mut module_names = Unique::reserving(&["dynamic"]);
         let mut sections: Vec<&str> = spec
             .pages
             .iter()

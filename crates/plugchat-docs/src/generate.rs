@@ -101,7 +101,7 @@ fn cargo_toml(name: &str, docs: &Path, features: &[String], deps: &Deps, member:
          description = \"A typed client generated from the API's documentation pages.\"\n\n\
          [dependencies]\n{macros}{runtime}\n\
          [features]\n# One feature per docs section.\ndefault = [{default}]\n{declared}\
-         # `__testing::dispatch` and `__testing::decode`.\ntesting = []\n{workspace}",
+         # `dynamic::call` and `dynamic::decode`: any operation by page id, from JSON.\ndynamic = []\n{workspace}",
         workspace =
             if member { "" } else { "\n# A crate of its own, not a member of an enclosing workspace.\n[workspace]\n" },
         macros = dependency("plugchat-macros", deps),

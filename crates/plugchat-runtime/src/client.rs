@@ -684,7 +684,7 @@ fn decode<T: DeserializeOwned>(
     // failure (it is deterministic, so it fails at the same place).
     let plain = T::deserialize(ObjectOnly(&mut deserializer)).and_then(|body| deserializer.end().map(|()| body));
     match plain {
-        Ok(body) => Ok(Response::new(answer.status, answer.headers, body)),
+        Ok(body) => Ok(Response::new(answer.status, answer.headers, body).with_body_bytes(answer.body)),
         Err(error) => {
             let mut deserializer = serde_json::Deserializer::from_slice(bytes);
             let traced: Result<T, _> = serde_path_to_error::deserialize(ObjectOnly(&mut deserializer));

@@ -3,24 +3,63 @@
 
 use std::ops::{Deref, DerefMut};
 
+use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Deserializer};
 
-/// A successful answer: the decoded body, plus the status and headers it came with.
+/// A successful answer: the decoded body, plus the status, the headers and the body's bytes as
+/// the server sent them.
 ///
-/// Derefs to the body, so `response.field` and `response[0]` read the body directly.
-#[derive(Debug, Clone)]
+/// Derefs to the body, so `response.field` and `response[0]` read the body directly. Every
+/// field of the decoded body is an `Option`, and keys the docs do not list are not in it: what
+/// the server sent beyond the docs is in [`Response::body_bytes`] and [`Response::json`] (the
+/// same buffer the body was decoded from, kept without a copy).
+#[derive(Clone)]
 pub struct Response<T> {
     status: StatusCode,
     headers: HeaderMap,
     body: T,
+    raw: Bytes,
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .field("body_bytes", &format_args!("{} bytes", self.raw.len()))
+            .finish()
+    }
 }
 
 impl<T> Response<T> {
     /// A response as `send()` returns it; for tests of code that takes a `Response`
-    /// (`Response::new(StatusCode::OK, HeaderMap::new(), body)`).
+    /// (`Response::new(StatusCode::OK, HeaderMap::new(), body)`). Its body bytes are empty
+    /// until [`Response::with_body_bytes`].
     pub fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
-        Response { status, headers, body }
+        Response { status, headers, body, raw: Bytes::new() }
+    }
+
+    /// The response with `raw` as the bytes the body was decoded from.
+    pub fn with_body_bytes(mut self, raw: impl Into<Bytes>) -> Self {
+        self.raw = raw.into();
+        self
+    }
+
+    /// The body exactly as the server sent it (after the transfer encoding; bounded by the
+    /// client's `max_response_bytes`).
+    pub fn body_bytes(&self) -> &Bytes {
+        &self.raw
+    }
+
+    /// The body as sent, as JSON: every key, documented or not, with its value as sent. An
+    /// empty body is `null`. Parsed on each call; the decoded body is [`Deref`].
+    pub fn json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        if self.raw.iter().all(u8::is_ascii_whitespace) {
+            return Ok(serde_json::Value::Null);
+        }
+        serde_json::from_slice(&self.raw)
     }
 
     /// The HTTP status.
@@ -40,7 +79,7 @@ impl<T> Response<T> {
 
     /// Applies `f` to the body, keeping status and headers.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
-        Response { status: self.status, headers: self.headers, body: f(self.body) }
+        Response { status: self.status, headers: self.headers, body: f(self.body), raw: self.raw }
     }
 }
 
