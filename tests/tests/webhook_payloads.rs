@@ -174,13 +174,16 @@ fn payloads_that_are_not_events_are_typed_errors() {
     ] {
         assert_eq!(WebhookEvent::from_slice(bytes), Err(WebhookError::NotAnObject { found }), "{bytes:?}");
     }
-    for (bytes, found) in [
-        (&br#"{"type":5,"phone":"1"}"#[..], "number"),
-        (br#"{"type":null}"#, "null"),
-        (br#"{"type":["ReceivedCallback"]}"#, "array"),
-    ] {
+    for (bytes, found) in
+        [(&br#"{"type":5,"phone":"1"}"#[..], "number"), (br#"{"type":["ReceivedCallback"]}"#, "array")]
+    {
         assert_eq!(WebhookEvent::from_slice(bytes), Err(WebhookError::BadDiscriminator { field: "type", found }));
     }
+    // `null` is no value, as in every other field: the payload names no event.
+    assert_eq!(
+        WebhookEvent::from_slice(br#"{"type":null}"#),
+        Err(WebhookError::NoDiscriminator { fields: WebhookEvent::DISCRIMINATORS })
+    );
     assert_eq!(
         WebhookEvent::from_slice(br#"{"phone":"5544999999999","momment":1}"#),
         Err(WebhookError::NoDiscriminator { fields: WebhookEvent::DISCRIMINATORS })
@@ -283,4 +286,38 @@ fn values_of_another_type_are_mismatches_not_errors() {
     let mut paths: Vec<&str> = event.mismatches().iter().map(|m| m.path.as_str()).collect();
     paths.sort();
     assert_eq!(paths, ["attendance.attendanceCategories[1]", "attendance.customer"]);
+}
+
+/// What the README promises to keep: a number no JSON value holds (kept as its digits, in
+/// `mismatches()` when the field is an integer), nesting past `serde_json::Value`'s limit in a
+/// field the docs do not type, and an event named by one discriminator while another is `null`.
+#[test]
+fn events_with_huge_numbers_deep_nesting_or_a_null_discriminator_still_decode() {
+    let payload = br#"{"type":"ReceivedCallback","phone":"1","momment":1e400}"#;
+    let WebhookEvent::MessageReceived(m) = WebhookEvent::from_slice(payload).unwrap() else { panic!() };
+    assert_eq!(m.phone.as_deref(), Some("1"));
+    assert_eq!(m.momment, None);
+    let mismatch = m.mismatches().iter().find(|x| x.path == "momment").expect("momment's mismatch");
+    assert_eq!(mismatch.value, serde_json::json!("1e400"));
+
+    for depth in [200, 100_000] {
+        let deep = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        let payload = format!(r#"{{"type":"ReceivedCallback","phone":"1","extra":{deep},"fromMe":true}}"#);
+        let (event, raw) = WebhookEvent::from_slice_with_raw(payload.as_bytes()).unwrap();
+        let WebhookEvent::MessageReceived(m) = event else { panic!("{depth}: {}", event.name()) };
+        assert_eq!((m.phone.as_deref(), m.from_me), (Some("1"), Some(true)), "{depth}");
+        // Built as values down to the bound, kept as text below it: nothing is lost.
+        let mut below = &raw["extra"];
+        for _ in 1..plugchat_api::MAX_WEBHOOK_DEPTH {
+            below = &below[0];
+        }
+        let text = below.as_str().expect("the deepest part as text");
+        assert_eq!(text.len(), 2 * (depth - plugchat_api::MAX_WEBHOOK_DEPTH + 1) + 1, "{depth}");
+    }
+
+    let payload = br#"{"type":null,"attendance":{"status":"TRANSFERRED"}}"#;
+    let event = WebhookEvent::from_slice(payload).unwrap();
+    assert_eq!(event.name(), "unknown");
+    let payload = br#"{"type":null,"attendance":{"status":"FINISH"}}"#;
+    assert_eq!(WebhookEvent::from_slice(payload).unwrap().name(), "attendance-finished");
 }

@@ -36,7 +36,7 @@ pub use paginate::{Pages, paginate};
 pub use reqwest;
 pub use response::{OneOrMany, Response};
 pub use retry::RetryPolicy;
-pub use webhook::{DEFAULT_MAX_WEBHOOK_BYTES, Mismatch, WebhookError};
+pub use webhook::{DEFAULT_MAX_WEBHOOK_BYTES, MAX_WEBHOOK_DEPTH, Mismatch, WebhookError};
 
 /// What a generated builder's type parameter for a required member implements once the
 /// member is set: the value's own type does, the marker of an unset member does not. The call

@@ -72,23 +72,34 @@ impl std::fmt::Display for Mismatch {
 /// skipped (some senders write one; JSON parsers refuse it).
 ///
 /// A number that `serde_json::Value` cannot hold exactly (an integer beyond `u64`/`i64`, a
-/// fraction with more digits than `f64` keeps) is kept as a string of its exact text, so a
-/// string field receives every digit and nothing is rounded silently.
+/// fraction with more digits than `f64` keeps, `1e400`) is kept as a string of its exact text,
+/// so a string field receives every digit and nothing is rounded silently. In a payload nested
+/// deeper than `Value` allows (128 levels), the values below [`MAX_WEBHOOK_DEPTH`] are kept as strings
+/// of their JSON text: the event still decodes, and no recursion goes deeper than that.
 pub fn parse(bytes: &[u8], limit: usize) -> Result<Value, WebhookError> {
     if bytes.len() > limit {
         return Err(WebhookError::TooLarge { size: bytes.len(), limit });
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let not_json = |e: serde_json::Error| WebhookError::NotJson(e.to_string());
-    let value: Value = serde_json::from_slice(bytes).map_err(not_json)?;
-    if !exact::has_inexact_number(bytes) {
-        return Ok(value);
-    }
-    // Rare: walk the payload again through its raw text to keep those numbers' digits.
+    let first_error = match serde_json::from_slice::<Value>(bytes) {
+        Ok(value) if !exact::has_inexact_number(bytes) => return Ok(value),
+        Ok(_) => None,
+        Err(error) => Some(error),
+    };
+    // Rare: walk the payload again through its raw text, which keeps numbers' digits and has
+    // no depth limit (a `RawValue` is only scanned).
     let text = std::str::from_utf8(bytes).map_err(|e| WebhookError::NotJson(e.to_string()))?;
-    let raw: &serde_json::value::RawValue = serde_json::from_str(text).map_err(not_json)?;
-    exact::value(raw).map_err(not_json)
+    let exact = serde_json::from_str::<&serde_json::value::RawValue>(text).and_then(|raw| exact::value(raw, 0));
+    match (exact, first_error) {
+        (Ok(value), _) => Ok(value),
+        // The first parse's message is the one that explains the payload.
+        (Err(_), Some(error)) | (Err(error), None) => Err(not_json(error)),
+    }
 }
+
+/// How deep [`parse`] builds a payload's values; deeper ones are kept as their JSON text.
+pub const MAX_WEBHOOK_DEPTH: usize = 100;
 
 /// Numbers `serde_json::Value` would round, found and kept in their raw text. serde_json's
 /// `arbitrary_precision` feature would do this for every `Value` in the user's whole build
@@ -178,21 +189,23 @@ mod exact {
         }
     }
 
-    /// `raw` as a `Value`, numbers that would lose digits as strings of their text.
-    pub(super) fn value(raw: &RawValue) -> Result<Value, serde_json::Error> {
+    /// `raw` (at nesting `depth`) as a `Value`, numbers that would lose digits as strings of
+    /// their text, and containers deeper than [`super::MAX_WEBHOOK_DEPTH`] as strings of their JSON.
+    pub(super) fn value(raw: &RawValue, depth: usize) -> Result<Value, serde_json::Error> {
         let text = raw.get().trim();
         match text.as_bytes().first() {
+            Some(b'{' | b'[') if depth >= super::MAX_WEBHOOK_DEPTH => Ok(Value::String(text.to_owned())),
             Some(b'{') => {
                 let Members(members) = serde_json::from_str(text)?;
                 let mut map = Map::new();
                 for (key, member) in members {
-                    map.insert(key, value(member)?);
+                    map.insert(key, value(member, depth + 1)?);
                 }
                 Ok(Value::Object(map))
             }
             Some(b'[') => {
                 let items: Vec<&RawValue> = serde_json::from_str(text)?;
-                items.into_iter().map(value).collect::<Result<_, _>>().map(Value::Array)
+                items.into_iter().map(|item| value(item, depth + 1)).collect::<Result<_, _>>().map(Value::Array)
             }
             Some(b'-' | b'0'..=b'9') if !is_exact(text) => Ok(Value::String(text.to_owned())),
             _ => serde_json::from_str(text),
@@ -231,18 +244,20 @@ pub fn matches(payload: &Value, conditions: &[(&str, &str)]) -> bool {
 }
 
 /// For a payload no documented event matched: `Ok` if one of the discriminating `fields` holds
-/// a string (an event these docs do not describe), otherwise the error saying why the payload
-/// names no event.
+/// a string (an event these docs do not describe), whatever the others hold; otherwise the
+/// error saying why the payload names no event. A `null` field counts as absent.
 pub fn unrecognised(payload: &Value, fields: &'static [&'static str]) -> Result<(), WebhookError> {
-    let mut named = false;
+    let mut bad = None;
     for field in fields {
         match lookup(payload, field) {
-            None => {}
-            Some(Value::String(_)) => named = true,
-            Some(other) => return Err(WebhookError::BadDiscriminator { field, found: kind(other) }),
+            None | Some(Value::Null) => {}
+            Some(Value::String(_)) => return Ok(()),
+            Some(other) => {
+                bad.get_or_insert(WebhookError::BadDiscriminator { field, found: kind(other) });
+            }
         }
     }
-    if named { Ok(()) } else { Err(WebhookError::NoDiscriminator { fields }) }
+    Err(bad.unwrap_or(WebhookError::NoDiscriminator { fields }))
 }
 
 /// `path.key`, or `key` at the top.
