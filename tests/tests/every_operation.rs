@@ -62,15 +62,20 @@ async fn check(page: &Page, operation: &Operation) -> Result<(), String> {
         }
         None => {}
     }
-    // Every non-null value of the documented answer survives decoding into the typed struct.
-    let sample = |v: &Value| match v {
-        Value::Array(items) => items.first().cloned(),
-        other => Some(other.clone()),
+    // Every non-null value of the documented answer survives decoding into the typed struct,
+    // in every element of a list. (`None` fields serialise as `null`, so a lost value is a
+    // `null` or a missing key.)
+    let elements = |v: &Value| match v {
+        Value::Array(items) => items.clone(),
+        other => vec![other.clone()],
     };
-    if let (Some(Value::Object(documented)), Some(Value::Object(got))) = (sample(&reply_body), sample(&decoded)) {
+    for (index, (documented, got)) in elements(&reply_body).iter().zip(elements(&decoded)).enumerate() {
+        let (Value::Object(documented), Value::Object(got)) = (documented, &got) else { continue };
         for (key, value) in documented.iter().filter(|(_, v)| !v.is_null()) {
-            if !got.contains_key(key) {
-                return Err(format!("documented response field `{key}` ({value}) was lost in decoding"));
+            if got.get(key).is_none_or(Value::is_null) {
+                return Err(format!(
+                    "documented response field `{key}` ({value}) of item {index} was lost in decoding"
+                ));
             }
         }
     }

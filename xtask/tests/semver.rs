@@ -165,6 +165,13 @@ pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
     Ok(())
 }"#;
 
+/// Reads the answer's `id` as a `String`.
+const READ_ID: &str = r#"
+pub async fn consumer(client: &crate::Client) -> Result<String, crate::Error> {
+    let answer = client.demo_send().phone("1").send().await?.into_inner();
+    Ok(answer.id.unwrap_or_default())
+}"#;
+
 fn cases() -> Vec<Case> {
     let with = |f: &dyn Fn(&mut Page)| {
         let mut page = send();
@@ -292,6 +299,68 @@ pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
             vec![send()],
             with(&|p| p.extra_statuses = "\n### 404\n\nNão achou.\n"),
             CALL_SEND,
+        ),
+        case(
+            "fixed-attribute-removed",
+            "patch",
+            with(&|p| {
+                p.required.push("| mode | string | Modo. Valores: `fast` |");
+                p.request_example = r#"{"phone": "5511999999999", "mode": "fast"}"#;
+            }),
+            vec![send()],
+            CALL_SEND,
+        ),
+        case(
+            "status-removed",
+            "patch",
+            with(&|p| p.extra_statuses = "\n### 404\n\nNão achou.\n"),
+            vec![send()],
+            CALL_SEND,
+        ),
+        case(
+            "attribute-documented-type-changed",
+            "patch",
+            vec![send()],
+            with(&|p| p.required[0] = "| phone | texto | Telefone |"),
+            CALL_SEND,
+        ),
+        case(
+            "attribute-location-changed",
+            "patch",
+            vec![send()],
+            with(&|p| p.path = "/v1/demo/send/{phone}"),
+            CALL_SEND,
+        ),
+        case(
+            "allowed-values-removed",
+            "major",
+            with(&|p| p.optional[1] = "| kind | string | Tipo. Valores: `a`, `b`, `c` |"),
+            vec![send()],
+            r#"
+pub fn consumer(kind: crate::demo::DemoSendKind) -> &'static str {
+    match kind {
+        crate::demo::DemoSendKind::A => "a",
+        crate::demo::DemoSendKind::B => "b",
+        crate::demo::DemoSendKind::C => "c",
+    }
+}"#,
+        ),
+        case(
+            "response-shape-changed",
+            "major",
+            vec![send()],
+            with(&|p| p.response_example = r#"[{"id": "abc"}]"#),
+            READ_ID,
+        ),
+        case(
+            "response-field-type-changed",
+            "major",
+            vec![send()],
+            with(&|p| {
+                p.response_rows[0] = "| id | integer | Identificador |";
+                p.response_example = r#"{"id": 7}"#;
+            }),
+            READ_ID,
         ),
         case(
             "fixed-attribute-added",
@@ -474,11 +543,11 @@ fn rust_verdicts_match_what_compiles() {
     }
     let mut wrong = Vec::new();
     for (i, case) in cases.iter().enumerate() {
-        let (old, new) = (format!("case-{i}-old"), format!("case-{i}-new"));
-        if failed.contains(&old) {
+        let (old, new) = (&old_crate_of[i], format!("case-{i}-new"));
+        if failed.contains(old) {
             wrong.push(format!(
-                "{}: the consumer does not even compile against the old crate: {:?}",
-                case.kind, errors[&old]
+                "{}: the consumer does not even compile against the old crate {old}: {:?}",
+                case.kind, errors[old]
             ));
         }
         let breaks = failed.contains(&new);
@@ -506,4 +575,21 @@ fn rust_verdicts_match_what_compiles() {
         }
     }
     assert!(wrong.is_empty(), "{}\n\ncargo stderr:\n{}", wrong.join("\n"), String::from_utf8_lossy(&output.stderr));
+}
+
+/// Every kind the README's table lists (`diff --list-kinds`) has a case above: the diff produces
+/// it and a consumer proves its rust verdict. A kind no case produces must leave the table.
+#[test]
+fn every_kind_of_change_has_a_case() {
+    let output = xtask(&["diff", "--list-kinds"]);
+    assert!(output.status.success());
+    let table = String::from_utf8(output.stdout).unwrap();
+    let listed: BTreeSet<&str> =
+        table.lines().filter_map(|l| l.strip_prefix("| `")).filter_map(|l| l.split('`').next()).collect();
+    assert!(listed.len() >= 20, "{table}");
+    let cased: BTreeSet<&str> = cases().iter().map(|c| c.kind).collect();
+    let missing: Vec<&&str> = listed.difference(&cased).collect();
+    assert!(missing.is_empty(), "kinds in the table without a case: {missing:?}");
+    let unknown: Vec<&&str> = cased.difference(&listed).collect();
+    assert!(unknown.is_empty(), "cases of kinds not in the table: {unknown:?}");
 }

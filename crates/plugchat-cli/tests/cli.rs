@@ -287,3 +287,20 @@ fn help_list_describe_and_completions_come_from_the_docs() {
         assert!(script.contains("send-text") && script.contains("button-list"), "{shell}");
     }
 }
+
+/// The mock answers `get-chat-messages` with its documented example: messages of different
+/// kinds, each with its own object. Every one is printed, as sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_message_is_printed_as_sent() {
+    let mock = plugchat_mock::MockServer::start().await;
+    let base = mock.base_url();
+    let args = ["get-chat-messages", "--phone", "5511999999999", "--amount", "10", "--last-message-id", "x"];
+    let output = tokio::task::spawn_blocking(move || plugchat(&base, &args)).await.unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let items = answer.as_array().expect("a list of messages");
+    for kind in ["text", "image", "document", "contact"] {
+        assert!(items.iter().any(|m| m[kind].is_object()), "no `{kind}` object in {answer:#}");
+    }
+    assert_eq!(items[1]["image"]["mimeType"], "image/jpeg", "{answer:#}");
+}

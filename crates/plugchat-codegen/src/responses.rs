@@ -44,10 +44,47 @@ pub(crate) fn success_response(operation: &Operation) -> Option<&Response> {
     operation.responses.iter().find(|r| (200..300).contains(&r.status))
 }
 
+/// What an example shows of each key, over every element of a list example: the first non-null
+/// value (in order of first appearance) and the widest type of all the non-null values. A list
+/// of messages of different kinds (text, image, document, ...) shows each kind's key in its own
+/// element; the type has all of them.
+struct Shown<'e> {
+    keys: Vec<(&'e str, &'e Value, RustType)>,
+}
+
+impl<'e> Shown<'e> {
+    fn of(objects: impl IntoIterator<Item = &'e serde_json::Map<String, Value>>) -> Shown<'e> {
+        let mut keys: Vec<(&'e str, &'e Value, RustType)> = Vec::new();
+        for object in objects {
+            for (key, value) in object {
+                match keys.iter_mut().find(|(k, ..)| k == key) {
+                    Some((_, first, ty)) if !value.is_null() => {
+                        let seen = RustType::of_example(value);
+                        if first.is_null() {
+                            *first = value;
+                            *ty = seen;
+                        } else {
+                            *ty = std::mem::replace(ty, RustType::Value).widen(seen);
+                        }
+                    }
+                    Some(_) => {}
+                    None => keys.push((key, value, RustType::of_example(value))),
+                }
+            }
+        }
+        Shown { keys }
+    }
+
+    /// The first non-null value shown for `key`.
+    fn value(&self, key: &str) -> Option<&'e Value> {
+        self.keys.iter().find(|(k, ..)| *k == key).map(|(_, v, _)| *v).filter(|v| !v.is_null())
+    }
+}
+
 pub(crate) fn response_shape(response: &Response) -> Option<ResponseShape> {
-    let (is_list, sample) = match &response.example {
-        Some(Value::Array(items)) => (true, items.first().and_then(Value::as_object)),
-        Some(Value::Object(object)) => (false, Some(object)),
+    let (is_list, shown) = match &response.example {
+        Some(Value::Array(items)) => (true, Some(Shown::of(items.iter().filter_map(Value::as_object)))),
+        Some(Value::Object(object)) => (false, Some(Shown::of([object]))),
         _ => (false, None),
     };
     // Every field is an `Option`: the docs never prove a field cannot be `null` (the format has
@@ -57,23 +94,28 @@ pub(crate) fn response_shape(response: &Response) -> Option<ResponseShape> {
         .fields
         .iter()
         .map(|f| {
-            let shown = sample.and_then(|s| s.get(&f.name)).filter(|v| !v.is_null());
+            let shown_value = shown.as_ref().and_then(|s| s.value(&f.name));
             // A table that says scalar where the example shows an array or object (or the
             // reverse) cannot both be right: the type follows the example.
             let declared = RustType::of_tipo(&f.tipo()).filter(|ty| {
                 let scalar = ty.lenient_decoder().is_some();
-                shown.is_none_or(|v| scalar != (v.is_array() || v.is_object()))
+                shown_value.is_none_or(|v| scalar != (v.is_array() || v.is_object()))
             });
-            let ty = declared.or_else(|| shown.map(RustType::of_example)).unwrap_or(RustType::Value);
+            let example_type = || {
+                let shown = shown.as_ref()?;
+                shown.value(&f.name)?;
+                shown.keys.iter().find(|(k, ..)| *k == f.name).map(|(.., ty)| ty.clone())
+            };
+            let ty = declared.or_else(example_type).unwrap_or(RustType::Value);
             ResponseField { wire_name: f.name.clone(), ty, doc: f.description.clone() }
         })
         .collect();
-    if let Some(sample) = sample {
-        for (key, example) in sample {
-            if !fields.iter().any(|field| &field.wire_name == key) {
+    if let Some(shown) = shown {
+        for (key, _, ty) in shown.keys {
+            if !fields.iter().any(|field| field.wire_name == key) {
                 fields.push(ResponseField {
-                    wire_name: key.clone(),
-                    ty: RustType::of_example(example),
+                    wire_name: key.to_owned(),
+                    ty,
                     doc: "Shown in the docs' example; not in its table.".to_owned(),
                 });
             }
@@ -171,5 +213,49 @@ pub(crate) fn response_type(
         }
     } else {
         ResponseType { definition, item: quote!(#name), returned: quote!(#name), decoded: quote!(#name), is_list }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use plugchat_model::{Location, Response};
+    use serde_json::json;
+
+    use super::response_shape;
+    use crate::types::RustType;
+
+    /// A list whose elements carry different keys, and keys whose values disagree in type: the
+    /// item has every key, each with the widest type of its values.
+    #[test]
+    fn a_list_is_typed_from_every_element() {
+        let example = json!([
+            { "id": 1, "text": { "message": "oi" } },
+            { "id": 1.5, "image": { "imageUrl": "https://x" }, "code": "A1" },
+            { "id": 2, "code": 7, "tags": null },
+            { "tags": ["a"], "flag": true },
+            { "tags": [1], "flag": "x", "when": null },
+        ]);
+        let response = Response {
+            status: 200,
+            description: String::new(),
+            fields: Vec::new(),
+            example: Some(example),
+            location: Location { file: "p.md".into(), line: 1, column: 1 },
+        };
+        let shape = response_shape(&response).expect("a shape");
+        assert!(shape.is_list);
+        let fields: Vec<(&str, RustType)> = shape.fields.iter().map(|f| (f.wire_name.as_str(), f.ty.clone())).collect();
+        assert_eq!(
+            fields,
+            [
+                ("id", RustType::Number),
+                ("text", RustType::Value),
+                ("image", RustType::Value),
+                ("code", RustType::String),
+                ("tags", RustType::Vec(Box::new(RustType::Value))),
+                ("flag", RustType::String),
+                ("when", RustType::Value),
+            ]
+        );
     }
 }

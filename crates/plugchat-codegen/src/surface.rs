@@ -86,10 +86,9 @@ pub struct ResponseSurface {
 pub struct FieldSurface {
     /// The JSON name (dotted for nested webhook fields).
     pub wire_name: String,
-    /// The Rust type without `Option`.
+    /// The Rust type without `Option`: every response and event field is an `Option`
+    /// (ARCHITECTURE.md, "Nulls"), so whether a field may be absent is not part of the surface.
     pub rust_type: String,
-    /// Whether the Rust field is `Option`.
-    pub optional: bool,
     /// The description column (the field's rustdoc).
     pub description: String,
 }
@@ -149,8 +148,6 @@ fn surface_planned(plan: &OperationPlan<'_>) -> OperationSurface {
             .map(|f| FieldSurface {
                 wire_name: f.wire_name.clone(),
                 rust_type: f.ty.text(),
-                // Every response field is an `Option` (ARCHITECTURE.md, "Nulls").
-                optional: true,
                 description: f.doc.clone(),
             })
             .collect(),
@@ -181,7 +178,6 @@ pub fn event_surface(page: &Page) -> Option<EventSurface> {
     let field = |attribute: &plugchat_model::Attribute| FieldSurface {
         wire_name: attribute.name.clone(),
         rust_type: RustType::of_tipo_or_value(&attribute.tipo()).text(),
-        optional: true,
         description: attribute.description.clone(),
     };
     Some(EventSurface {

@@ -65,6 +65,20 @@ impl RustType {
         }
     }
 
+    /// The narrowest type that holds values of both types, for a key whose examples disagree:
+    /// an integer and a fraction make a number; a string holds any scalar (its lenient decoder
+    /// reads numbers and booleans as their text); lists widen their elements; anything else is
+    /// `serde_json::Value`.
+    pub(crate) fn widen(self, other: RustType) -> RustType {
+        match (self, other) {
+            (a, b) if a == b => a,
+            (RustType::I64, RustType::Number) | (RustType::Number, RustType::I64) => RustType::Number,
+            (RustType::String, b) | (b, RustType::String) if b.lenient_decoder().is_some() => RustType::String,
+            (RustType::Vec(a), RustType::Vec(b)) => RustType::Vec(Box::new(a.widen(*b))),
+            _ => RustType::Value,
+        }
+    }
+
     /// The `plugchat_runtime::__private::lenient` decoder for a scalar type (`string`, `bool`,
     /// `i64`, `number`), if this is one: such fields accept the other spellings the service sends.
     pub(crate) fn lenient_decoder(&self) -> Option<&'static str> {

@@ -73,8 +73,7 @@ pub enum Kind {
     ResponseFieldAdded,
     ResponseFieldRemoved,
     ResponseFieldTypeChanged,
-    ResponseFieldMadeOptional,
-    ResponseFieldMadeRequired,
+
     StatusAdded,
     StatusRemoved,
     EventAdded,
@@ -83,13 +82,11 @@ pub enum Kind {
     EventFieldAdded,
     EventFieldRemoved,
     EventFieldTypeChanged,
-    EventFieldMadeOptional,
-    EventFieldMadeRequired,
 }
 
 impl Kind {
     /// Every kind, in the order the README's table lists them.
-    pub const ALL: [Kind; 34] = [
+    pub const ALL: [Kind; 30] = [
         Kind::OperationAdded,
         Kind::OperationRemoved,
         Kind::OperationRenamed,
@@ -112,8 +109,6 @@ impl Kind {
         Kind::ResponseFieldAdded,
         Kind::ResponseFieldRemoved,
         Kind::ResponseFieldTypeChanged,
-        Kind::ResponseFieldMadeOptional,
-        Kind::ResponseFieldMadeRequired,
         Kind::StatusAdded,
         Kind::StatusRemoved,
         Kind::EventAdded,
@@ -122,8 +117,6 @@ impl Kind {
         Kind::EventFieldAdded,
         Kind::EventFieldRemoved,
         Kind::EventFieldTypeChanged,
-        Kind::EventFieldMadeOptional,
-        Kind::EventFieldMadeRequired,
     ];
 
     /// The verdicts of a change of this kind, and why: the one place the rules live.
@@ -175,8 +168,6 @@ impl Kind {
             ResponseFieldAdded => ((Compatible, Minor), "response structs are `#[non_exhaustive]`"),
             ResponseFieldRemoved => ((Breaking, Major), "reading the field stops compiling"),
             ResponseFieldTypeChanged => ((Breaking, Major), "the field has another type"),
-            ResponseFieldMadeOptional => ((Breaking, Major), "`T` becomes `Option<T>`"),
-            ResponseFieldMadeRequired => ((Compatible, Major), "`Option<T>` becomes `T`"),
             StatusAdded => ((Compatible, Patch), "error statuses only document `Error::Api`; any 2xx is a success"),
             StatusRemoved => ((Compatible, Patch), "error statuses only document `Error::Api`; any 2xx is a success"),
             EventAdded => ((Compatible, Minor), "`WebhookEvent` is `#[non_exhaustive]`"),
@@ -185,8 +176,6 @@ impl Kind {
             EventFieldAdded => ((Compatible, Minor), "payload structs are `#[non_exhaustive]`"),
             EventFieldRemoved => ((Breaking, Major), "reading the field stops compiling"),
             EventFieldTypeChanged => ((Breaking, Major), "the field has another type"),
-            EventFieldMadeOptional => ((Breaking, Major), "`T` becomes `Option<T>`"),
-            EventFieldMadeRequired => ((Compatible, Major), "`Option<T>` becomes `T`"),
         }
     }
 
@@ -518,8 +507,6 @@ struct FieldKinds {
     added: Kind,
     removed: Kind,
     retyped: Kind,
-    made_optional: Kind,
-    made_required: Kind,
 }
 
 impl FieldKinds {
@@ -528,21 +515,18 @@ impl FieldKinds {
         added: Kind::ResponseFieldAdded,
         removed: Kind::ResponseFieldRemoved,
         retyped: Kind::ResponseFieldTypeChanged,
-        made_optional: Kind::ResponseFieldMadeOptional,
-        made_required: Kind::ResponseFieldMadeRequired,
     };
     const EVENT: FieldKinds = FieldKinds {
         what: "event field",
         added: Kind::EventFieldAdded,
         removed: Kind::EventFieldRemoved,
         retyped: Kind::EventFieldTypeChanged,
-        made_optional: Kind::EventFieldMadeOptional,
-        made_required: Kind::EventFieldMadeRequired,
     };
 }
 
+/// Every response and event field is an `Option`: a `null` or a missing key is `None`.
 fn field_type(field: &FieldSurface) -> String {
-    if field.optional { format!("Option<{}>", field.rust_type) } else { field.rust_type.clone() }
+    format!("Option<{}>", field.rust_type)
 }
 
 fn compare_fields(
@@ -581,21 +565,6 @@ fn compare_fields(
                 Kind::DescriptionChanged,
                 format!("description of {} `{}` changed", kinds.what, new.wire_name),
             );
-        }
-        match (old.optional, new.optional) {
-            (false, true) => out.push(
-                page,
-                id,
-                kinds.made_optional,
-                format!("{} `{}` may now be absent (`Option<{}>`)", kinds.what, new.wire_name, new.rust_type),
-            ),
-            (true, false) => out.push(
-                page,
-                id,
-                kinds.made_required,
-                format!("{} `{}` is now always present (`{}`)", kinds.what, new.wire_name, new.rust_type),
-            ),
-            _ => {}
         }
     }
 }
