@@ -70,7 +70,16 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
 
     let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".md").to_owned();
     let id = match front.id {
-        Some(id) => id,
+        Some(id) if !id.trim().is_empty() => id,
+        // `id: !x` is a YAML tag with no value: as empty as `id:`, and an id names a method.
+        Some(_) => {
+            diagnostics.push(Diagnostic::new(
+                Rule::FrontMatterNoId,
+                index.location(0),
+                format!("front matter's `id` is empty; using the file name `{stem}`"),
+            ));
+            stem
+        }
         None => {
             if front.body_start > 0 {
                 diagnostics.push(Diagnostic::new(

@@ -309,3 +309,22 @@ fn comments_whose_close_overlaps_the_open_are_whole_comments() {
         );
     }
 }
+
+/// `id: !x` is a YAML tag with no value (found by the mutation property test): the id falls back
+/// to the file name, with an error, as for a missing id.
+#[test]
+fn an_id_that_yaml_reads_as_empty_falls_back_to_the_file_name() {
+    for (front, name, said) in [
+        ("id: !send-text", "tagged-id.md", "front matter's `id` is empty"),
+        ("id: ''", "quoted-id.md", "front matter's `id` is empty"),
+        ("id:", "empty-id.md", "front matter has no `id`"),
+    ] {
+        let text =
+            format!("---\n{front}\ntitle: Enviar\n---\n\n## Método\n\n`POST` https://api.example.com/api/send-text\n");
+        let (page, diagnostics) = parse_page(&format!("malformed/{name}"), &text, &ParseOptions::default());
+        let stem = name.trim_end_matches(".md");
+        assert_eq!(page.id, stem, "{front}");
+        let expected = format!("malformed/{name}:1:1: error[front-matter-no-id]: {said}; using the file name `{stem}`");
+        assert!(diagnostics.iter().any(|d| d.to_string() == expected), "{front}: {diagnostics:?}");
+    }
+}
