@@ -89,20 +89,12 @@ pub fn json_value(kind: Kind, text: &str) -> Result<Value, String> {
     }
 }
 
-/// Whether `operation` can stream every page (`--all`): a list answer with `page` and `pageSize`
-/// query parameters and nothing else required, as the generator's `_stream` methods.
+/// The page and page size parameters of a paginated list (`--all`): the ones the library's page
+/// stream drives, as the generator decided (`OperationSurface::pagination`).
 pub fn pagination(operation: &OperationSurface) -> Option<(&ParamSurface, &ParamSurface)> {
-    let is_list = operation.response.as_ref().is_some_and(|r| r.is_list);
-    let find = |name: &str| {
-        operation
-            .params
-            .iter()
-            .find(|p| p.location == plugchat_codegen::ParamLocation::Query && p.wire_name.eq_ignore_ascii_case(name))
-    };
-    let (page, size) = (find("page")?, find("pageSize")?);
-    let others =
-        operation.params.iter().any(|p| p.required && p.wire_name != page.wire_name && p.wire_name != size.wire_name);
-    (is_list && !others).then_some((page, size))
+    let pagination = operation.pagination.as_ref()?;
+    let find = |name: &str| operation.params.iter().find(|p| p.wire_name == name);
+    Some((find(&pagination.page)?, find(&pagination.page_size)?))
 }
 
 fn operation_command(operation: &OperationSurface, title: &str) -> Command {

@@ -61,12 +61,9 @@ fn pagination(
     stream: &Ident,
     params: &[Param],
     response: &ResponseType,
+    pages: Option<(&Param, &Param)>,
 ) -> TokenStream {
-    let find = |key: &str| params.iter().find(|p| p.place == ParamLocation::Query && names::key(&p.wire_name) == key);
-    let (Some(page), Some(size)) = (find("page"), find("pagesize")) else { return quote!() };
-    if !response.is_list || size.ty != RustType::I64 || page.ty != RustType::I64 {
-        return quote!();
-    }
+    let Some((page, size)) = pages else { return quote!() };
     let (page_setter, size_setter) = (&page.ident, &size.ident);
     let item = &response.item;
     let filters: Vec<&Param> = params
@@ -281,7 +278,7 @@ pub(crate) fn generate_named(plan: &OperationPlan<'_>, crate_name: &str) -> Toke
     let table = examples::attribute_table(operation, params);
     let method_doc = method_doc(page, operation, rust_example, table);
     let definition = &response.definition;
-    let stream = pagination(id, method, &names.stream, params, response);
+    let stream = pagination(id, method, &names.stream, params, response, plan.pages());
     let request_options = request_options_ident();
     let mut members: Vec<Member> = params
         .iter()

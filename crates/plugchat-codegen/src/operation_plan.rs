@@ -8,12 +8,13 @@
 
 use std::cell::OnceCell;
 
-use plugchat_model::{Operation, Page, Response};
+use plugchat_model::{Operation, Page, ParamLocation, Response};
 
 use crate::objects::TypeResolver;
 use crate::params::{Param, params};
 use crate::plan::OperationNames;
 use crate::responses::{ResponseShape, ResponseType, response_shape, response_type, success_response};
+use crate::types::RustType;
 
 /// One operation, planned.
 pub(crate) struct OperationPlan<'s> {
@@ -48,6 +49,19 @@ impl<'s> OperationPlan<'s> {
             params,
             response: OnceCell::new(),
         }
+    }
+
+    /// The `page` and `pageSize` parameters of a paginated list, which get a page stream
+    /// (`<method>_stream`) and `--all` in the CLI: query parameters whose names read `page` and
+    /// `pagesize` in letters and digits (`pageSize`, `page_size`), both integers, on an
+    /// operation whose success answer is a list. The one place this is decided.
+    pub(crate) fn pages(&self) -> Option<(&Param, &Param)> {
+        let find = |key: &str| {
+            self.params.iter().find(|p| p.place == ParamLocation::Query && crate::names::key(&p.wire_name) == key)
+        };
+        let (page, size) = (find("page")?, find("pagesize")?);
+        let integers = page.ty == RustType::I64 && size.ty == RustType::I64;
+        (integers && self.shape.as_ref().is_some_and(|shape| shape.is_list)).then_some((page, size))
     }
 
     /// The success response's Rust type.

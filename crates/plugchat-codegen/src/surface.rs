@@ -44,6 +44,19 @@ pub struct OperationSurface {
     pub statuses: Vec<u16>,
     /// Whether the method sends a JSON body (even `{}`).
     pub sends_body: bool,
+    /// For a paginated list: its page stream and the two parameters it drives.
+    pub pagination: Option<PaginationSurface>,
+}
+
+/// A paginated list operation's page stream (`<method>_stream(page_size)`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PaginationSurface {
+    /// The `Client` method that returns the stream's builder (`get_chats_stream`).
+    pub stream_method: String,
+    /// The wire name of the page number parameter (`page`).
+    pub page: String,
+    /// The wire name of the page size parameter (`pageSize`).
+    pub page_size: String,
 }
 
 /// Where a value goes on the wire: the model's answer, named here for the surface's readers.
@@ -168,6 +181,11 @@ fn surface_planned(plan: &OperationPlan<'_>) -> OperationSurface {
         response,
         statuses: operation.responses.iter().map(|r| r.status).collect(),
         sends_body: operation.sends_body(),
+        pagination: plan.pages().map(|(page, size)| PaginationSurface {
+            stream_method: names.stream.to_string().trim_start_matches("r#").to_owned(),
+            page: page.wire_name.clone(),
+            page_size: size.wire_name.clone(),
+        }),
     }
 }
 
@@ -198,5 +216,29 @@ pub fn api_surface(spec: &Spec) -> ApiSurface {
                 .collect()
         },
         events: spec.pages.iter().filter_map(event_surface).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use plugchat_spec::{ParseOptions, parse_page};
+
+    /// `page_size` names the page size as well as `pageSize`: the generator streams it, and the
+    /// surface (which the CLI's `--all` reads) says so with the wire names.
+    #[test]
+    fn pagination_is_decided_once_whatever_the_size_is_called() {
+        for size in ["pageSize", "page_size", "PAGESIZE"] {
+            let text = format!(
+                "---\nid: list-things\ntitle: Listar\n---\n\n## Método\n\n`GET` https://api.example.com/api/things\n\n\
+                 ## Atributos\n\n### Obrigatórios\n\n| Atributos | Tipo | Descrição |\n| :-- | :-: | :-- |\n\
+                 | page | integer | Página |\n| {size} | integer | Tamanho |\n\n\
+                 ## Response\n\n### 200\n\n```json\n[{{\"id\": \"1\"}}]\n```\n"
+            );
+            let (page, _) = parse_page("things/list.md", &text, &ParseOptions::default());
+            let surface = super::operation_surface(&page).expect("an operation");
+            let pagination = surface.pagination.expect(size);
+            assert_eq!((pagination.page.as_str(), pagination.page_size.as_str()), ("page", size));
+            assert_eq!(pagination.stream_method, "list_things_stream");
+        }
     }
 }
