@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, Command};
 use plugchat_api::SPEC_JSON;
-use plugchat_codegen::{ApiSurface, OperationSurface, ParamSurface};
+use plugchat_codegen::{ApiSurface, OperationSurface, ParamSurface, TypeSurface};
 use plugchat_model::Spec;
 use serde_json::Value;
 
@@ -66,12 +66,12 @@ pub fn kind_of(param: &ParamSurface) -> Kind {
     if param.allowed_values.len() >= 2 {
         return Kind::Text;
     }
-    match param.rust_type.as_str() {
-        "String" => Kind::Text,
-        "bool" => Kind::Bool,
-        "i64" => Kind::Integer,
-        "Number" => Kind::Number,
-        "Vec<String>" => Kind::TextList,
+    match &param.ty {
+        TypeSurface::String => Kind::Text,
+        TypeSurface::Bool => Kind::Bool,
+        TypeSurface::Integer => Kind::Integer,
+        TypeSurface::Number => Kind::Number,
+        TypeSurface::List { element } if **element == TypeSurface::String => Kind::TextList,
         _ => Kind::Json,
     }
 }

@@ -250,7 +250,7 @@ fn describe(api: &Api, id: &str) -> Result<(), Failure> {
             if response.is_list { ", a list" } else { "" }
         ));
         for field in &response.fields {
-            out.push_str(&format!("  {} ({}) {}\n", field.wire_name, field.rust_type, field.description.trim()));
+            out.push_str(&format!("  {} ({}) {}\n", field.wire_name, field.ty, field.description.trim()));
         }
     }
     print!("{out}");

@@ -40,7 +40,12 @@ fn flags(surface: &plugchat_codegen::OperationSurface, args: &Map<String, Value>
         let flag = format!("--{}", setter.trim_start_matches("r#").replace('_', "-"));
         match value {
             Value::Null => {}
-            Value::Array(items) if param.rust_type == "Vec<String>" => {
+            Value::Array(items)
+                if param.ty
+                    == plugchat_codegen::TypeSurface::List {
+                        element: Box::new(plugchat_codegen::TypeSurface::String),
+                    } =>
+            {
                 for item in items {
                     out.push(flag.clone());
                     out.push(item.as_str().map_or_else(|| item.to_string(), str::to_owned));

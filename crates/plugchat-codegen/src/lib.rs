@@ -31,8 +31,8 @@ use crate::operation_plan::OperationPlan;
 
 pub use operation::generate_operation;
 pub use surface::{
-    ApiSurface, EventSurface, FieldSurface, OperationSurface, PaginationSurface, ParamLocation, ParamSurface,
-    ResponseSurface, api_surface, documented_rust_type, event_surface, operation_surface,
+    ApiSurface, EventSurface, FieldSurface, MemberSurface, ObjectSurface, OperationSurface, PaginationSurface,
+    ParamLocation, ParamSurface, ResponseSurface, TypeSurface, api_surface, event_surface, operation_surface,
 };
 pub use webhooks::generate_webhooks;
 

@@ -19,11 +19,33 @@ pub(crate) struct TypeResolver<'a> {
     operation: &'a Operation,
     /// Definitions by type name, so each is emitted once.
     definitions: RefCell<BTreeMap<String, TokenStream>>,
+    /// What each generated name stands for, for the API surface. (Owned, not borrowed from
+    /// the operation: a `RefCell` of borrows would make the resolver's lifetime invariant.)
+    named: RefCell<BTreeMap<String, Named>>,
+}
+
+/// What a generated type name stands for.
+#[derive(Clone)]
+pub(crate) enum Named {
+    /// An enum of these wire values.
+    Enum(Vec<String>),
+    /// The struct of the sub-table at this index of the operation's `objects`.
+    Object(usize),
 }
 
 impl<'a> TypeResolver<'a> {
     pub(crate) fn new(names: &'a OperationNames, operation: &'a Operation) -> Self {
-        TypeResolver { names, operation, definitions: RefCell::default() }
+        TypeResolver { names, operation, definitions: RefCell::default(), named: RefCell::default() }
+    }
+
+    /// What the generated type `name` (from [`TypeResolver::attribute_type`]) stands for.
+    pub(crate) fn named(&self, name: &str) -> Option<Named> {
+        self.named.borrow().get(name).cloned()
+    }
+
+    /// The sub-table [`Named::Object`] refers to.
+    pub(crate) fn object(&self, index: usize) -> Option<&'a ObjectType> {
+        self.operation.objects.get(index)
     }
 
     /// The definitions collected so far.
@@ -38,12 +60,16 @@ impl<'a> TypeResolver<'a> {
     pub(crate) fn attribute_type(&self, attribute: &Attribute) -> RustType {
         if attribute.allowed_values.len() >= 2 {
             let name = self.names.enumeration(attribute);
+            self.named.borrow_mut().insert(name.to_string(), Named::Enum(attribute.allowed_values.clone()));
             self.define_enum(&name, attribute);
             return RustType::Named(name);
         }
         let tipo = attribute.tipo();
         if let Some(object) = self.operation.object_named(&tipo) {
             let name = self.names.object(object);
+            if let Some(index) = self.operation.objects.iter().position(|o| std::ptr::eq(o, object)) {
+                self.named.borrow_mut().insert(name.to_string(), Named::Object(index));
+            }
             self.define_struct(&name, object);
             let named = RustType::Named(name);
             return if matches!(tipo, Tipo::List(_)) { RustType::Vec(Box::new(named)) } else { named };

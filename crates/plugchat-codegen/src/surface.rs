@@ -3,14 +3,131 @@
 //!
 //! It is read from the same [`OperationPlan`] the code is emitted from, so a tool that
 //! compares two surfaces (`cargo xtask diff`) judges exactly what users compile against, never a
-//! second reading of the docs.
+//! second reading of the docs. Types are data ([`TypeSurface`]): an enum's values and a
+//! sub-table's members come with them ([`ObjectSurface`]), so no reader parses a type's text or
+//! looks for the sub-table a Tipo names.
 
 use plugchat_model::{Page, Spec};
 use serde::Serialize;
 
+use crate::objects::{Named, TypeResolver};
 use crate::operation_plan::OperationPlan;
 use crate::plan;
 use crate::types::RustType;
+
+/// A type of the generated crate, as data. `Display` gives its Rust spelling (`Vec<String>`,
+/// `SendTextAction`), for messages only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum TypeSurface {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i64`.
+    Integer,
+    /// `serde_json::Number`.
+    Number,
+    /// `serde_json::Value`: anything the docs do not type.
+    Json,
+    /// `Vec<element>`.
+    List {
+        /// The element type.
+        element: Box<TypeSurface>,
+    },
+    /// A generated enum; the values are the wire spellings, in the docs' order.
+    Enum {
+        /// The Rust name.
+        name: String,
+        /// The allowed values.
+        values: Vec<String>,
+    },
+    /// A generated struct of a sub-table, described in [`OperationSurface::objects`].
+    Object {
+        /// The Rust name (the key into `objects`).
+        name: String,
+    },
+}
+
+impl TypeSurface {
+    /// Whether code written against `self` compiles against `other` as far as the type goes:
+    /// the same Rust type, whatever an enum's values (a change of values is reported apart).
+    pub fn same_rust_type(&self, other: &TypeSurface) -> bool {
+        match (self, other) {
+            (TypeSurface::Enum { name: a, .. }, TypeSurface::Enum { name: b, .. }) => a == b,
+            (TypeSurface::List { element: a }, TypeSurface::List { element: b }) => a.same_rust_type(b),
+            (a, b) => a == b,
+        }
+    }
+
+    /// The element type of a list, or the type itself.
+    pub fn element(&self) -> &TypeSurface {
+        match self {
+            TypeSurface::List { element } => element,
+            other => other,
+        }
+    }
+
+    fn of(ty: &RustType, resolver: Option<&TypeResolver<'_>>) -> TypeSurface {
+        match ty {
+            RustType::String => TypeSurface::String,
+            RustType::Bool => TypeSurface::Bool,
+            RustType::I64 => TypeSurface::Integer,
+            RustType::Number => TypeSurface::Number,
+            RustType::Value => TypeSurface::Json,
+            RustType::Vec(element) => TypeSurface::List { element: Box::new(TypeSurface::of(element, resolver)) },
+            RustType::Named(ident) => {
+                let name = ident.to_string();
+                match resolver.and_then(|r| r.named(&name)) {
+                    Some(Named::Enum(values)) => TypeSurface::Enum { name, values },
+                    _ => TypeSurface::Object { name },
+                }
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for TypeSurface {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TypeSurface::String => f.write_str("String"),
+            TypeSurface::Bool => f.write_str("bool"),
+            TypeSurface::Integer => f.write_str("i64"),
+            TypeSurface::Number => f.write_str("Number"),
+            TypeSurface::Json => f.write_str("Value"),
+            TypeSurface::List { element } => write!(f, "Vec<{element}>"),
+            TypeSurface::Enum { name, .. } | TypeSurface::Object { name } => f.write_str(name),
+        }
+    }
+}
+
+/// The struct generated for a sub-table of the attributes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObjectSurface {
+    /// The Rust name ([`TypeSurface::Object`] refers to it).
+    pub name: String,
+    /// The sub-table's name in the docs (`Button List`).
+    pub table: String,
+    /// Its fields, required ones first.
+    pub members: Vec<MemberSurface>,
+}
+
+/// A field of a sub-table's struct.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemberSurface {
+    /// The documented name, as sent.
+    pub wire_name: String,
+    /// Its type.
+    pub ty: TypeSurface,
+    /// Whether the struct's field is not an `Option` (`new` takes it).
+    pub required: bool,
+    /// The values the docs allow (an enum when there are two or more).
+    pub allowed_values: Vec<String>,
+    /// The documented Tipo, as written.
+    pub documented_type: String,
+    /// The description column.
+    pub description: String,
+}
 
 /// Every operation and webhook event of a spec, as generated.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,6 +163,8 @@ pub struct OperationSurface {
     pub sends_body: bool,
     /// For a paginated list: its page stream and the two parameters it drives.
     pub pagination: Option<PaginationSurface>,
+    /// The structs of the sub-tables the parameters use, by name.
+    pub objects: Vec<ObjectSurface>,
 }
 
 /// A paginated list operation's page stream (`<method>_stream(page_size)`).
@@ -69,8 +188,8 @@ pub struct ParamSurface {
     pub wire_name: String,
     /// The builder's setter (`phone`), absent for a fixed value.
     pub setter: Option<String>,
-    /// The Rust type of the setter (`String`, `Vec<String>`, `SendTextButtonList`).
-    pub rust_type: String,
+    /// The type of the setter's value.
+    pub ty: TypeSurface,
     /// Whether leaving it out does not compile.
     pub required: bool,
     /// Where it is sent.
@@ -99,9 +218,9 @@ pub struct ResponseSurface {
 pub struct FieldSurface {
     /// The JSON name (dotted for nested webhook fields).
     pub wire_name: String,
-    /// The Rust type without `Option`: every response and event field is an `Option`
+    /// The type without `Option`: every response and event field is an `Option`
     /// (ARCHITECTURE.md, "Nulls"), so whether a field may be absent is not part of the surface.
-    pub rust_type: String,
+    pub ty: TypeSurface,
     /// The description column (the field's rustdoc).
     pub description: String,
 }
@@ -119,11 +238,40 @@ pub struct EventSurface {
     pub fields: Vec<FieldSurface>,
 }
 
-/// The Rust type text (`String`, `bool`, `i64`, `Number`, `Vec<String>`, `Value`) the generator
-/// gives a scalar or list Tipo such as `boolean` or `array string`: the same table as the
-/// generated code, for tools (the OpenAPI exporter) describing fields that are not setters.
-pub fn documented_rust_type(documented: &str) -> String {
-    RustType::of_tipo_or_value(&plugchat_model::Tipo::parse(documented)).text()
+/// The structs of the sub-tables that `types` (and their members, in turn) refer to.
+fn objects(types: impl IntoIterator<Item = TypeSurface>, resolver: &TypeResolver<'_>) -> Vec<ObjectSurface> {
+    let mut pending: Vec<TypeSurface> = types.into_iter().collect();
+    let mut objects: Vec<ObjectSurface> = Vec::new();
+    while let Some(ty) = pending.pop() {
+        let TypeSurface::Object { name } = ty.element() else { continue };
+        if objects.iter().any(|o| &o.name == name) {
+            continue;
+        }
+        let Some(object) = resolver.named(name).and_then(|named| match named {
+            Named::Object(index) => resolver.object(index),
+            Named::Enum(_) => None,
+        }) else {
+            continue;
+        };
+        let members: Vec<MemberSurface> = object
+            .required
+            .iter()
+            .map(|a| (a, true))
+            .chain(object.optional.iter().map(|a| (a, false)))
+            .map(|(attribute, required)| MemberSurface {
+                wire_name: attribute.name.clone(),
+                ty: TypeSurface::of(&resolver.attribute_type(attribute), Some(resolver)),
+                required,
+                allowed_values: attribute.allowed_values.clone(),
+                documented_type: attribute.ty.clone(),
+                description: attribute.description.clone(),
+            })
+            .collect();
+        pending.extend(members.iter().map(|m| m.ty.clone()));
+        objects.push(ObjectSurface { name: name.clone(), table: object.name.clone(), members });
+    }
+    objects.sort_by(|a, b| a.name.cmp(&b.name));
+    objects
 }
 
 /// The surface of one operation page, named as if it were the only page.
@@ -135,14 +283,14 @@ pub fn operation_surface(page: &Page) -> Option<OperationSurface> {
 fn surface_planned(plan: &OperationPlan<'_>) -> OperationSurface {
     let (page, operation, names) = (plan.page, plan.operation, plan.names);
     let attributes: Vec<_> = operation.required.iter().chain(&operation.optional).collect();
-    let params = plan
+    let params: Vec<ParamSurface> = plan
         .params
         .iter()
         .map(|param| {
             let attribute = attributes.iter().find(|a| a.name == param.wire_name);
             ParamSurface {
                 setter: param.fixed.is_none().then(|| param.ident.to_string().trim_start_matches("r#").to_owned()),
-                rust_type: param.ty.text(),
+                ty: TypeSurface::of(&param.ty, Some(&plan.resolver)),
                 required: param.required,
                 location: param.place,
                 allowed_values: attribute.map(|a| a.allowed_values.clone()).unwrap_or_default(),
@@ -160,7 +308,7 @@ fn surface_planned(plan: &OperationPlan<'_>) -> OperationSurface {
             .iter()
             .map(|f| FieldSurface {
                 wire_name: f.wire_name.clone(),
-                rust_type: f.ty.text(),
+                ty: TypeSurface::of(&f.ty, None),
                 description: f.doc.clone(),
             })
             .collect(),
@@ -170,7 +318,9 @@ fn surface_planned(plan: &OperationPlan<'_>) -> OperationSurface {
         description.push_str("\n\n");
         description.push_str(&operation.description);
     }
+    let objects = objects(params.iter().map(|p| p.ty.clone()), &plan.resolver);
     OperationSurface {
+        objects,
         id: page.id.clone(),
         file: page.file.clone(),
         method_name: names.method.to_string().trim_start_matches("r#").to_owned(),
@@ -195,7 +345,7 @@ pub fn event_surface(page: &Page) -> Option<EventSurface> {
     // Every payload field is an `Option`: a recognised event always decodes (ARCHITECTURE.md).
     let field = |attribute: &plugchat_model::Attribute| FieldSurface {
         wire_name: attribute.name.clone(),
-        rust_type: RustType::of_tipo_or_value(&attribute.tipo()).text(),
+        ty: TypeSurface::of(&RustType::of_tipo_or_value(&attribute.tipo()), None),
         description: attribute.description.clone(),
     };
     Some(EventSurface {

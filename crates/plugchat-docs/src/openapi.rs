@@ -2,10 +2,10 @@
 //!
 //! `regen` keeps `crates/plugchat-api/openapi.json` (docs-spec's document) in step, so
 //! `regen --check` fails when it is stale. The document is read from the generator's view of
-//! the API ([`plugchat_codegen::api_surface`]: where each parameter goes, its Rust type, the
-//! success response's fields) plus the model for what the surface does not carry (titles,
-//! examples, status texts, sub-tables, callbacks), so it describes what the generated client
-//! sends and accepts, not a second reading of the pages.
+//! the API ([`plugchat_codegen::api_surface`]: where each parameter goes, its type as data, the
+//! structs of the sub-tables, the success response's fields) plus the model for what the surface
+//! does not carry (titles, examples, status texts, callbacks), so it describes what the
+//! generated client sends and accepts, not a second reading of the pages.
 //!
 //! Schemas and the Rust types:
 //! - Requests are strict: a `bool` setter sends a JSON boolean, an `i64` an integer, an enum one of
@@ -29,9 +29,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use plugchat_codegen::{ApiSurface, FieldSurface, OperationSurface, ParamLocation, ParamSurface};
+use plugchat_codegen::{ApiSurface, FieldSurface, OperationSurface, ParamLocation, ParamSurface, TypeSurface};
 use plugchat_model::{PathPiece, name_key, path_pieces, same_name_key};
-use plugchat_spec::{Attribute, ObjectType, Operation, Page, RequestExample, Severity, Spec};
+use plugchat_spec::{Operation, Page, RequestExample, Severity, Spec};
 use serde_json::{Map, Value, json};
 
 use crate::error::Error;
@@ -61,97 +61,94 @@ fn with_description(mut schema: Value, description: &str) -> Value {
     schema
 }
 
-/// The schema of a value the client *sends*, by the generator's Rust type text.
-fn strict_scalar(rust_type: &str, documented: &str) -> Value {
-    match rust_type {
-        "String" if documented.trim().eq_ignore_ascii_case("https") => {
+/// The schema of a scalar the client *sends*; `documented` is the Tipo as written (`https`
+/// adds a URI pattern to a string).
+fn strict_scalar(ty: &TypeSurface, documented: &str) -> Value {
+    match ty {
+        TypeSurface::String if documented.trim().eq_ignore_ascii_case("https") => {
             json!({ "type": "string", "format": "uri", "pattern": "^https://" })
         }
-        "String" => json!({ "type": "string" }),
-        "bool" => json!({ "type": "boolean" }),
-        "i64" => json!({ "type": "integer", "format": "int64" }),
-        "Number" => json!({ "type": "number" }),
-        "Vec<String>" => json!({ "type": "array", "items": { "type": "string" } }),
-        "Vec<Value>" => json!({ "type": "array" }),
-        // `serde_json::Value`: anything.
+        TypeSurface::String => json!({ "type": "string" }),
+        TypeSurface::Bool => json!({ "type": "boolean" }),
+        TypeSurface::Integer => json!({ "type": "integer", "format": "int64" }),
+        TypeSurface::Number => json!({ "type": "number" }),
+        // `serde_json::Value`: anything (lists, enums and objects are not scalars).
         _ => json!({}),
     }
 }
 
 /// The schema of a value the client *accepts* (response and webhook fields): `null` included,
 /// scalars in every spelling `plugchat_runtime::__private::lenient` converts.
-fn lenient(rust_type: &str) -> Value {
-    match rust_type {
-        "String" => json!({ "type": ["string", "number", "boolean", "null"] }),
-        "bool" => json!({ "anyOf": [
+fn lenient(ty: &TypeSurface) -> Value {
+    match ty {
+        TypeSurface::String => json!({ "type": ["string", "number", "boolean", "null"] }),
+        TypeSurface::Bool => json!({ "anyOf": [
             { "type": ["boolean", "null"] },
             { "enum": [0, 1] },
             { "type": "string", "pattern": "^\\s*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|0|1)\\s*$" },
         ] }),
-        "i64" => json!({ "anyOf": [
+        TypeSurface::Integer => json!({ "anyOf": [
             { "type": ["integer", "null"], "minimum": i64::MIN, "maximum": i64::MAX },
             { "type": "string", "pattern": "^\\s*[+-]?[0-9]+\\s*$" },
         ] }),
-        "Number" => json!({ "anyOf": [
+        TypeSurface::Number => json!({ "anyOf": [
             { "type": ["number", "null"] },
             { "type": "string", "pattern": "^\\s*-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?\\s*$" },
         ] }),
-        "Vec<String>" => json!({ "type": ["array", "null"], "items": { "type": "string" } }),
-        "Vec<Value>" => json!({ "type": ["array", "null"] }),
+        TypeSurface::List { element } if **element == TypeSurface::String => {
+            json!({ "type": ["array", "null"], "items": { "type": "string" } })
+        }
+        TypeSurface::List { .. } => json!({ "type": ["array", "null"] }),
         _ => json!({}),
     }
 }
 
-/// Builds the request schemas of one operation, registering its sub-tables as components.
+/// Builds the request schemas of one operation from its surface, registering the structs of
+/// its sub-tables as components.
 struct RequestSchemas<'a> {
     page: &'a Page,
-    operation: &'a Operation,
+    surface: &'a OperationSurface,
     components: &'a mut BTreeMap<String, Value>,
 }
 
 impl RequestSchemas<'_> {
-    fn object_component(&mut self, object: &ObjectType) -> String {
-        let name = component_name(&[&self.page.id, &object.name.replace(' ', "")]);
-        if self.components.contains_key(&name) {
-            return name;
+    /// The component of the struct `name` ([`TypeSurface::Object`]), named after its sub-table.
+    fn object_component(&mut self, name: &str) -> Option<String> {
+        let object = self.surface.objects.iter().find(|o| o.name == name)?;
+        let component = component_name(&[&self.page.id, &object.table.replace(' ', "")]);
+        if self.components.contains_key(&component) {
+            return Some(component);
         }
         // Reserve first: an object may name itself in a field.
-        self.components.insert(name.clone(), json!({}));
+        self.components.insert(component.clone(), json!({}));
         let mut properties = Map::new();
-        for field in object.required.iter().chain(&object.optional) {
-            properties.insert(field.name.clone(), self.attribute(field));
+        for member in &object.members {
+            let schema = self.schema(&member.ty, &member.documented_type);
+            properties.insert(member.wire_name.clone(), with_description(schema, &member.description));
         }
-        let required: Vec<&str> = object.required.iter().map(|f| f.name.as_str()).collect();
+        let required: Vec<&str> = object.members.iter().filter(|m| m.required).map(|m| m.wire_name.as_str()).collect();
         let mut schema = json!({
             "type": "object",
-            "title": object.name,
-            "description": format!("The object `{}` of the docs (a sub-table of the attributes).", object.name),
+            "title": object.table,
+            "description": format!("The object `{}` of the docs (a sub-table of the attributes).", object.table),
             "properties": properties,
         });
         if !required.is_empty() {
             schema["required"] = json!(required);
         }
-        self.components.insert(name.clone(), schema);
-        name
+        self.components.insert(component.clone(), schema);
+        Some(component)
     }
 
-    /// An attribute's schema, the way `TypeResolver::attribute_type` types it: an enum for two
-    /// or more allowed values, a sub-table's object (or a list of them), else the Tipo's scalar.
-    fn attribute(&mut self, attribute: &Attribute) -> Value {
-        let schema = if attribute.allowed_values.len() >= 2 {
-            json!({ "type": "string", "enum": attribute.allowed_values })
-        } else if let Some(object) = self.operation.objects.iter().find(|o| o.is_named_by(&attribute.ty)) {
-            let reference = schema_ref(&self.object_component(object));
-            let ty = attribute.ty.trim().to_lowercase();
-            if ty.ends_with("[]") || ty.starts_with("array ") {
-                json!({ "type": "array", "items": reference })
-            } else {
-                reference
-            }
-        } else {
-            strict_scalar(&plugchat_codegen::documented_rust_type(&attribute.ty), &attribute.ty)
-        };
-        with_description(schema, &attribute.description)
+    /// A value's schema by its type, as the client sends it.
+    fn schema(&mut self, ty: &TypeSurface, documented: &str) -> Value {
+        match ty {
+            TypeSurface::Enum { values, .. } => json!({ "type": "string", "enum": values }),
+            TypeSurface::Object { name } => self.object_component(name).map_or_else(|| json!({}), |c| schema_ref(&c)),
+            TypeSurface::List { element } if **element == TypeSurface::Json => json!({ "type": "array" }),
+            TypeSurface::List { element } => json!({ "type": "array", "items": self.schema(element, "") }),
+            scalar => strict_scalar(scalar, documented),
+        }
     }
 
     /// A setter's schema; a fixed value (no setter) is a `const` of its type.
@@ -159,28 +156,21 @@ impl RequestSchemas<'_> {
         if param.setter.is_none()
             && let [value] = param.allowed_values.as_slice()
         {
-            let constant = match param.rust_type.as_str() {
-                "bool" => value.parse::<bool>().map(Value::Bool).unwrap_or_else(|_| json!(value)),
-                "i64" => value.parse::<i64>().map(|i| json!(i)).unwrap_or_else(|_| json!(value)),
+            let constant = match param.ty {
+                TypeSurface::Bool => value.parse::<bool>().map(Value::Bool).unwrap_or_else(|_| json!(value)),
+                TypeSurface::Integer => value.parse::<i64>().map(|i| json!(i)).unwrap_or_else(|_| json!(value)),
                 _ => json!(value),
             };
             return with_description(json!({ "const": constant }), &param.description);
         }
-        let attributes = self.operation.required.iter().chain(&self.operation.optional);
-        match attributes.clone().find(|a| a.name == param.wire_name) {
-            Some(attribute) => {
-                let attribute = attribute.clone();
-                self.attribute(&attribute)
-            }
-            // Path placeholders without a row, and headers: strings.
-            None => with_description(strict_scalar(&param.rust_type, &param.documented_type), &param.description),
-        }
+        let schema = self.schema(&param.ty, &param.documented_type);
+        with_description(schema, &param.description)
     }
 }
 
 /// A response or webhook field.
 fn field_schema(field: &FieldSurface) -> Value {
-    with_description(lenient(&field.rust_type), &field.description)
+    with_description(lenient(&field.ty), &field.description)
 }
 
 /// The success answer's schema, registered as `<id>.Response` (or `<id>.Item` for lists).
@@ -249,7 +239,7 @@ fn operation_object(
     surface: &OperationSurface,
     components: &mut BTreeMap<String, Value>,
 ) -> Value {
-    let mut schemas = RequestSchemas { page, operation, components };
+    let mut schemas = RequestSchemas { page, surface, components };
     let mut parameters = Vec::new();
     let mut body_properties = Map::new();
     let mut body_required = Vec::new();
@@ -753,5 +743,31 @@ mod tests {
         assert_eq!(schema["properties"]["type"], json!({ "const": "X" }));
         assert_eq!(schema["properties"]["image"]["properties"]["imageUrl"], json!({ "type": "string" }));
         assert_eq!(schema["properties"]["items"]["items"]["properties"]["id"], json!({ "type": "string" }));
+    }
+
+    /// Lists of a sub-table, however the Tipo spells them, are arrays of the struct's component
+    /// (the surface's reading, the same as the generated code's).
+    #[test]
+    fn lists_of_a_sub_table_are_arrays_of_its_component() {
+        let text = "---\nid: send-buttons\ntitle: Botões\n---\n\n## Método\n\n`POST` https://api.example.com/api/send-buttons\n\n\
+                    ## Atributos\n\n### Obrigatórios\n\n| Atributos | Tipo | Descrição |\n| :-- | :-: | :-- |\n\
+                    | a | array of Button | A |\n| b | lista de Button | B |\n| c | array de Button | C |\n| d | button[] | D |\n\n\
+                    ### Button\n\n| Atributos | Tipo | Descrição |\n| :-- | :-: | :-- |\n| label | string | Rótulo |\n\n\
+                    ## Response\n\n### 200\n\n```json\n{\"ok\": true}\n```\n";
+        let options = plugchat_spec::ParseOptions { base_url: Some("https://api.example.com/api".into()) };
+        let (page, _) = plugchat_spec::parse_page("buttons/send-buttons.md", text, &options);
+        let spec =
+            Spec { format_version: plugchat_model::SPEC_FORMAT_VERSION, base_url: options.base_url, pages: vec![page] };
+        let export = document(&spec);
+        let body =
+            &export.document["paths"]["/send-buttons"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+        for name in ["a", "b", "c", "d"] {
+            let property = &body["properties"][name];
+            assert_eq!(property["type"], "array", "{name}: {property}");
+            assert_eq!(property["items"]["$ref"], "#/components/schemas/send-buttons.Button", "{name}: {property}");
+        }
+        let button = &export.document["components"]["schemas"]["send-buttons.Button"];
+        assert_eq!(button["required"], json!(["label"]), "{button}");
+        assert_eq!(button["properties"]["label"]["type"], "string", "{button}");
     }
 }

@@ -42,7 +42,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use plugchat_codegen::OperationSurface;
-use plugchat_model::{ObjectType, Spec};
+use plugchat_model::Spec;
 // The client's spec, read when the mock starts (the same file `plugchat-api` is generated from).
 use plugchat_api::SPEC_JSON;
 use serde_json::{Value, json};
@@ -68,7 +68,6 @@ pub enum MockError {
 /// One documented operation as the mock serves it.
 pub(crate) struct MockOperation {
     pub(crate) surface: OperationSurface,
-    pub(crate) objects: Vec<ObjectType>,
     /// Whether the page shows a JSON body (the client then always sends one).
     pub(crate) takes_body: bool,
     success_status: StatusCode,
@@ -97,7 +96,6 @@ impl Api {
                 _ => None,
             };
             operations.push(MockOperation {
-                objects: operation.objects.clone(),
                 takes_body: surface.sends_body,
                 success_status: success.and_then(|r| StatusCode::from_u16(r.status).ok()).unwrap_or(StatusCode::OK),
                 success_body,

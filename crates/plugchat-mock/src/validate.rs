@@ -2,12 +2,12 @@
 //! documented type and among the allowed values, no undocumented attribute, a well-formed JSON
 //! body where the page shows one. Each problem is one sentence naming the attribute.
 //!
-//! Top-level attributes are checked by the Rust type the client's setter has
-//! (`plugchat_codegen::api_surface`), so the mock accepts exactly what the typed client can
-//! send; members of objects (sub-tables) by their documented Tipo.
+//! Attributes are checked by the type the client gives them (`plugchat_codegen::api_surface`),
+//! members of objects by their struct's fields (`OperationSurface::objects`), so the mock
+//! accepts exactly what the typed client can send, and never reads a Tipo itself.
 
-use plugchat_codegen::{ParamLocation, ParamSurface};
-use plugchat_model::{Attribute, ObjectType, same_name_key};
+use plugchat_codegen::{ParamLocation, ParamSurface, TypeSurface};
+use plugchat_model::same_name_key;
 use serde_json::Value;
 
 use crate::MockOperation;
@@ -58,17 +58,17 @@ pub(crate) fn problems(operation: &MockOperation, incoming: &Incoming<'_>) -> Ve
             continue;
         }
         let from_text = param.location != ParamLocation::Body;
-        if values.len() > 1 && !param.rust_type.starts_with("Vec<") {
+        let is_list = matches!(param.ty, TypeSurface::List { .. });
+        if values.len() > 1 && !is_list {
             problems.push(format!("attribute `{}` ({place}) is given {} times", param.wire_name, values.len()));
         }
-        if from_text && param.rust_type.starts_with("Vec<") {
+        if from_text && is_list {
             // A list in the query is the parameter repeated: each value is one element.
-            let element = ParamSurface { rust_type: element_type(&param.rust_type).to_owned(), ..param.clone() };
             for value in &values {
-                check_param(&element, value, true, operation, &mut problems);
+                check_param(param, param.ty.element(), value, true, operation, &mut problems);
             }
         } else if let Some(value) = values.first() {
-            check_param(param, value, from_text, operation, &mut problems);
+            check_param(param, &param.ty, value, from_text, operation, &mut problems);
         }
     }
     let documented = |name: &str, location: ParamLocation| {
@@ -125,150 +125,122 @@ fn text(value: &str) -> Value {
     Value::String(value.to_owned())
 }
 
-fn element_type(rust_type: &str) -> &str {
-    rust_type.strip_prefix("Vec<").and_then(|t| t.strip_suffix('>')).unwrap_or("Value")
-}
+/// Structs nest at most this deep: a sub-table naming itself must not recurse forever.
+const MAX_DEPTH: usize = 8;
 
-/// Checks one top-level attribute by its setter's Rust type. `from_text`: the value arrived as
-/// text (path, query, header), where `5` and `true` are spelled as strings.
+/// Checks one top-level attribute by its setter's type. `from_text`: the value arrived as text
+/// (path, query, header), where `5` and `true` are spelled as strings.
 fn check_param(
     param: &ParamSurface,
+    ty: &TypeSurface,
     value: &Value,
     from_text: bool,
     operation: &MockOperation,
     problems: &mut Vec<String>,
 ) {
-    let name = &param.wire_name;
-    if !param.allowed_values.is_empty() {
-        let spelled = match value {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        if !param.allowed_values.contains(&spelled) {
-            let allowed: Vec<String> = param.allowed_values.iter().map(|v| format!("`{v}`")).collect();
-            problems.push(format!("attribute `{name}` is `{spelled}`, allowed: {}", allowed.join(", ")));
-        }
+    if let Some(problem) = not_allowed(&param.wire_name, &param.allowed_values, value) {
+        problems.push(problem);
         return;
     }
-    let ok = match (param.rust_type.as_str(), value) {
-        ("String", Value::String(_)) => true,
-        ("bool", Value::Bool(_)) => true,
-        ("i64", v) if v.is_i64() => true,
-        ("Number", Value::Number(_)) => true,
-        ("bool", Value::String(s)) if from_text => s == "true" || s == "false",
-        ("i64", Value::String(s)) if from_text => s.parse::<i64>().is_ok(),
-        ("Number", Value::String(s)) if from_text => s.parse::<f64>().is_ok_and(f64::is_finite),
-        ("Value", _) => true,
-        (ty, Value::Array(items)) if ty.starts_with("Vec<") => {
-            let element = ParamSurface { rust_type: element_type(ty).to_owned(), ..param.clone() };
-            for item in items {
-                check_param(&element, item, false, operation, problems);
+    if param.allowed_values.is_empty() {
+        check_value(ty, value, &param.wire_name, from_text, operation, problems, 0);
+    }
+}
+
+/// A problem when `allowed` lists values and `value` is not one of them.
+fn not_allowed(path: &str, allowed: &[String], value: &Value) -> Option<String> {
+    if allowed.is_empty() {
+        return None;
+    }
+    let spelled = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+    if allowed.contains(&spelled) {
+        return None;
+    }
+    let allowed: Vec<String> = allowed.iter().map(|v| format!("`{v}`")).collect();
+    Some(format!("attribute `{path}` is `{spelled}`, allowed: {}", allowed.join(", ")))
+}
+
+/// Checks `value` (the attribute or member at `path`) against the type the client gives it.
+fn check_value(
+    ty: &TypeSurface,
+    value: &Value,
+    path: &str,
+    from_text: bool,
+    operation: &MockOperation,
+    problems: &mut Vec<String>,
+    depth: usize,
+) {
+    let ok = match (ty, value) {
+        (TypeSurface::Json, _) => true,
+        (TypeSurface::String, Value::String(_)) | (TypeSurface::Bool, Value::Bool(_)) => true,
+        (TypeSurface::Integer, v) if v.is_i64() => true,
+        (TypeSurface::Number, Value::Number(_)) => true,
+        (TypeSurface::Bool, Value::String(s)) if from_text => s == "true" || s == "false",
+        (TypeSurface::Integer, Value::String(s)) if from_text => s.parse::<i64>().is_ok(),
+        (TypeSurface::Number, Value::String(s)) if from_text => s.parse::<f64>().is_ok_and(f64::is_finite),
+        (TypeSurface::Enum { values, .. }, value) => {
+            problems.extend(not_allowed(path, values, value));
+            true
+        }
+        (TypeSurface::List { element }, Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                check_value(element, item, &format!("{path}[{i}]"), false, operation, problems, depth);
             }
             true
         }
-        (ty, _) if ty.starts_with("Vec<") => false,
-        ("String" | "bool" | "i64" | "Number", _) => false,
-        // A struct of a sub-table: its members by their documented Tipo.
-        (_, value) => match object_named(operation, &param.documented_type) {
-            Some(object) => {
-                check_object(object, value, name, operation, problems, 0);
-                true
+        (TypeSurface::Object { name }, Value::Object(map)) => {
+            if depth < MAX_DEPTH {
+                check_object(name, map, path, operation, problems, depth + 1);
             }
-            None => true,
-        },
+            true
+        }
+        _ => false,
     };
     if !ok {
-        problems.push(format!("attribute `{name}` must be {}, got {}", describe(&param.rust_type), kind(value)));
+        problems.push(format!("attribute `{path}` must be {}, got {}", describe(ty), kind(value)));
     }
 }
 
-fn object_named<'a>(operation: &'a MockOperation, documented: &str) -> Option<&'a ObjectType> {
-    let name = documented.trim().trim_end_matches("[]");
-    operation.objects.iter().find(|o| o.is_named_by(name))
-}
-
-/// Checks a sub-table object (or a list of them, for a Tipo `button[]`), members by Tipo.
+/// Checks an object against the struct `name`'s members: required ones present, each of its
+/// type and among its allowed values, no member the docs do not list.
 fn check_object(
-    object: &ObjectType,
-    value: &Value,
+    name: &str,
+    map: &serde_json::Map<String, Value>,
     path: &str,
     operation: &MockOperation,
     problems: &mut Vec<String>,
     depth: usize,
 ) {
-    let Value::Object(map) = value else {
-        if let Value::Array(items) = value {
-            for (i, item) in items.iter().enumerate() {
-                check_object(object, item, &format!("{path}[{i}]"), operation, problems, depth);
-            }
-            return;
-        }
-        problems.push(format!("attribute `{path}` must be an object, got {}", kind(value)));
-        return;
-    };
-    let members: Vec<(&Attribute, bool)> =
-        object.required.iter().map(|a| (a, true)).chain(object.optional.iter().map(|a| (a, false))).collect();
-    for (attribute, required) in &members {
-        let member = format!("{path}.{}", attribute.name);
-        match map.get(&attribute.name).filter(|v| !v.is_null()) {
-            None if *required => problems.push(format!("missing required attribute `{member}`")),
+    let Some(object) = operation.surface.objects.iter().find(|o| o.name == name) else { return };
+    for member in &object.members {
+        let at = format!("{path}.{}", member.wire_name);
+        match map.get(&member.wire_name).filter(|v| !v.is_null()) {
+            None if member.required => problems.push(format!("missing required attribute `{at}`")),
             None => {}
-            Some(value) => check_member(attribute, value, &member, operation, problems, depth),
+            Some(value) => match not_allowed(&at, &member.allowed_values, value) {
+                Some(problem) => problems.push(problem),
+                None if member.allowed_values.is_empty() => {
+                    check_value(&member.ty, value, &at, false, operation, problems, depth)
+                }
+                None => {}
+            },
         }
     }
-    for name in map.keys() {
-        if !members.iter().any(|(a, _)| a.name == *name) {
-            problems.push(format!("unknown attribute `{path}.{name}`: the docs do not list it"));
+    for key in map.keys() {
+        if !object.members.iter().any(|m| m.wire_name == *key) {
+            problems.push(format!("unknown attribute `{path}.{key}`: the docs do not list it"));
         }
     }
 }
 
-/// A member of an object, by its documented Tipo.
-fn check_member(
-    attribute: &Attribute,
-    value: &Value,
-    path: &str,
-    operation: &MockOperation,
-    problems: &mut Vec<String>,
-    depth: usize,
-) {
-    if !attribute.allowed_values.is_empty() {
-        let spelled = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
-        if !attribute.allowed_values.contains(&spelled) {
-            problems
-                .push(format!("attribute `{path}` is `{spelled}`, allowed: {}", attribute.allowed_values.join(", ")));
-        }
-        return;
-    }
-    let tipo = attribute.ty.trim().to_lowercase();
-    let expected = match tipo.as_str() {
-        "string" | "text" | "texto" | "url" | "https" => Some(("a string", value.is_string())),
-        "boolean" | "bool" => Some(("a boolean", value.is_boolean())),
-        "integer" | "int" | "long" | "timestamp" => Some(("an integer", value.is_i64())),
-        "number" | "float" | "double" | "decimal" => Some(("a number", value.is_number())),
-        t if t.starts_with("array") => Some(("an array", value.is_array())),
-        _ => None,
-    };
-    match expected {
-        Some((what, false)) => problems.push(format!("attribute `{path}` must be {what}, got {}", kind(value))),
-        Some(_) => {}
-        // Nesting is bounded: a sub-table naming itself must not recurse forever.
-        None if depth < 8 => {
-            if let Some(object) = object_named(operation, &attribute.ty) {
-                check_object(object, value, path, operation, problems, depth + 1);
-            }
-        }
-        None => {}
-    }
-}
-
-fn describe(rust_type: &str) -> String {
-    match rust_type {
-        "String" => "a string".to_owned(),
-        "bool" => "a boolean".to_owned(),
-        "i64" => "an integer".to_owned(),
-        "Number" => "a number".to_owned(),
-        ty if ty.starts_with("Vec<") => "an array".to_owned(),
+fn describe(ty: &TypeSurface) -> String {
+    match ty {
+        TypeSurface::String => "a string".to_owned(),
+        TypeSurface::Bool => "a boolean".to_owned(),
+        TypeSurface::Integer => "an integer".to_owned(),
+        TypeSurface::Number => "a number".to_owned(),
+        TypeSurface::List { .. } => "an array".to_owned(),
+        TypeSurface::Object { .. } => "an object".to_owned(),
         other => format!("a `{other}`"),
     }
 }

@@ -267,3 +267,46 @@ async fn the_binary_serves_the_same_mock() {
     assert_eq!(response.status(), 401);
     child.kill().await.unwrap();
 }
+
+/// A page whose lists of a sub-table are spelled four ways (`array of Button`, `lista de
+/// Button`, `array de Button`, `button[]`): each is a list of the generated struct, so the mock
+/// checks every element's members, as the client would build them.
+const BUTTONS_PAGE: &str = "---\nid: send-buttons\ntitle: Botões\n---\n\n## Método\n\n\
+`POST` https://api.example.com/api/send-buttons\n\n## Atributos\n\n### Obrigatórios\n\n\
+| Atributos | Tipo | Descrição |\n| :-- | :-: | :-- |\n| a | array of Button | A |\n| b | lista de Button | B |\n\
+| c | array de Button | C |\n| d | button[] | D |\n\n### Button\n\n| Atributos | Tipo | Descrição |\n| :-- | :-: | :-- |\n\
+| label | string | Rótulo |\n| kind | string | Tipo. Valores: `x`, `y` |\n\n## Request Body\n\n```json\n\
+{\"a\": [{\"label\": \"1\", \"kind\": \"x\"}], \"b\": [], \"c\": [], \"d\": []}\n```\n\n## Response\n\n### 200\n\n\
+```json\n{\"ok\": true}\n```\n";
+
+#[tokio::test]
+async fn lists_of_a_sub_table_are_checked_member_by_member_however_they_are_spelled() {
+    let (page, diagnostics) = plugchat_spec::parse_page(
+        "buttons/send-buttons.md",
+        BUTTONS_PAGE,
+        &plugchat_spec::ParseOptions { base_url: Some("https://api.example.com/api".into()) },
+    );
+    assert!(diagnostics.iter().all(|d| d.severity != plugchat_spec::Severity::Error), "{diagnostics:?}");
+    let spec = plugchat_model::Spec {
+        format_version: plugchat_model::SPEC_FORMAT_VERSION,
+        base_url: Some("https://api.example.com/api".into()),
+        pages: vec![page],
+    };
+    let mock = MockServer::start_with(&spec, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let good = r#"{"a": [{"label": "1", "kind": "x"}], "b": [{"label": "2", "kind": "y"}], "c": [], "d": [{"label": "3", "kind": "x"}]}"#;
+    let (status, body) = call(&mock, "POST", "/send-buttons", Some(good), true).await;
+    assert_eq!(status, 200, "{body}");
+    let bad = r#"{"a": [{"kind": "z"}], "b": [{"label": 2, "kind": "x"}], "c": [{"label": "3", "kind": "x", "extra": 1}], "d": {"label": "4"}}"#;
+    let (status, body) = call(&mock, "POST", "/send-buttons", Some(bad), true).await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        problems(&body),
+        [
+            "missing required attribute `a[0].label`",
+            "attribute `a[0].kind` is `z`, allowed: `x`, `y`",
+            "attribute `b[0].label` must be a string, got the number 2",
+            "unknown attribute `c[0].extra`: the docs do not list it",
+            "attribute `d` must be an array, got an object",
+        ]
+    );
+}

@@ -386,7 +386,7 @@ fn compare_operation(old: &OperationSurface, new: &OperationSurface, out: &mut C
 
 fn describe(param: &ParamSurface) -> String {
     match &param.setter {
-        Some(setter) => format!("`{}` (setter `{setter}`: {})", param.wire_name, param.rust_type),
+        Some(setter) => format!("`{}` (setter `{setter}`: {})", param.wire_name, param.ty),
         None => format!("`{}` (always sent by the method)", param.wire_name),
     }
 }
@@ -413,7 +413,7 @@ fn compare_params(old: &[ParamSurface], new: &[ParamSurface], page: &str, id: &s
             (true, false) => out.push(page, id, Kind::AttributeMadeOptional, format!("`{name}` is now optional")),
             _ => {}
         }
-        if old.rust_type != new.rust_type || old.setter.is_some() != new.setter.is_some() {
+        if !old.ty.same_rust_type(&new.ty) || old.setter.is_some() != new.setter.is_some() {
             out.push(
                 page,
                 id,
@@ -427,7 +427,7 @@ fn compare_params(old: &[ParamSurface], new: &[ParamSurface], page: &str, id: &s
                 Kind::AttributeDocumentedTypeChanged,
                 format!(
                     "`{name}` documented as `{}` → `{}` (Rust type `{}` unchanged)",
-                    old.documented_type, new.documented_type, new.rust_type
+                    old.documented_type, new.documented_type, new.ty
                 ),
             );
         }
@@ -463,7 +463,7 @@ fn compare_params(old: &[ParamSurface], new: &[ParamSurface], page: &str, id: &s
 
 fn shown_type(param: &ParamSurface) -> String {
     match &param.setter {
-        Some(_) => format!("`{}`", param.rust_type),
+        Some(_) => format!("`{}`", param.ty),
         None => format!("fixed `{}`", param.allowed_values.first().map(String::as_str).unwrap_or("")),
     }
 }
@@ -526,7 +526,7 @@ impl FieldKinds {
 
 /// Every response and event field is an `Option`: a `null` or a missing key is `None`.
 fn field_type(field: &FieldSurface) -> String {
-    format!("Option<{}>", field.rust_type)
+    format!("Option<{}>", field.ty)
 }
 
 fn compare_fields(
@@ -550,12 +550,12 @@ fn compare_fields(
     }
     for old in old {
         let Some(new) = new.iter().find(|n| n.wire_name == old.wire_name) else { continue };
-        if old.rust_type != new.rust_type {
+        if !old.ty.same_rust_type(&new.ty) {
             out.push(
                 page,
                 id,
                 kinds.retyped,
-                format!("{} `{}`: `{}` → `{}`", kinds.what, new.wire_name, old.rust_type, new.rust_type),
+                format!("{} `{}`: `{}` → `{}`", kinds.what, new.wire_name, old.ty, new.ty),
             );
         }
         if old.description != new.description {
