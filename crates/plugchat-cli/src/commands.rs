@@ -1,9 +1,10 @@
 //! The command line, built at run time from `plugchat_api::SPEC_JSON` (the spec the library
-//! was generated from, included in the binary) and the generator's reading of it ([`plugchat_codegen::api_surface`]).
+//! was generated from, included in the binary) and the library's own surface
+//! (`plugchat_api::API_SURFACE_JSON`: setters, types, pagination, as the generator decided).
 //!
-//! Why at run time and not with a build script: the surface is computed in about a millisecond,
-//! `include_str!` already rebuilds the binary when spec.json changes, and clap's builder API takes
-//! the data as it is; a build script would emit Rust source for the same clap calls and add a
+//! Why at run time and not with a build script: both are read in about a millisecond, the
+//! binary is rebuilt with the library when spec.json changes, and clap's builder API takes the
+//! data as it is; a build script would emit Rust source for the same clap calls and add a
 //! code path to keep in step. The operations are called through `plugchat_api::dynamic::call`
 //! (the typed builders, by page id), so the CLI cannot drift from the library either.
 
@@ -11,9 +12,9 @@ use std::collections::BTreeMap;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, Command};
-use plugchat_api::SPEC_JSON;
-use plugchat_codegen::{ApiSurface, OperationSurface, ParamSurface, TypeSurface};
+use plugchat_api::{API_SURFACE_JSON, SPEC_JSON};
 use plugchat_model::Spec;
+use plugchat_model::surface::{ApiSurface, OperationSurface, ParamLocation, ParamSurface, TypeSurface};
 use serde_json::Value;
 
 /// The spec and the generator's view of it.
@@ -25,7 +26,8 @@ pub struct Api {
 impl Api {
     pub fn load() -> Api {
         let spec: Spec = serde_json::from_str(SPEC_JSON).expect("spec.json is written by `cargo xtask regen`");
-        let surface = plugchat_codegen::api_surface(&spec);
+        let surface: ApiSurface =
+            serde_json::from_str(API_SURFACE_JSON).expect("API_SURFACE_JSON is written by the generator");
         Api { spec, surface }
     }
 
@@ -144,10 +146,10 @@ fn operation_command(operation: &OperationSurface, title: &str) -> Command {
             arg = arg.required_unless_present_any(unless);
         }
         arg = arg.help_heading(match param.location {
-            plugchat_codegen::ParamLocation::Path => "Path",
-            plugchat_codegen::ParamLocation::Query => "Query",
-            plugchat_codegen::ParamLocation::Body => "Body",
-            plugchat_codegen::ParamLocation::Header => "Headers",
+            ParamLocation::Path => "Path",
+            ParamLocation::Query => "Query",
+            ParamLocation::Body => "Body",
+            ParamLocation::Header => "Headers",
         });
         command = command.arg(arg);
     }

@@ -100,7 +100,7 @@ fn client(token: &str, base_url: &str) -> Result<Client, Failure> {
 
 /// The attributes of an operation call: `--body-file`, then each flag given.
 fn arguments(
-    operation: &plugchat_codegen::OperationSurface,
+    operation: &plugchat_model::surface::OperationSurface,
     matches: &ArgMatches,
 ) -> Result<Map<String, Value>, Failure> {
     let mut args = Map::new();

@@ -7,7 +7,7 @@ use plugchat_model::{Attribute, Operation, ParamLocation};
 use serde_json::Value;
 
 use crate::names::Unique;
-use crate::objects::TypeResolver;
+use crate::objects::{Named, TypeResolver};
 use crate::params::Param;
 use crate::plan::OperationNames;
 use crate::types::RustType;
@@ -16,7 +16,6 @@ use crate::types::RustType;
 struct Context<'a> {
     crate_name: &'a str,
     names: &'a OperationNames,
-    operation: &'a Operation,
     resolver: &'a TypeResolver<'a>,
 }
 
@@ -29,7 +28,7 @@ pub(crate) fn rust_example(
     params: &[Param],
     resolver: &TypeResolver<'_>,
 ) -> Option<String> {
-    let context = Context { crate_name, names, operation, resolver };
+    let context = Context { crate_name, names, resolver };
     let args = operation.example_values();
     let mut calls = Vec::new();
     for param in params.iter().filter(|p| p.fixed.is_none()) {
@@ -102,83 +101,84 @@ fn type_path(context: &Context<'_>, ident: &str) -> String {
 
 /// Rust source for `value` as a value of `ty`.
 fn literal(context: &Context<'_>, ty: &RustType, attribute: Option<&Attribute>, value: &Value) -> Option<String> {
-    let text = ty.text();
     let scalar = |value: &Value| value.as_str().map_or_else(|| value.to_string(), str::to_owned);
-    match text.as_str() {
-        "String" => Some(format!("{:?}", scalar(value))),
-        "bool" => scalar(value).parse::<bool>().ok().map(|b| b.to_string()),
-        "i64" => scalar(value).parse::<i64>().ok().map(|i| i.to_string()),
+    match ty {
+        RustType::String => Some(format!("{:?}", scalar(value))),
+        RustType::Bool => scalar(value).parse::<bool>().ok().map(|b| b.to_string()),
+        RustType::I64 => scalar(value).parse::<i64>().ok().map(|i| i.to_string()),
         // Setters take `impl Into<Number>`: integers convert; other numbers have no literal.
-        "Number" => scalar(value).parse::<i64>().ok().map(|i| i.to_string()),
-        "Vec<String>" => {
+        RustType::Number => scalar(value).parse::<i64>().ok().map(|i| i.to_string()),
+        RustType::Vec(element) if **element == RustType::String => {
             let items = match value {
                 Value::Array(items) => items.iter().map(|v| format!("{:?}.to_owned()", scalar(v))).collect(),
                 other => vec![format!("{:?}.to_owned()", scalar(other))],
             };
             Some(format!("vec![{}]", items.join(", ")))
         }
-        "Value" | "Vec<Value>" => None,
-        _ => {
-            let attribute = attribute?;
-            if attribute.allowed_values.len() >= 2 {
-                let variant = variant(attribute, &scalar(value))?;
-                return Some(format!("{}::{variant}", type_path(context, &text)));
-            }
-            let object = context.operation.objects.iter().find(|o| o.is_named_by(&attribute.ty))?;
-            let ident = text.strip_prefix("Vec<").and_then(|t| t.strip_suffix('>')).unwrap_or(&text);
-            let construct = |value: &Value| -> Option<String> {
-                let Value::Object(fields) = value else { return None };
-                let arguments: Option<Vec<String>> = object
-                    .required
-                    .iter()
-                    .map(|field| {
-                        let ty = context.resolver.attribute_type(field);
-                        match fields.get(&field.name).filter(|v| !v.is_null()) {
-                            Some(value) => literal(context, &ty, Some(field), value),
-                            None => placeholder(context, &ty, Some(field)),
-                        }
-                    })
-                    .collect();
-                let built = format!("{}::new({})", type_path(context, ident), arguments?.join(", "));
-                // Optional fields the example shows are set on the constructed value, with
-                // the field names `objects.rs` gives them (in order, unique).
-                let mut unique = Unique::default();
-                let idents: Vec<String> =
-                    object.required.iter().chain(&object.optional).map(|f| unique.snake(&f.name).to_string()).collect();
-                let mut sets = Vec::new();
-                for (field, ident) in object.optional.iter().zip(&idents[object.required.len()..]) {
-                    if let Some(value) = fields.get(&field.name).filter(|v| !v.is_null()) {
-                        let ty = context.resolver.attribute_type(field);
-                        let value = literal(context, &ty, Some(field), value)?;
-                        sets.push(format!("value.{ident} = Some({value}.into());"));
-                    }
+        RustType::Value => None,
+        RustType::Vec(element) => {
+            let RustType::Named(ident) = element.as_ref() else { return None };
+            let items = match value {
+                Value::Array(items) => {
+                    items.iter().map(|item| object(context, ident, item)).collect::<Option<Vec<_>>>()?
                 }
-                Some(if sets.is_empty() {
-                    built
-                } else {
-                    format!("{{ let mut value = {built}; {} value }}", sets.join(" "))
-                })
+                other => vec![object(context, ident, other)?],
             };
-            if text.starts_with("Vec<") {
-                let items = match value {
-                    Value::Array(items) => items.iter().map(construct).collect::<Option<Vec<_>>>()?,
-                    other => vec![construct(other)?],
-                };
-                Some(format!("vec![{}]", items.join(", ")))
-            } else {
-                construct(value)
+            Some(format!("vec![{}]", items.join(", ")))
+        }
+        RustType::Named(ident) => match context.resolver.named(&ident.to_string())? {
+            Named::Enum(_) => {
+                let variant = variant(attribute?, &scalar(value))?;
+                Some(format!("{}::{variant}", type_path(context, &ident.to_string())))
             }
+            Named::Object(_) => object(context, ident, value),
+        },
+    }
+}
+
+/// Rust source building the struct `ident` (of a sub-table) from a JSON object.
+fn object(context: &Context<'_>, ident: &proc_macro2::Ident, value: &Value) -> Option<String> {
+    let Named::Object(index) = context.resolver.named(&ident.to_string())? else { return None };
+    let object = context.resolver.object(index)?;
+    let Value::Object(fields) = value else { return None };
+    let arguments: Option<Vec<String>> = object
+        .required
+        .iter()
+        .map(|field| {
+            let ty = context.resolver.attribute_type(field);
+            match fields.get(&field.name).filter(|v| !v.is_null()) {
+                Some(value) => literal(context, &ty, Some(field), value),
+                None => placeholder(context, &ty, Some(field)),
+            }
+        })
+        .collect();
+    let built = format!("{}::new({})", type_path(context, &ident.to_string()), arguments?.join(", "));
+    // Optional fields the example shows are set on the constructed value, with the field names
+    // `objects.rs` gives them (in order, unique).
+    let mut unique = Unique::default();
+    let idents: Vec<String> =
+        object.required.iter().chain(&object.optional).map(|f| unique.snake(&f.name).to_string()).collect();
+    let mut sets = Vec::new();
+    for (field, field_ident) in object.optional.iter().zip(&idents[object.required.len()..]) {
+        if let Some(value) = fields.get(&field.name).filter(|v| !v.is_null()) {
+            let ty = context.resolver.attribute_type(field);
+            let value = literal(context, &ty, Some(field), value)?;
+            sets.push(format!("value.{field_ident} = Some({value}.into());"));
         }
     }
+    Some(if sets.is_empty() { built } else { format!("{{ let mut value = {built}; {} value }}", sets.join(" ")) })
 }
 
 /// A value for a required attribute the example does not show.
 fn placeholder(context: &Context<'_>, ty: &RustType, attribute: Option<&Attribute>) -> Option<String> {
-    match ty.text().as_str() {
-        "String" => Some("\"example\"".to_owned()),
-        "bool" => Some("false".to_owned()),
-        "i64" | "Number" => Some("1".to_owned()),
-        "Vec<String>" | "Vec<Value>" | "Value" => Some("Default::default()".to_owned()),
+    match ty {
+        RustType::String => Some("\"example\"".to_owned()),
+        RustType::Bool => Some("false".to_owned()),
+        RustType::I64 | RustType::Number => Some("1".to_owned()),
+        RustType::Value => Some("Default::default()".to_owned()),
+        RustType::Vec(element) if matches!(**element, RustType::String | RustType::Value) => {
+            Some("Default::default()".to_owned())
+        }
         _ => {
             let first = attribute?.allowed_values.first()?;
             literal(context, ty, attribute, &Value::String(first.clone()))

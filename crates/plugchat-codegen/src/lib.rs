@@ -30,10 +30,13 @@ use quote::quote;
 use crate::operation_plan::OperationPlan;
 
 pub use operation::generate_operation;
-pub use surface::{
+// The surface's types live in the model (token-free, so its readers need no generator); the
+// generator computes it.
+pub use plugchat_model::surface::{
     ApiSurface, EventSurface, FieldSurface, MemberSurface, ObjectSurface, OperationSurface, PaginationSurface,
-    ParamLocation, ParamSurface, ResponseSurface, TypeSurface, api_surface, event_surface, operation_surface,
+    ParamLocation, ParamSurface, ResponseSurface, TypeSurface,
 };
+pub use surface::{api_surface, event_surface, operation_surface};
 pub use webhooks::generate_webhooks;
 
 /// One reason a spec cannot be turned into code.
@@ -120,9 +123,17 @@ pub fn generate_for_crate(spec: &Spec, crate_name: &str) -> Result<TokenStream, 
             }
         }
     });
+    let surface_json = serde_json::to_string(&surface::api_surface(spec)).expect("the surface serialises");
     Ok(quote! {
         /// The API's default base URL (from the docs' `api.yml`).
         pub const DEFAULT_BASE_URL: &str = #base_url;
+
+        /// The API this crate exposes, as data: a `plugchat_model::surface::ApiSurface` as JSON
+        /// (each operation's method, setters and their types, where each value goes, the
+        /// response's fields, the page streams; each webhook event's fields), computed by the
+        /// generator with the code. Tools that read the API (the mock server, the `plugchat`
+        /// command) read this, so they need neither the docs nor the generator.
+        pub const API_SURFACE_JSON: &str = #surface_json;
 
         /// A client of the API. Build one with [`Client::builder`]; clones share connections.
         #[derive(Clone, Debug)]

@@ -1,8 +1,9 @@
 //! A mock PlugChat server for testing code that calls the API: no phone, account or network.
 //!
-//! It is generated at startup from the same `spec.json` as the client (`plugchat-api`), through
-//! the same reading of it (`plugchat_codegen::api_surface`), so every documented operation is
-//! served and nothing about PlugChat is written here by hand:
+//! It is generated at startup from the same `spec.json` as the client (`plugchat-api`) and the
+//! client's own API surface (`plugchat_api::API_SURFACE_JSON`, written by the generator with the
+//! code), so every documented operation is served as the client calls it, and nothing about
+//! PlugChat is written here by hand:
 //!
 //! - each operation answers its documented success example, which the client decodes like a
 //!   real answer;
@@ -41,10 +42,10 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use plugchat_codegen::OperationSurface;
 use plugchat_model::Spec;
+use plugchat_model::surface::{ApiSurface, OperationSurface};
 // The client's spec, read when the mock starts (the same file `plugchat-api` is generated from).
-use plugchat_api::SPEC_JSON;
+use plugchat_api::{API_SURFACE_JSON, SPEC_JSON};
 use serde_json::{Value, json};
 
 /// Why a mock could not start.
@@ -84,10 +85,9 @@ pub(crate) struct Api {
 }
 
 impl Api {
-    fn new(spec: &Spec) -> Api {
-        let surface = plugchat_codegen::api_surface(spec);
+    fn new(spec: &Spec, surface: &ApiSurface) -> Api {
         let mut operations = Vec::new();
-        for (surface, (_, operation)) in surface.operations.into_iter().zip(spec.operations()) {
+        for (surface, (_, operation)) in surface.operations.iter().cloned().zip(spec.operations()) {
             let success = operation.responses.iter().find(|r| (200..300).contains(&r.status));
             let success_body = match success {
                 Some(response) if response.example.is_some() => response.example.clone(),
@@ -184,15 +184,16 @@ impl MockServer {
     /// If no port of 127.0.0.1 can be bound (a test cannot go on without its server); use
     /// [`MockServer::start_with`] to handle that as an error.
     pub async fn start() -> MockServer {
-        match MockServer::start_with(&bundled_spec(), SocketAddr::from(([127, 0, 0, 1], 0))).await {
+        match MockServer::start_with(&bundled_spec(), &bundled_surface(), SocketAddr::from(([127, 0, 0, 1], 0))).await {
             Ok(mock) => mock,
             Err(error) => panic!("plugchat-mock: {error}"),
         }
     }
 
     /// Starts a mock of the API `spec` describes (any generated client's `spec.json`) on `addr`
-    /// (port 0 picks a free one).
-    pub async fn start_with(spec: &Spec, addr: SocketAddr) -> Result<MockServer, MockError> {
+    /// (port 0 picks a free one). `surface` is that client's `API_SURFACE_JSON` (or
+    /// `plugchat_codegen::api_surface(spec)`): what the client sends, which the mock accepts.
+    pub async fn start_with(spec: &Spec, surface: &ApiSurface, addr: SocketAddr) -> Result<MockServer, MockError> {
         if spec.format_version != plugchat_model::SPEC_FORMAT_VERSION {
             return Err(MockError::Spec(format!(
                 "format version {} differs from {}",
@@ -200,10 +201,17 @@ impl MockServer {
                 plugchat_model::SPEC_FORMAT_VERSION
             )));
         }
+        if surface.operations.len() != spec.operations().count() {
+            return Err(MockError::Spec(format!(
+                "the surface has {} operations and the spec {}: they describe different APIs",
+                surface.operations.len(),
+                spec.operations().count()
+            )));
+        }
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|source| MockError::Bind { addr, source })?;
         let addr = listener.local_addr().map_err(|source| MockError::Bind { addr, source })?;
         let shared = Arc::new(Shared {
-            api: Api::new(spec),
+            api: Api::new(spec, surface),
             received: Mutex::new(Vec::new()),
             overrides: Mutex::new(HashMap::new()),
         });
@@ -285,6 +293,13 @@ impl Drop for MockServer {
 pub fn bundled_spec() -> Spec {
     // The file is generated and checked by `cargo xtask regen --check`; a test reads it.
     serde_json::from_str(SPEC_JSON).unwrap_or_else(|error| panic!("plugchat-mock: bundled spec.json: {error}"))
+}
+
+/// The API surface of `plugchat-api` (its `API_SURFACE_JSON`), bundled into this crate.
+pub fn bundled_surface() -> ApiSurface {
+    // Written by the generator in the same expansion as the client.
+    serde_json::from_str(API_SURFACE_JSON)
+        .unwrap_or_else(|error| panic!("plugchat-mock: plugchat-api's API_SURFACE_JSON: {error}"))
 }
 
 /// Changes one operation's answers; each call replaces that aspect and keeps the others.

@@ -20,8 +20,8 @@ struct Args {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    let spec = plugchat_mock::bundled_spec();
-    match plugchat_mock::MockServer::start_with(&spec, SocketAddr::new(args.host, args.port)).await {
+    let (spec, surface) = (plugchat_mock::bundled_spec(), plugchat_mock::bundled_surface());
+    match plugchat_mock::MockServer::start_with(&spec, &surface, SocketAddr::new(args.host, args.port)).await {
         Ok(mock) => {
             // The first line is the base URL, so a script can read it (with `--port 0`).
             println!("{}", mock.base_url());

@@ -2,12 +2,12 @@
 //! documented type and among the allowed values, no undocumented attribute, a well-formed JSON
 //! body where the page shows one. Each problem is one sentence naming the attribute.
 //!
-//! Attributes are checked by the type the client gives them (`plugchat_codegen::api_surface`),
+//! Attributes are checked by the type the client gives them (the client's API surface),
 //! members of objects by their struct's fields (`OperationSurface::objects`), so the mock
 //! accepts exactly what the typed client can send, and never reads a Tipo itself.
 
-use plugchat_codegen::{ParamLocation, ParamSurface, TypeSurface};
 use plugchat_model::same_name_key;
+use plugchat_model::surface::{ParamLocation, ParamSurface, TypeSurface};
 use serde_json::Value;
 
 use crate::MockOperation;

@@ -167,7 +167,9 @@ async fn a_request_the_docs_refuse_fails_with_the_problems_named() {
     added.name = "linkPreview".into();
     added.ty = "boolean".into();
     operation.required.push(added);
-    let mock = MockServer::start_with(&spec, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let mock = MockServer::start_with(&spec, &plugchat_codegen::api_surface(&spec), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
     let bot = bot::Bot { client: client(&mock) };
 
     let error = bot.broadcast("oi").await.unwrap_err();

@@ -200,7 +200,9 @@ async fn path_values_reach_the_attribute_whose_letters_and_digits_name_the_place
         .find(|o| o.path == "/whatsapp/chats/{phone}" && o.method == plugchat_model::Method::Get)
         .expect("docs-spec documents GET /whatsapp/chats/{phone}");
     operation.path = "/whatsapp/chats/{{ph-one}}".to_owned();
-    let mock = MockServer::start_with(&spec, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let mock = MockServer::start_with(&spec, &plugchat_codegen::api_surface(&spec), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
     let (status, body) = call(&mock, "GET", "/whatsapp/chats/5511999999999", None, true).await;
     assert_eq!(status, 200, "{body}");
     let (status, body) = call(&mock, "GET", "/WhatsApp/Chats/5511999999999", None, true).await;
@@ -292,7 +294,9 @@ async fn lists_of_a_sub_table_are_checked_member_by_member_however_they_are_spel
         base_url: Some("https://api.example.com/api".into()),
         pages: vec![page],
     };
-    let mock = MockServer::start_with(&spec, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let mock = MockServer::start_with(&spec, &plugchat_codegen::api_surface(&spec), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
     let good = r#"{"a": [{"label": "1", "kind": "x"}], "b": [{"label": "2", "kind": "y"}], "c": [], "d": [{"label": "3", "kind": "x"}]}"#;
     let (status, body) = call(&mock, "POST", "/send-buttons", Some(good), true).await;
     assert_eq!(status, 200, "{body}");
@@ -309,4 +313,12 @@ async fn lists_of_a_sub_table_are_checked_member_by_member_however_they_are_spel
             "attribute `d` must be an array, got an object",
         ]
     );
+}
+
+/// The surface the mock and the CLI read from plugchat-api is the generator's reading of the
+/// bundled spec (written in the same expansion as the code).
+#[test]
+fn the_bundled_surface_is_the_generators_reading_of_the_bundled_spec() {
+    let spec = plugchat_mock::bundled_spec();
+    assert_eq!(plugchat_mock::bundled_surface(), plugchat_codegen::api_surface(&spec));
 }

@@ -7,6 +7,7 @@
 
 #![deny(missing_docs)]
 
+pub mod surface;
 mod tipo;
 mod wire;
 
