@@ -13,7 +13,7 @@ use plugchat_model::{Operation, Page, ParamLocation, Response};
 use crate::objects::TypeResolver;
 use crate::params::{Param, params};
 use crate::plan::OperationNames;
-use crate::responses::{ResponseShape, ResponseType, response_shape, response_type, success_response};
+use crate::responses::{ResponseShape, ResponseType, response_shape, response_type};
 use crate::types::RustType;
 
 /// One operation, planned.
@@ -36,7 +36,7 @@ pub(crate) struct OperationPlan<'s> {
 
 impl<'s> OperationPlan<'s> {
     pub(crate) fn new(page: &'s Page, operation: &'s Operation, names: &'s OperationNames) -> Self {
-        let success = success_response(operation);
+        let success = operation.success_response();
         let resolver = TypeResolver::new(names, operation);
         let params = params(operation, &resolver);
         OperationPlan {

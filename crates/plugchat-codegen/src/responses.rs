@@ -1,7 +1,7 @@
 //! The success response's type: which answer `send()` decodes, its fields (every one an
 //! `Option`, see ARCHITECTURE.md "Nulls"), and the struct (or list of items) generated for it.
 
-use plugchat_model::{Operation, Response};
+use plugchat_model::Response;
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
@@ -37,11 +37,6 @@ pub(crate) struct ResponseField {
 pub(crate) struct ResponseShape {
     pub(crate) is_list: bool,
     pub(crate) fields: Vec<ResponseField>,
-}
-
-/// The first 2xx response of an operation: the one `send()` decodes.
-pub(crate) fn success_response(operation: &Operation) -> Option<&Response> {
-    operation.responses.iter().find(|r| (200..300).contains(&r.status))
 }
 
 /// What an example shows of each key, over every element of a list example: the first non-null

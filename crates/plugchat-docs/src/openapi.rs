@@ -304,7 +304,7 @@ fn operation_object(
         }
         object["requestBody"] = json!({ "required": true, "content": { "application/json": media } });
     }
-    let success = operation.responses.iter().find(|r| (200..300).contains(&r.status)).map(|r| r.status);
+    let success = operation.success_response().map(|r| r.status);
     let mut responses = Map::new();
     for response in &operation.responses {
         let status = response.status.to_string();

@@ -88,7 +88,7 @@ impl Api {
     fn new(spec: &Spec, surface: &ApiSurface) -> Api {
         let mut operations = Vec::new();
         for (surface, (_, operation)) in surface.operations.iter().cloned().zip(spec.operations()) {
-            let success = operation.responses.iter().find(|r| (200..300).contains(&r.status));
+            let success = operation.success_response();
             let success_body = match success {
                 Some(response) if response.example.is_some() => response.example.clone(),
                 // Every response field is an `Option`, so `{}` decodes into a table's struct.

@@ -186,6 +186,17 @@ pub struct Operation {
 }
 
 impl Operation {
+    /// The index in `responses` of the success answer: the first 2xx the page documents, the one
+    /// a client decodes. The one place this is decided (generator, mock, checks, OpenAPI).
+    pub fn success_index(&self) -> Option<usize> {
+        self.responses.iter().position(|r| (200..300).contains(&r.status))
+    }
+
+    /// The success answer ([`Operation::success_index`]).
+    pub fn success_response(&self) -> Option<&Response> {
+        self.success_index().map(|i| &self.responses[i])
+    }
+
     /// The names of the path's placeholders, as written: `phone` for `/chats/{phone}`,
     /// `id-do-produto` for `/products/{{id-do-produto}}`.
     pub fn placeholders(&self) -> impl Iterator<Item = &str> {

@@ -144,7 +144,7 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
                 location,
             };
             rows::operation(&mut operation, &mut diagnostics);
-            let success = operation.responses.iter().position(|r| (200..300).contains(&r.status));
+            let success = operation.success_index();
             let success_examples: Vec<&serde_json::Value> = walk
                 .response_examples
                 .iter()

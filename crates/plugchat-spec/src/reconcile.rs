@@ -354,7 +354,7 @@ pub(crate) fn attributes_describing_response(
     if rows.iter().any(in_request) {
         return;
     }
-    let Some(success) = operation.responses.iter().position(|r| (200..300).contains(&r.status)) else { return };
+    let Some(success) = operation.success_index() else { return };
     let shown = rows.iter().filter(|a| success_examples.iter().any(|example| shows_path(example, &a.name))).count();
     if shown < 2 || shown * 5 < rows.len() * 4 {
         return;
