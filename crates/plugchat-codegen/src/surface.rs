@@ -193,12 +193,7 @@ mod tests {
     /// members come with the surface; the method's doc example builds them.
     #[test]
     fn lists_of_a_sub_table_are_typed_as_lists_of_its_struct() {
-        let text = "---\nid: send-buttons\ntitle: Botões\n---\n\n## Método\n\n`POST` https://api.example.com/api/send-buttons\n\n\
-                    ## Atributos\n\n### Obrigatórios\n\n| Atributos | Tipo | Descrição |\n| :-- | :-: | :-- |\n\
-                    | a | array of Button | A |\n| b | lista de Button | B |\n| c | array de Button | C |\n| d | button[] | D |\n\n\
-                    ### Button\n\n| Atributos | Tipo | Descrição |\n| :-- | :-: | :-- |\n| label | string | Rótulo |\n\n\
-                    ## Request Body\n\n```json\n{\"a\": [{\"label\": \"Sim\"}], \"b\": [], \"c\": [], \"d\": []}\n```\n\n\
-                    ## Response\n\n### 200\n\n```json\n{\"ok\": true}\n```\n";
+        let text = include_str!("../../../tests/fixtures/sub-table-lists.md");
         let (page, _) = parse_page("buttons/send-buttons.md", text, &ParseOptions::default());
         let surface = super::operation_surface(&page).expect("an operation");
         let button = TypeSurface::Object { name: "SendButtonsButton".into() };
@@ -210,6 +205,8 @@ mod tests {
         assert_eq!((object.name.as_str(), object.table.as_str()), ("SendButtonsButton", "Button"));
         assert_eq!(object.members[0].wire_name, "label");
         assert!(object.members[0].required && object.members[0].ty == TypeSurface::String);
+        let kind = TypeSurface::Enum { name: "SendButtonsKind".into(), values: vec!["x".into(), "y".into()] };
+        assert_eq!(object.members[1].ty, kind);
         let operation = page.operation.as_ref().unwrap();
         let code = crate::generate_operation(&page, operation).to_string();
         assert!(code.contains("SendButtonsButton::new("), "no example builds the struct: {code}");

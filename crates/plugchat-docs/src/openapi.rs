@@ -749,11 +749,7 @@ mod tests {
     /// (the surface's reading, the same as the generated code's).
     #[test]
     fn lists_of_a_sub_table_are_arrays_of_its_component() {
-        let text = "---\nid: send-buttons\ntitle: Botões\n---\n\n## Método\n\n`POST` https://api.example.com/api/send-buttons\n\n\
-                    ## Atributos\n\n### Obrigatórios\n\n| Atributos | Tipo | Descrição |\n| :-- | :-: | :-- |\n\
-                    | a | array of Button | A |\n| b | lista de Button | B |\n| c | array de Button | C |\n| d | button[] | D |\n\n\
-                    ### Button\n\n| Atributos | Tipo | Descrição |\n| :-- | :-: | :-- |\n| label | string | Rótulo |\n\n\
-                    ## Response\n\n### 200\n\n```json\n{\"ok\": true}\n```\n";
+        let text = include_str!("../../../tests/fixtures/sub-table-lists.md");
         let options = plugchat_spec::ParseOptions { base_url: Some("https://api.example.com/api".into()) };
         let (page, _) = plugchat_spec::parse_page("buttons/send-buttons.md", text, &options);
         let spec =
@@ -767,7 +763,8 @@ mod tests {
             assert_eq!(property["items"]["$ref"], "#/components/schemas/send-buttons.Button", "{name}: {property}");
         }
         let button = &export.document["components"]["schemas"]["send-buttons.Button"];
-        assert_eq!(button["required"], json!(["label"]), "{button}");
+        assert_eq!(button["required"], json!(["label", "kind"]), "{button}");
+        assert_eq!(button["properties"]["kind"]["enum"], json!(["x", "y"]), "{button}");
         assert_eq!(button["properties"]["label"]["type"], "string", "{button}");
     }
 }

@@ -273,13 +273,7 @@ async fn the_binary_serves_the_same_mock() {
 /// A page whose lists of a sub-table are spelled four ways (`array of Button`, `lista de
 /// Button`, `array de Button`, `button[]`): each is a list of the generated struct, so the mock
 /// checks every element's members, as the client would build them.
-const BUTTONS_PAGE: &str = "---\nid: send-buttons\ntitle: Botões\n---\n\n## Método\n\n\
-`POST` https://api.example.com/api/send-buttons\n\n## Atributos\n\n### Obrigatórios\n\n\
-| Atributos | Tipo | Descrição |\n| :-- | :-: | :-- |\n| a | array of Button | A |\n| b | lista de Button | B |\n\
-| c | array de Button | C |\n| d | button[] | D |\n\n### Button\n\n| Atributos | Tipo | Descrição |\n| :-- | :-: | :-- |\n\
-| label | string | Rótulo |\n| kind | string | Tipo. Valores: `x`, `y` |\n\n## Request Body\n\n```json\n\
-{\"a\": [{\"label\": \"1\", \"kind\": \"x\"}], \"b\": [], \"c\": [], \"d\": []}\n```\n\n## Response\n\n### 200\n\n\
-```json\n{\"ok\": true}\n```\n";
+const BUTTONS_PAGE: &str = include_str!("../../../tests/fixtures/sub-table-lists.md");
 
 #[tokio::test]
 async fn lists_of_a_sub_table_are_checked_member_by_member_however_they_are_spelled() {
