@@ -191,6 +191,9 @@ rules! {
     ExampleTypeMismatch = "example-type-mismatch", Warning,
         "An example shows a value of another type than the table declares.",
         "Fix the table's Tipo or the example's value.";
+    ExampleTypesDisagree = "example-types-disagree", Note,
+        "The elements of a list example show one key with values of different types; the field is typed to hold them all (a string holds numbers and booleans; otherwise any JSON).",
+        "Often fine (the service sends both); if one element is a mistake, make the examples agree.";
     ResponseFieldMissingFromExample = "response-field-missing-from-example", Note,
         "A response table's field is not in the response example.",
         "Often fine: responses omit fields that have no value.";

@@ -65,6 +65,40 @@ fn distance_limit(shorter: usize) -> usize {
     }
 }
 
+/// A list example whose elements show one key with values of different JSON types (an integer
+/// and a fraction count as one): the generated field gets the widest type that holds them all,
+/// and the reader should know (one note per key).
+fn disagreeing_elements(response: &plugchat_model::Response, items: &[Value], diagnostics: &mut Vec<Diagnostic>) {
+    let mut kinds: Vec<(&str, Vec<&'static str>)> = Vec::new();
+    for object in items.iter().filter_map(Value::as_object) {
+        for (key, value) in object.iter().filter(|(_, v)| !v.is_null()) {
+            let kind = match value {
+                Value::String(_) => "a string",
+                Value::Number(_) => "a number",
+                Value::Bool(_) => "a boolean",
+                Value::Array(_) => "an array",
+                _ => "an object",
+            };
+            match kinds.iter_mut().find(|(k, _)| k == key) {
+                Some((_, seen)) if !seen.contains(&kind) => seen.push(kind),
+                Some(_) => {}
+                None => kinds.push((key, vec![kind])),
+            }
+        }
+    }
+    for (key, seen) in kinds.into_iter().filter(|(_, seen)| seen.len() > 1) {
+        diagnostics.push(Diagnostic::new(
+            Rule::ExampleTypesDisagree,
+            response.location.clone(),
+            format!(
+                "response {}: the elements of the example show `{key}` as {}: it is typed to hold them all",
+                response.status,
+                seen.join(" and ")
+            ),
+        ));
+    }
+}
+
 /// Which of the rules about a table and its example apply: a request's or a response's.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -230,6 +264,9 @@ pub(crate) fn reconcile(
 
     for response in &operation.responses {
         let Some(example) = &response.example else { continue };
+        if let Value::Array(items) = example {
+            disagreeing_elements(response, items, diagnostics);
+        }
         if response.fields.is_empty() {
             continue;
         }

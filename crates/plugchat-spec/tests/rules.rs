@@ -288,6 +288,12 @@ fn cases() -> Vec<Case> {
         case(Rule::ExampleTypeMismatch, one(edit("\"phone\": \"5511999999999\"", "\"phone\": 5511999999999")), clean()),
         case(Rule::ResponseFieldMissingFromExample, one(edit("{ \"messageId\": \"3EB0\" }", "{}")), clean()),
         case(
+            Rule::ExampleTypesDisagree,
+            one(edit("{ \"messageId\": \"3EB0\" }", "[{ \"messageId\": \"3EB0\" }, { \"messageId\": 5 }]")),
+            // Elements that differ in keys, or in an integer against a fraction, agree.
+            one(edit("{ \"messageId\": \"3EB0\" }", "[{ \"messageId\": \"3EB0\", \"n\": 1 }, { \"n\": 1.5 }]")),
+        ),
+        case(
             Rule::ResponseKeyUndocumented,
             one(edit("{ \"messageId\": \"3EB0\" }", "{ \"messageId\": \"3EB0\", \"zaapId\": \"1\" }")),
             clean(),
