@@ -1,7 +1,7 @@
 //! The commands as `clap` subcommands, shared by the `plugchat-docs` binary and `cargo xtask`
 //! (which flattens them into its own, with its docs tree as the default `--docs`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
@@ -131,6 +131,10 @@ pub fn run(command: Command, defaults: &Defaults) -> Result<(), Error> {
         }
         Command::Diff { docs, from, to, format, current_version, .. } => {
             let docs = or_default(docs);
+            // A revision is read from the repository holding the tree, so the tree must exist.
+            if !docs.is_dir() && (to.is_none() || !Path::new(&from).is_dir()) {
+                return Err(Error::NotADirectory(docs));
+            }
             let from = diff::source::load(&from, &docs)?;
             let to = match to {
                 Some(to) => diff::source::load(&to, &docs)?,
