@@ -32,6 +32,9 @@ enum Command {
         /// Write nothing; fail if anything checked in is stale.
         #[arg(long)]
         check: bool,
+        /// `--deny warnings`: docs-spec's warnings stop regen too, before anything is written.
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        deny: Option<plugchat_docs::check::Deny>,
     },
     /// Set the next version of every published crate from the API diff since the last
     /// release, and prepend its CHANGELOG.md entry. Commits and tags nothing.
@@ -63,7 +66,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = cli.workspace.unwrap_or_else(regen::workspace_root);
     let result: Result<(), error::Error> = match cli.command {
-        Command::Regen { check } => regen::run(&root, check).map_err(Into::into),
+        Command::Regen { check, deny } => regen::run(&root, check, deny.is_some()).map_err(Into::into),
         Command::Release { dry_run, since, bump } => {
             release::run(&root, dry_run, since.as_deref(), bump).map_err(Into::into)
         }

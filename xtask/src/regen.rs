@@ -56,6 +56,8 @@ pub(crate) fn workspace_root() -> PathBuf {
 pub(crate) enum RegenError {
     #[error("{DOCS}/ has {0} error(s) (listed above): fix them, then run `cargo xtask regen` again")]
     DocsErrors(usize),
+    #[error("{DOCS}/ has {0} warning(s) (listed above), denied by --deny warnings: nothing was written")]
+    DeniedWarnings(usize),
     #[error("the generator refuses {DOCS}/:\n{0}\nfix the pages named, then run `cargo xtask regen` again")]
     Generator(plugchat_codegen::Error),
     #[error(
@@ -187,7 +189,7 @@ fn check_features(root: &Path, spec: &Spec) -> Result<(), RegenError> {
 }
 
 /// Regenerates everything under `root` (a workspace), or in check mode reports what is stale.
-pub(crate) fn regen(root: &Path, check: bool) -> Result<Report, RegenError> {
+pub(crate) fn regen(root: &Path, check: bool, deny_warnings: bool) -> Result<Report, RegenError> {
     let (spec, mut diagnostics) = plugchat_spec::parse_tree(&root.join(DOCS));
     // Name pages as `docs-spec/...`, the way the maintainer sees the tree.
     let prefix = format!("{}/", root.display().to_string().trim_end_matches('/'));
@@ -210,6 +212,10 @@ pub(crate) fn regen(root: &Path, check: bool) -> Result<Report, RegenError> {
         print_diagnostics(&diagnostics);
         return Err(RegenError::DocsErrors(errors));
     }
+    if deny_warnings && counts.warnings > 0 {
+        print_diagnostics(&diagnostics);
+        return Err(RegenError::DeniedWarnings(counts.warnings));
+    }
     plugchat_codegen::generate(&spec).map_err(RegenError::Generator)?;
     check_features(root, &spec)?;
     let (files, corpus_found) = plan(root, &spec)?;
@@ -225,8 +231,8 @@ pub(crate) fn regen(root: &Path, check: bool) -> Result<Report, RegenError> {
 }
 
 /// The command: regen, then what it means for the API (docs-spec at `HEAD` → work tree).
-pub(crate) fn run(root: &Path, check: bool) -> Result<(), RegenError> {
-    let report = regen(root, check)?;
+pub(crate) fn run(root: &Path, check: bool, deny_warnings: bool) -> Result<(), RegenError> {
+    let report = regen(root, check, deny_warnings)?;
     print_diagnostics(&report.diagnostics);
     if !report.corpus_found {
         eprintln!(
@@ -269,7 +275,7 @@ mod tests {
     /// A docs change without `cargo xtask regen` fails `cargo test`, not only CI.
     #[test]
     fn checked_in_files_are_up_to_date() {
-        if let Err(message) = super::regen(&super::workspace_root(), true) {
+        if let Err(message) = super::regen(&super::workspace_root(), true, true) {
             panic!("{message}");
         }
     }

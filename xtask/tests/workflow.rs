@@ -466,3 +466,37 @@ fn generate_again_after_a_docs_edit() {
     assert!(stdout(&allowed).contains("left out: message/send-message-text.md"), "{}", stdout(&allowed));
     assert!(!spec(&out).contains("\"send-text\""));
 }
+
+/// A typo'd Tipo would silently make a setter untyped: it is an error naming the type meant, and
+/// regen writes nothing. `--deny warnings` stops regen on a warning (here a required row the
+/// example lacks) the same way; without it the warning is printed and regen goes on.
+#[test]
+fn a_typod_tipo_stops_regen_and_deny_warnings_stops_it_on_a_warning() {
+    let ws = Workspace::new();
+    ws.edit(SEND_TEXT, "| message | string | O texto da mensagem |", "| message | strng | O texto da mensagem |");
+    let before = ws.files();
+    let output = ws.xtask(&["regen"]);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(
+        message.contains(
+            "send-message-text.md:35:1: error[type-misspelled]: Tipo `strng` of `message` is not a known type: did you mean `string`?"
+        ),
+        "{message}"
+    );
+    assert_eq!(Workspace::touched(&before, &ws.files()), Vec::<String>::new());
+
+    ws.edit(SEND_TEXT, "| message | strng | O texto da mensagem |", "| message | string | O texto da mensagem |");
+    ws.edit(
+        SEND_TEXT,
+        "| message | string | O texto da mensagem |\n",
+        "| message | string | O texto da mensagem |\n| linkPreview | boolean | Mostra a prévia do link |\n",
+    );
+    let before = ws.files();
+    let denied = ws.xtask(&["regen", "--deny", "warnings"]);
+    assert!(!denied.status.success());
+    assert!(stderr(&denied).contains("warning[required-missing-from-example]"), "{}", stderr(&denied));
+    assert!(stderr(&denied).contains("1 warning(s) (listed above), denied by --deny warnings"), "{}", stderr(&denied));
+    assert_eq!(Workspace::touched(&before, &ws.files()), Vec::<String>::new());
+    assert!(ws.xtask(&["regen"]).status.success());
+}

@@ -62,6 +62,32 @@ impl Tipo {
         }
     }
 
+    /// Every spelling of a known type (scalars, objects and lists), for telling a misspelled
+    /// Tipo (`boolen`) from the name of a sub-table.
+    pub const KNOWN_SPELLINGS: &'static [&'static str] = &[
+        "string",
+        "str",
+        "texto",
+        "text",
+        "url",
+        "https",
+        "boolean",
+        "bool",
+        "integer",
+        "int",
+        "long",
+        "timestamp",
+        "number",
+        "float",
+        "double",
+        "decimal",
+        "object",
+        "objeto",
+        "json",
+        "array",
+        "lista",
+    ];
+
     fn scalar(lower: &str) -> Option<Tipo> {
         Some(match lower {
             "string" | "str" | "texto" | "text" | "url" => Tipo::String,

@@ -155,6 +155,9 @@ rules! {
     DuplicateHeader = "duplicate-header", Warning,
         "The header table names the same header twice (compared without case).",
         "Delete the repeated row.";
+    TypeMisspelled = "type-misspelled", Error,
+        "An attribute's Tipo is a near miss of a known type (`boolen`, `strng`): left as it is, the value would be typed as any JSON value.",
+        "Spell the type as the message suggests (or add the sub-table, if it names one).";
     TypeUnknown = "type-unknown", Warning,
         "An attribute's Tipo is neither a known type nor the name of a sub-table; it is typed as any JSON value.",
         "Use a known type (string, boolean, integer, number, array string, ...) or add the sub-table it names.";

@@ -299,18 +299,30 @@ pub(crate) fn reconcile(
         let ty = attribute.ty.trim();
         let tipo = attribute.tipo();
         // A name (`buttonList`, `button[]`) must be a sub-table of the page; every other Tipo is known.
-        let names_something = |tipo: &Tipo| matches!(tipo, Tipo::Named(_)) && operation.object_named(tipo).is_none();
-        let unknown = match &tipo {
-            Tipo::List(element) => names_something(element),
-            other => names_something(other),
+        let unknown_name = |tipo: &Tipo| match tipo {
+            Tipo::Named(name) if operation.object_named(tipo).is_none() => Some(name.clone()),
+            _ => None,
         };
-        if unknown {
-            diagnostics.push(Diagnostic::new(
-                Rule::TypeUnknown,
-                attribute.location.clone(),
-                format!("Tipo `{ty}` of `{}` names no sub-table and no known type", attribute.name),
-            ));
-        }
+        let unknown = match &tipo {
+            Tipo::List(element) => unknown_name(element),
+            other => unknown_name(other),
+        };
+        let Some(name) = unknown else { continue };
+        // A near miss of a known type is a typo that would silently make the value untyped.
+        let misspelled = Tipo::KNOWN_SPELLINGS
+            .iter()
+            .filter_map(|known| near_miss(&name, known).filter(|d| *d > 0).map(|d| (d, *known)))
+            .min();
+        let (rule, message) = match misspelled {
+            Some((_, known)) => (
+                Rule::TypeMisspelled,
+                format!("Tipo `{ty}` of `{}` is not a known type: did you mean `{known}`?", attribute.name),
+            ),
+            None => {
+                (Rule::TypeUnknown, format!("Tipo `{ty}` of `{}` names no sub-table and no known type", attribute.name))
+            }
+        };
+        diagnostics.push(Diagnostic::new(rule, attribute.location.clone(), message));
     }
 }
 

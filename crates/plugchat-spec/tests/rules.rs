@@ -245,6 +245,12 @@ fn cases() -> Vec<Case> {
             clean(),
         ),
         case(Rule::TypeUnknown, one(edit("| phone | string |", "| phone | Telefone |")), clean()),
+        case(
+            Rule::TypeMisspelled,
+            one(edit("| phone | string |", "| phone | strng |")),
+            // A word far from every type is a sub-table that is missing, not a typo.
+            one(edit("| phone | string |", "| phone | Telefone |")),
+        ),
         case(Rule::JsonRepaired, one(edit("{ \"phone\"", "// the destination\n{ \"phone\"")), clean()),
         case(Rule::JsonUnparsable, one(edit("{ \"phone\": \"5511999999999\",", "{ phone: <the number>,")), clean()),
         case(
