@@ -13,7 +13,9 @@ pub mod source;
 
 use std::collections::BTreeMap;
 
-use plugchat_codegen::{ApiSurface, EventSurface, FieldSurface, OperationSurface, ParamSurface, ResponseSurface};
+use plugchat_codegen::{
+    ApiSurface, EventSurface, FieldSurface, OperationSurface, ParamSurface, ResponseSurface, TypeSurface,
+};
 use serde::Serialize;
 
 pub use render::{Format, changelog_entry, render};
@@ -418,7 +420,7 @@ fn compare_params(old: &[ParamSurface], new: &[ParamSurface], page: &str, id: &s
                 page,
                 id,
                 Kind::AttributeTypeChanged,
-                format!("`{name}`: {} → {}", shown_type(old), shown_type(new)),
+                format!("`{name}`: {} → {}{}", shown_type(old), shown_type(new), untyped(&old.ty, &new.ty)),
             );
         } else if old.documented_type != new.documented_type {
             out.push(
@@ -459,6 +461,13 @@ fn compare_params(old: &[ParamSurface], new: &[ParamSurface], page: &str, id: &s
             );
         }
     }
+}
+
+/// A warning for a type that became untyped JSON: usually a Tipo the generator no longer reads
+/// (a typo, a sub-table renamed), rarely what the docs meant.
+fn untyped(old: &TypeSurface, new: &TypeSurface) -> &'static str {
+    let is_json = |ty: &TypeSurface| *ty.element() == TypeSurface::Json;
+    if is_json(new) && !is_json(old) { " (now untyped JSON: check the Tipo)" } else { "" }
 }
 
 fn shown_type(param: &ParamSurface) -> String {
@@ -555,7 +564,7 @@ fn compare_fields(
                 page,
                 id,
                 kinds.retyped,
-                format!("{} `{}`: `{}` → `{}`", kinds.what, new.wire_name, old.ty, new.ty),
+                format!("{} `{}`: `{}` → `{}`{}", kinds.what, new.wire_name, old.ty, new.ty, untyped(&old.ty, &new.ty)),
             );
         }
         if old.description != new.description {
@@ -608,6 +617,29 @@ mod tests {
         assert!(readme.contains(&table), "README.md's table of diff kinds is stale; it should read:\n{table}");
         let names: std::collections::BTreeSet<String> = Kind::ALL.iter().map(|k| k.name()).collect();
         assert_eq!(names.len(), Kind::ALL.len(), "a kind is listed twice");
+    }
+
+    /// A setter that becomes `serde_json::Value` (a Tipo the generator no longer reads) is
+    /// called out, not only reported as a type change.
+    #[test]
+    fn a_type_that_becomes_untyped_json_is_called_out() {
+        let page = |tipo: &str| {
+            let text = format!(
+                "---\nid: send-flag\ntitle: Flag\n---\n\n## Método\n\n`POST` https://api.example.com/api/send-flag\n\n\
+                 ## Atributos\n\n### Obrigatórios\n\n| Atributos | Tipo | Descrição |\n| :-- | :-: | :-- |\n| flag | {tipo} | F |\n"
+            );
+            let options = plugchat_spec::ParseOptions { base_url: Some("https://api.example.com/api".into()) };
+            let (page, _) = plugchat_spec::parse_page("flags/send-flag.md", &text, &options);
+            plugchat_codegen::ApiSurface {
+                operations: vec![plugchat_codegen::operation_surface(&page).unwrap()],
+                events: Vec::new(),
+            }
+        };
+        let diff = super::compare(&page("boolean"), &page("Telefone"), Vec::new());
+        let change = diff.changes.iter().find(|c| c.kind == Kind::AttributeTypeChanged).expect("a type change");
+        assert!(change.message.ends_with("(now untyped JSON: check the Tipo)"), "{}", change.message);
+        let diff = super::compare(&page("boolean"), &page("integer"), Vec::new());
+        assert!(!diff.changes[0].message.contains("untyped"), "{}", diff.changes[0].message);
     }
 }
 
