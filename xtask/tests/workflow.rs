@@ -98,6 +98,16 @@ impl Workspace {
         std::fs::write(self.root.join(relative), text.replace(old, new)).unwrap();
     }
 
+    /// The README's example edit: a required `linkPreview` row on send-text (the example left
+    /// as it is, so it is also a `required-missing-from-example` warning).
+    fn add_required_link_preview(&self) {
+        self.edit(
+            SEND_TEXT,
+            "| message | string | O texto da mensagem |\n",
+            "| message | string | O texto da mensagem |\n| linkPreview | boolean | Mostra a prévia do link |\n",
+        );
+    }
+
     /// Every file under the root (but `.git`), with its bytes.
     fn files(&self) -> BTreeMap<String, Vec<u8>> {
         fn walk(dir: &Path, root: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
@@ -169,11 +179,7 @@ fn an_unchanged_tree_is_up_to_date() {
 fn a_warning_never_stops_regen_and_nothing_is_deleted() {
     let ws = Workspace::new();
     let before = ws.files();
-    ws.edit(
-        SEND_TEXT,
-        "| message | string | O texto da mensagem |\n",
-        "| message | string | O texto da mensagem |\n| linkPreview | boolean | Mostra a prévia do link |\n",
-    );
+    ws.add_required_link_preview();
     let stale = ws.xtask(&["regen", "--check"]);
     assert!(!stale.status.success());
     assert!(stderr(&stale).contains("crates/plugchat-api/spec.json"), "{}", stderr(&stale));
@@ -210,11 +216,7 @@ fn a_warning_never_stops_regen_and_nothing_is_deleted() {
 #[test]
 fn a_breaking_edit_is_reported_as_major() {
     let ws = Workspace::new();
-    ws.edit(
-        SEND_TEXT,
-        "| message | string | O texto da mensagem |\n",
-        "| message | string | O texto da mensagem |\n| linkPreview | boolean | Mostra a prévia do link |\n",
-    );
+    ws.add_required_link_preview();
     ws.edit(
         SEND_TEXT,
         "\"message\": \"Olá, *Plug Chat*\"\n",
@@ -437,11 +439,7 @@ fn generate_again_after_a_docs_edit() {
     let spec = |out: &Path| std::fs::read_to_string(out.join("spec.json")).unwrap();
     assert!(!spec(&out).contains("linkPreview"));
 
-    ws.edit(
-        SEND_TEXT,
-        "| message | string | O texto da mensagem |\n",
-        "| message | string | O texto da mensagem |\n| linkPreview | boolean | Mostra a prévia do link |\n",
-    );
+    ws.add_required_link_preview();
     let second = generate(&[]);
     assert!(second.status.success(), "{}", stderr(&second));
     assert!(spec(&out).contains("linkPreview"), "the crate follows the edit");
@@ -487,11 +485,7 @@ fn a_typod_tipo_stops_regen_and_deny_warnings_stops_it_on_a_warning() {
     assert_eq!(Workspace::touched(&before, &ws.files()), Vec::<String>::new());
 
     ws.edit(SEND_TEXT, "| message | strng | O texto da mensagem |", "| message | string | O texto da mensagem |");
-    ws.edit(
-        SEND_TEXT,
-        "| message | string | O texto da mensagem |\n",
-        "| message | string | O texto da mensagem |\n| linkPreview | boolean | Mostra a prévia do link |\n",
-    );
+    ws.add_required_link_preview();
     let before = ws.files();
     let denied = ws.xtask(&["regen", "--deny", "warnings"]);
     assert!(!denied.status.success());
