@@ -131,8 +131,11 @@ pub fn run(command: Command, defaults: &Defaults) -> Result<(), Error> {
         }
         Command::Diff { docs, from, to, format, current_version, .. } => {
             let docs = or_default(docs);
-            // A revision is read from the repository holding the tree, so the tree must exist.
-            if !docs.is_dir() && (to.is_none() || !Path::new(&from).is_dir()) {
+            // The work tree, and any revision (read from the repository holding the tree), need
+            // the tree to exist; two directories do not.
+            let is_dir = |side: &str| Path::new(side).is_dir();
+            let reads_docs = !is_dir(&from) || to.as_deref().is_none_or(|to| !is_dir(to));
+            if reads_docs && !docs.is_dir() {
                 return Err(Error::NotADirectory(docs));
             }
             let from = diff::source::load(&from, &docs)?;
