@@ -25,8 +25,8 @@ const OPENAPI_FILE: &str = "crates/plugchat-api/openapi.json";
 const API_MANIFEST: &str = "crates/plugchat-api/Cargo.toml";
 /// Snapshots of the parsed model, one per page (plus the corpus reports).
 const SPEC_SNAPSHOTS: &str = "crates/plugchat-spec/tests/snapshots";
-/// Snapshots of the corpus diagnostics reports (`tests/tests/corpus.rs`).
-const CORPUS_SNAPSHOTS: &str = "tests/tests/snapshots";
+/// Snapshots of the corpus diagnostics reports (`tests/tests/it/corpus.rs`).
+const CORPUS_SNAPSHOTS: &str = "tests/tests/it/snapshots";
 /// Snapshots of the generated code, one per operation (plus the webhook events).
 const CODEGEN_SNAPSHOTS: &str = "crates/plugchat-codegen/tests/snapshots";
 /// Prefix of the snapshot files regen owns in those directories: one that no page or
@@ -161,10 +161,10 @@ fn plan(root: &Path, spec: &Spec) -> Result<(FileSet, bool), RegenError> {
             let tree = corpus.join(revision).join("docs");
             let (_, diagnostics) = plugchat_spec::parse_tree(&tree);
             let report = diagnostics_report(&tree, &diagnostics);
-            let path = Path::new(CORPUS_SNAPSHOTS).join(format!("corpus__{name}.snap"));
+            let path = Path::new(CORPUS_SNAPSHOTS).join(format!("it__corpus__{name}.snap"));
             files.write(
                 path,
-                snapshot_file("tests/tests/corpus.rs", r#""report.join(\"\\n\")""#, &report),
+                snapshot_file("tests/tests/it/corpus.rs", r#""report.join(\"\\n\")""#, &report),
                 Compare::Text,
             );
         }

@@ -17,7 +17,7 @@
 //!   string of digits]`, a string any scalar. Type unions and `anyOf` with a `pattern` say this in
 //!   plain JSON Schema 2020-12, which every 3.1 tool reads; a strict schema (`type: boolean`) would
 //!   reject the service's own documented answers, and `x-` extensions would be invisible to
-//!   validators. `tests/tests/openapi.rs` decodes every documented answer with the generated
+//!   validators. `tests/tests/it/openapi.rs` decodes every documented answer with the generated
 //!   types and validates it against these schemas, and checks both refuse the same wrong values.
 //! - A list answer is `anyOf: [array of items, one item]`: the client decodes a bare object as a
 //!   list of one.
