@@ -35,8 +35,10 @@ fn object_key(object: &ObjectType) -> String {
     format!("object:{}", object.name)
 }
 
+/// An enum attribute's key: what it means, not where it is (the model read back from
+/// `spec.json` has no positions). Two attributes with the same key share one type.
 fn enum_key(attribute: &Attribute) -> String {
-    format!("enum:{}:{}:{}", attribute.location.line, attribute.location.column, attribute.name)
+    format!("enum:{}:{}:{}", attribute.name, attribute.allowed_values.join("|"), attribute.description)
 }
 
 impl OperationNames {
@@ -73,7 +75,10 @@ fn local_types(operation: &Operation) -> Vec<(String, String)> {
         .chain(&operation.optional)
         .chain(operation.objects.iter().flat_map(|o| o.required.iter().chain(&o.optional)));
     for attribute in attributes.filter(|a| a.allowed_values.len() >= 2) {
-        local.push((enum_key(attribute), names::camel(&attribute.name).to_string()));
+        let key = enum_key(attribute);
+        if !local.iter().any(|(taken, _)| *taken == key) {
+            local.push((key, names::camel(&attribute.name).to_string()));
+        }
     }
     local
 }

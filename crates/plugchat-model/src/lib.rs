@@ -20,10 +20,15 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the serialised [`Spec`]. Bump it when the model's shape changes, so a spec
 /// file written by an older `cargo xtask regen` is reported as stale instead of misread.
-pub const SPEC_FORMAT_VERSION: u32 = 3;
+pub const SPEC_FORMAT_VERSION: u32 = 4;
 
 /// A position in a docs page: 1-based line and column (in characters).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+///
+/// Positions serve diagnostics, which are made while parsing: they are never serialised with
+/// the model (`spec.json` and the parser snapshots), so a line added above a table does not
+/// rewrite every later entry of the files a reviewer reads. A deserialised model has default
+/// (empty) locations.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
     /// The page's path as given to the parser.
     pub file: String,
@@ -87,6 +92,7 @@ pub struct Callback {
     /// Example payloads, with the heading above each.
     pub examples: Vec<CallbackExample>,
     /// Where the event section is.
+    #[serde(skip_serializing, default)]
     pub location: Location,
 }
 
@@ -107,6 +113,7 @@ pub struct CallbackExample {
     /// The payload.
     pub payload: serde_json::Value,
     /// Where the fence starts.
+    #[serde(skip_serializing, default)]
     pub location: Location,
 }
 
@@ -182,6 +189,7 @@ pub struct Operation {
     /// Documented answers, in page order.
     pub responses: Vec<Response>,
     /// Where the method line is.
+    #[serde(skip_serializing, default)]
     pub location: Location,
 }
 
@@ -246,6 +254,7 @@ pub struct Header {
     /// The example value the page shows.
     pub example: String,
     /// Where the row is.
+    #[serde(skip_serializing, default)]
     pub location: Location,
 }
 
@@ -264,6 +273,7 @@ pub struct Attribute {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allowed_values: Vec<String>,
     /// Where the row is.
+    #[serde(skip_serializing, default)]
     pub location: Location,
 }
 
@@ -292,6 +302,7 @@ pub struct ObjectType {
     /// Fields the object may have (`### Opcionais Button`).
     pub optional: Vec<Attribute>,
     /// Where the sub-table's heading is.
+    #[serde(skip_serializing, default)]
     pub location: Location,
 }
 
@@ -315,6 +326,7 @@ pub enum RequestExample {
         /// The URL as written.
         url: String,
         /// Where it is.
+        #[serde(skip_serializing, default)]
         location: Location,
     },
     /// An example JSON body.
@@ -322,6 +334,7 @@ pub enum RequestExample {
         /// The parsed body.
         body: serde_json::Value,
         /// Where the fence starts.
+        #[serde(skip_serializing, default)]
         location: Location,
     },
 }
@@ -338,6 +351,7 @@ pub struct Response {
     /// The parsed JSON example.
     pub example: Option<serde_json::Value>,
     /// Where the status heading is.
+    #[serde(skip_serializing, default)]
     pub location: Location,
 }
 
