@@ -100,6 +100,11 @@ pub enum Command {
         /// workspace (without this option it builds on its own wherever it is written).
         #[arg(long)]
         workspace_member: bool,
+        /// Write into `--out` even when it holds files `generate` did not write (its
+        /// `Cargo.toml`, `spec.json` and `src/lib.rs` are then replaced). Without it, a directory
+        /// is written only if new, empty, or written by `generate` before.
+        #[arg(long)]
+        force: bool,
     },
     /// Write the OpenAPI 3.1 document of a docs tree.
     Openapi {
@@ -160,8 +165,8 @@ pub fn run(command: Command, defaults: &Defaults) -> Result<(), Error> {
             let output = lint_output::Options { format, notes, snippets };
             check::run(&or_default(docs), check::Policy { allow_errors, deny }, &output)
         }
-        Command::Generate { docs, out, name, allow_errors, deps, workspace_member } => {
-            let options = generate::Options { docs, out, name, allow_errors, deps, workspace_member };
+        Command::Generate { docs, out, name, allow_errors, deps, workspace_member, force } => {
+            let options = generate::Options { docs, out, name, allow_errors, deps, workspace_member, force };
             generate::run(&options).map_err(Into::into)
         }
         Command::Openapi { docs, out } => openapi::run(&or_default(docs), out.as_deref()),
