@@ -1,6 +1,6 @@
 //! The YAML front matter between two `---` lines at the top of a page.
 
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::Yaml;
 
 use crate::diagnostic::{Diagnostic, LineIndex, Rule};
 
@@ -70,7 +70,7 @@ pub(crate) fn read(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diag
         }
         return front;
     }
-    let docs = match YamlLoader::load_from_str(&text[yaml_start..yaml_end]) {
+    let docs = match crate::yaml::load(&text[yaml_start..yaml_end]) {
         Ok(docs) => docs,
         Err(error) => {
             let marker = error.marker();

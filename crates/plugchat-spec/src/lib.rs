@@ -30,6 +30,7 @@ mod sections;
 mod tables;
 mod tree;
 mod url;
+mod yaml;
 
 pub use diagnostic::{Diagnostic, Rule, Severity, rules_table};
 pub use har::{Finding, HarRequest, check_examples, read_har};

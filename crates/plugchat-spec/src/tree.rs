@@ -15,7 +15,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::Yaml;
 
 use crate::ParseOptions;
 use crate::diagnostic::{Diagnostic, LineIndex, Rule, Severity};
@@ -132,7 +132,7 @@ fn read_manifest(root: &Path, display: &str, diagnostics: &mut Vec<Diagnostic>) 
     let file = format!("{display}/{MANIFEST_FILE}");
     let Ok(text) = fs::read_to_string(root.join(MANIFEST_FILE)) else { return Manifest::default() };
     let index = LineIndex::new(&file, &text);
-    match YamlLoader::load_from_str(&text) {
+    match crate::yaml::load(&text) {
         Ok(docs) => {
             let Some(doc) = docs.first() else { return Manifest::default() };
             Manifest {

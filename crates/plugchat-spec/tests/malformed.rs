@@ -328,3 +328,44 @@ fn an_id_that_yaml_reads_as_empty_falls_back_to_the_file_name() {
         assert!(diagnostics.iter().any(|d| d.to_string() == expected), "{front}: {diagnostics:?}");
     }
 }
+
+/// Nine levels of ten aliases each expand to 10⁹ nodes (GBs) in a YAML loader that copies
+/// anchors: front matter refuses the first alias, at its position, and the id and title are
+/// still read.
+#[test]
+fn a_yaml_alias_bomb_in_front_matter_is_refused_at_the_first_alias() {
+    let (page, diagnostics) = parse("yaml-alias-bomb.md");
+    assert_eq!(
+        diagnostics,
+        [
+            "malformed/yaml-alias-bomb.md:5:8: error[front-matter-invalid]: invalid front matter: YAML alias `*a` refused: aliases are not allowed here (write the value out)"
+        ]
+    );
+    assert_eq!((page.id.as_str(), page.title.as_str()), ("yaml-alias-bomb", "Nine levels of aliases, ten each"));
+    assert_eq!(page.operation.expect("operation").path, "/chats");
+}
+
+/// The same bomb as a tree's `api.yml`: a manifest error at the alias, the pages still read.
+#[test]
+fn a_yaml_alias_bomb_in_api_yml_is_refused_at_the_first_alias() {
+    let fixture = std::fs::read_to_string(format!("{}/tests/malformed/yaml-alias-bomb.md", env!("CARGO_MANIFEST_DIR")))
+        .expect("fixture");
+    let yaml: String = fixture.lines().skip(3).take_while(|l| *l != "---").map(|l| format!("{l}\n")).collect();
+    let dir = std::env::temp_dir().join(format!("plugchat-malformed-{}-bomb", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("chats")).unwrap();
+    std::fs::write(dir.join("api.yml"), format!("base_url: https://api.example.com/api\n{yaml}")).unwrap();
+    let page = "---\nid: list\ntitle: List\n---\n\n`GET` https://api.example.com/api/chats\n";
+    std::fs::write(dir.join("chats/list.md"), page).unwrap();
+    let (spec, diagnostics) = plugchat_spec::parse_tree(&dir);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let shown: Vec<String> =
+        diagnostics.iter().map(|d| d.to_string().replace(&dir.display().to_string(), "docs")).collect();
+    assert_eq!(
+        shown,
+        [
+            "docs/api.yml:3:8: error[manifest-invalid]: invalid manifest: YAML alias `*a` refused: aliases are not allowed here (write the value out)"
+        ]
+    );
+    assert_eq!(spec.pages.len(), 1);
+}
