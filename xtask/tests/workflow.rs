@@ -494,3 +494,63 @@ fn a_typod_tipo_stops_regen_and_deny_warnings_stops_it_on_a_warning() {
     assert_eq!(Workspace::touched(&before, &ws.files()), Vec::<String>::new());
     assert!(ws.xtask(&["regen"]).status.success());
 }
+
+/// `git diff --numstat` of the working tree against the last commit, new files included:
+/// changed lines per file as `(added, removed)`.
+fn numstat(ws: &Workspace) -> BTreeMap<String, (u32, u32)> {
+    git(&ws.root, &["add", "-A"]);
+    let output = Command::new("git").current_dir(&ws.root).args(["diff", "--cached", "--numstat"]).output().unwrap();
+    stdout(&output)
+        .lines()
+        .map(|line| {
+            let mut fields = line.split('\t');
+            let mut count = || fields.next().unwrap().parse::<u32>().unwrap();
+            let (added, removed) = (count(), count());
+            (fields.next().unwrap().to_owned(), (added, removed))
+        })
+        .collect()
+}
+
+/// Issue 22: a sentence of prose changes only the lines that show that prose, in every file a
+/// reviewer reads (positions are not part of spec.json or the snapshots).
+#[test]
+fn a_prose_edit_changes_only_the_lines_that_show_it() {
+    let ws = Workspace::new();
+    ws.edit(SEND_TEXT, "emojis e quebras de linha.", "emojis e quebras de linha. Uma frase nova.");
+    ws.edit(SEND_TEXT, "## Conceituação\n", "## Conceituação\n\nUma linha acima, só para deslocar as outras.\n");
+    let output = ws.xtask(&["regen"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The page: the sentence, and a new paragraph (+2) above everything else; each generated
+    // file: the description's line (the rustdoc gains the paragraph's two lines).
+    assert_eq!(
+        numstat(&ws),
+        BTreeMap::from([
+            ("crates/plugchat-api/openapi.json".to_owned(), (1, 1)),
+            ("crates/plugchat-api/spec.json".to_owned(), (1, 1)),
+            (SEND_TEXT_CODE.to_owned(), (3, 1)),
+            (SEND_TEXT_MODEL.to_owned(), (1, 1)),
+            (SEND_TEXT.to_owned(), (3, 1)),
+        ])
+    );
+}
+
+/// Issue 22: a one-row edit (a row's Tipo) changes only what that row means.
+#[test]
+fn a_one_row_edit_changes_only_what_the_row_means() {
+    let ws = Workspace::new();
+    ws.edit(SEND_TEXT, "| delayMessage | number |", "| delayMessage | integer |");
+    let output = ws.xtask(&["regen"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The row's type in the model, spec.json and OpenAPI (`"type": "integer"` and a
+    // format); in the generated code, the setter's and the field's type and their docs.
+    assert_eq!(
+        numstat(&ws),
+        BTreeMap::from([
+            ("crates/plugchat-api/openapi.json".to_owned(), (2, 1)),
+            ("crates/plugchat-api/spec.json".to_owned(), (1, 1)),
+            (SEND_TEXT_CODE.to_owned(), (6, 17)),
+            (SEND_TEXT_MODEL.to_owned(), (1, 1)),
+            (SEND_TEXT.to_owned(), (1, 1)),
+        ])
+    );
+}
