@@ -133,7 +133,9 @@ fn plan(root: &Path, spec: &Spec) -> Result<(FileSet, bool), RegenError> {
     for (page, operation) in spec.operations() {
         let code = plugchat_codegen::pretty(plugchat_codegen::generate_operation(page, operation));
         let expression = r#""plugchat_codegen::pretty(plugchat_codegen::generate_operation(page,\noperation))""#;
-        let name = format!("{OWNED_PREFIX}{}", page.id);
+        // Named by the page's path, like the model's: changing a page's id modifies its
+        // snapshot in place, so the review shows the rename as an edit, not a delete and an add.
+        let name = format!("{OWNED_PREFIX}{}", page.file.replace('/', "__"));
         snapshot(&mut files, CODEGEN_SNAPSHOTS, name, "crates/plugchat-codegen/tests/snapshots.rs", expression, &code);
     }
     let callbacks: Vec<_> = spec.pages.iter().filter(|p| p.callback.is_some()).collect();

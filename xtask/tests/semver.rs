@@ -593,3 +593,57 @@ fn every_kind_of_change_has_a_case() {
     let unknown: Vec<&&str> = cased.difference(&listed).collect();
     assert!(unknown.is_empty(), "cases of kinds not in the table: {unknown:?}");
 }
+
+/// `diff --format json` between two trees written from pages.
+fn diff_json(old: &[Page], new: &[Page]) -> serde_json::Value {
+    let dir = tempfile::tempdir().unwrap();
+    let (from, to) = (dir.path().join("old"), dir.path().join("new"));
+    write_tree(&from, old, &[]);
+    write_tree(&to, new, &[]);
+    let output = xtask(&["diff", "--from", from.to_str().unwrap(), "--to", to.to_str().unwrap(), "--format", "json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// Issue 22: renaming a page id renames the types named after it (`DemoSendKind`); that is part
+/// of the one rename, wire compatible, not a type change of `kind` (the same values are sent).
+#[test]
+fn a_renamed_id_is_one_change_naming_the_types_it_renames() {
+    let renamed = Page { id: "demo-send-message", ..send() };
+    let diff = diff_json(&[send()], &[renamed]);
+    let changes = diff["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), 1, "{diff:#}");
+    assert_eq!(changes[0]["kind"], "operation-renamed");
+    assert_eq!(changes[0]["wire"], "compatible");
+    assert_eq!(changes[0]["rust"], "major");
+    let message = changes[0]["message"].as_str().unwrap();
+    assert!(message.contains("`DemoSendKind` is now `DemoSendMessageKind`"), "{message}");
+}
+
+/// Issue 22: the changes come grouped by operation (a renamed operation's other changes used to
+/// come last, after every other operation's), and the markdown form heads each group with the
+/// operation's id and page.
+#[test]
+fn changes_are_grouped_by_operation() {
+    let mut renamed = Page { id: "demo-send-message", ..send() };
+    renamed.optional.push("| note | string | Nota |");
+    let mut changed = other();
+    changed.optional.push("| size | integer | Tamanho |");
+    let diff = diff_json(&[send(), other()], &[renamed, changed]);
+    let operations: Vec<&str> =
+        diff["changes"].as_array().unwrap().iter().map(|c| c["operation"].as_str().unwrap()).collect();
+    assert_eq!(operations, ["demo-other", "demo-send-message", "demo-send-message"], "{diff:#}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let (from, to) = (dir.path().join("old"), dir.path().join("new"));
+    let mut renamed = Page { id: "demo-send-message", ..send() };
+    renamed.optional.push("| note | string | Nota |");
+    write_tree(&from, &[send(), other()], &[]);
+    write_tree(&to, &[renamed, other()], &[]);
+    let output = xtask(&["diff", "--from", from.to_str().unwrap(), "--to", to.to_str().unwrap(), "--format", "markdown"]);
+    let markdown = String::from_utf8(output.stdout).unwrap();
+    assert!(markdown.contains("### Operation `demo-send-message` (`demo/demo-send-message.md`)\n"), "{markdown}");
+    assert_eq!(markdown.matches("### Operation").count(), 1, "{markdown}");
+    let text = xtask(&["diff", "--from", from.to_str().unwrap(), "--to", to.to_str().unwrap()]);
+    assert!(String::from_utf8(text.stdout).unwrap().ends_with("changes: 2, breaking: 0, bump: major\n"));
+}

@@ -22,7 +22,7 @@ const COPIED: &[&str] = &[
 const SEND_TEXT: &str = "docs-spec/message/send-message-text.md";
 /// The page the tests edit, owned by them.
 const SEND_TEXT_FIXTURE: &str = "xtask/tests/fixtures/workflow/send-message-text.md";
-const SEND_TEXT_CODE: &str = "crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__send-text.snap";
+const SEND_TEXT_CODE: &str = "crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__message__send-message-text.md.snap";
 const SEND_TEXT_MODEL: &str =
     "crates/plugchat-spec/tests/snapshots/snapshots__docs_spec__message__send-message-text.md.snap";
 
@@ -277,7 +277,7 @@ fn a_new_page_creates_its_snapshots_and_is_minor() {
         [
             "crates/plugchat-api/openapi.json",
             "crates/plugchat-api/spec.json",
-            "crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__send-text-later.snap",
+            "crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__message__send-text-later.md.snap",
             "crates/plugchat-spec/tests/snapshots/snapshots__docs_spec__message__send-text-later.md.snap",
             "docs-spec/message/send-text-later.md",
         ]
@@ -320,10 +320,15 @@ fn a_renamed_id_is_a_rename_not_a_removal() {
     ws.edit(SEND_TEXT, "id: send-text\n", "id: send-message-text\n");
     let output = ws.xtask(&["regen"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(!ws.root.join(SEND_TEXT_CODE).exists());
-    assert!(
-        ws.root.join("crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__send-message-text.snap").exists()
+    // Issue 22: the review shows the rename as edits of the same files (snapshots are named by
+    // the page's path), never as a deleted snapshot and an untracked one.
+    let changed = numstat(&ws);
+    assert_eq!(
+        changed.keys().collect::<Vec<_>>(),
+        ["crates/plugchat-api/openapi.json", "crates/plugchat-api/spec.json", SEND_TEXT_CODE, SEND_TEXT_MODEL, SEND_TEXT]
     );
+    let status = Command::new("git").current_dir(&ws.root).args(["status", "--porcelain"]).output().unwrap();
+    assert!(stdout(&status).lines().all(|line| line.starts_with("M ")), "{}", stdout(&status));
     let (bump, changes) = changes(&ws);
     assert_eq!(bump, "major");
     assert_eq!(
@@ -342,7 +347,7 @@ fn a_failure_halfway_leaves_the_tree_as_it_was() {
     std::fs::write(ws.root.join("docs-spec/message/send-text-later.md"), page).unwrap();
     ws.edit(SEND_TEXT, "| message | string |", "| message | texto |");
     // A directory (with a file in it) where the new page's code snapshot must go.
-    let blocker = ws.root.join("crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__send-text-later.snap");
+    let blocker = ws.root.join("crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__message__send-text-later.md.snap");
     std::fs::create_dir_all(&blocker).unwrap();
     std::fs::write(blocker.join("keep"), "x").unwrap();
     let before = ws.files();
@@ -352,7 +357,7 @@ fn a_failure_halfway_leaves_the_tree_as_it_was() {
     let message = stderr(&output);
     assert!(
         message.contains(
-            "cannot write crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__send-text-later.snap"
+            "cannot write crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__message__send-text-later.md.snap"
         ),
         "{message}"
     );
@@ -417,8 +422,10 @@ fn diff_of_the_two_corpus_revisions() {
     let count = json["changes"].as_array().unwrap().len();
     assert_eq!(last, format!("changes: {count}, breaking: {}, bump: major", text.matches("wire breaking").count()));
     let markdown = run("markdown");
-    assert!(markdown.contains("| Operation | Page | Change | Wire | Rust | Details |"), "{markdown}");
-    assert_eq!(markdown.matches("\n| `").count(), count);
+    assert!(markdown.contains("### Operation `get-pending-chats` (`chats/get-pending-chats.md`)\n"), "{markdown}");
+    assert!(markdown.contains("| Change | Wire | Rust | Details |"), "{markdown}");
+    let rows = markdown.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| Change |")).count();
+    assert_eq!(rows, count);
 }
 
 /// `cargo xtask generate` run again after the docs change: the crate follows the edit, files the

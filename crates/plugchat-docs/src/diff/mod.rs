@@ -122,6 +122,19 @@ impl Kind {
     ];
 
     /// The verdicts of a change of this kind, and why: the one place the rules live.
+    /// Whether the change is to a webhook event (the rest are to operations).
+    pub fn is_event(self) -> bool {
+        matches!(
+            self,
+            Kind::EventAdded
+                | Kind::EventRemoved
+                | Kind::EventDiscriminatorChanged
+                | Kind::EventFieldAdded
+                | Kind::EventFieldRemoved
+                | Kind::EventFieldTypeChanged
+        )
+    }
+
     pub fn verdicts(self) -> (Wire, Bump) {
         self.rule().0
     }
@@ -303,6 +316,8 @@ pub fn compare(from: &ApiSurface, to: &ApiSurface, errors: Vec<Unparsed>) -> Api
     let mut changes = Changes(Vec::new());
     compare_operations(&from.operations, &to.operations, &mut changes);
     compare_events(&from.events, &to.events, &mut changes);
+    // Grouped for review: operations, then events, each by page; in a group, the order found.
+    changes.0.sort_by(|a, b| (a.kind.is_event(), &a.page, &a.operation).cmp(&(b.kind.is_event(), &b.page, &b.operation)));
     let bump = changes.0.iter().map(|c| c.rust).max().unwrap_or(Bump::None);
     ApiDiff { bump, changes: changes.0, errors, version: None }
 }
@@ -321,6 +336,7 @@ fn compare_operations(from: &[OperationSurface], to: &[OperationSurface], out: &
         }
     }
     let mut removed = Vec::new();
+    let mut renamed = Vec::new();
     for old in unmatched_old {
         let same_page = unmatched_new.iter().position(|new| new.file == old.file);
         let same_endpoint =
@@ -328,18 +344,24 @@ fn compare_operations(from: &[OperationSurface], to: &[OperationSurface], out: &
         match same_page.or_else(same_endpoint) {
             Some(i) => {
                 let new = unmatched_new.remove(i);
-                if new.method_name != old.method_name {
+                // The generated types take their names from the page id: those the rename
+                // renames are part of this one change, and the rest is compared under the new
+                // names (the same `"action": "archive"` still goes on the wire).
+                let renames = renamed_types(old, new);
+                if new.method_name != old.method_name || !renames.is_empty() {
+                    let types: String =
+                        renames.iter().map(|(from, to)| format!(", `{from}` is now `{to}`")).collect();
                     out.push(
                         &new.file,
                         &new.id,
                         Kind::OperationRenamed,
                         format!(
-                            "`{}` is now `{}`: `Client::{}` is now `Client::{}`",
+                            "`{}` is now `{}`: `Client::{}` is now `Client::{}`{types}",
                             old.id, new.id, old.method_name, new.method_name
                         ),
                     );
                 }
-                pairs.push((old, new));
+                renamed.push((rename_types(old, &renames), new));
             }
             None => removed.push(old),
         }
@@ -363,6 +385,84 @@ fn compare_operations(from: &[OperationSurface], to: &[OperationSurface], out: &
     for (old, new) in pairs {
         compare_operation(old, new, out);
     }
+    for (old, new) in &renamed {
+        compare_operation(old, new, out);
+    }
+}
+
+/// The generated types whose name differs between two versions of a renamed operation at the
+/// same place (the same parameter, response field or struct member), old name first, in order
+/// of appearance. A name that would pair with two different names is left out.
+fn renamed_types(old: &OperationSurface, new: &OperationSurface) -> Vec<(String, String)> {
+    fn pair(old: &TypeSurface, new: &TypeSurface, out: &mut Vec<(String, String)>) {
+        match (old, new) {
+            (TypeSurface::Enum { name: a, .. }, TypeSurface::Enum { name: b, .. })
+            | (TypeSurface::Object { name: a }, TypeSurface::Object { name: b })
+                if a != b =>
+            {
+                out.push((a.clone(), b.clone()));
+            }
+            (TypeSurface::List { element: a }, TypeSurface::List { element: b }) => pair(a, b, out),
+            _ => {}
+        }
+    }
+    let mut candidates = Vec::new();
+    for param in &old.params {
+        if let Some(other) = new.params.iter().find(|p| p.wire_name == param.wire_name) {
+            pair(&param.ty, &other.ty, &mut candidates);
+        }
+    }
+    if let (Some(a), Some(b)) = (&old.response, &new.response) {
+        for field in &a.fields {
+            if let Some(other) = b.fields.iter().find(|f| f.wire_name == field.wire_name) {
+                pair(&field.ty, &other.ty, &mut candidates);
+            }
+        }
+    }
+    for object in &old.objects {
+        let Some((_, renamed)) = candidates.iter().find(|(from, _)| *from == object.name).cloned() else { continue };
+        let Some(other) = new.objects.iter().find(|o| o.name == renamed) else { continue };
+        for member in &object.members {
+            if let Some(theirs) = other.members.iter().find(|m| m.wire_name == member.wire_name) {
+                pair(&member.ty, &theirs.ty, &mut candidates);
+            }
+        }
+    }
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for (from, to) in &candidates {
+        let ambiguous = candidates.iter().any(|(f, t)| (f == from) != (t == to));
+        if !ambiguous && !renames.iter().any(|(f, _)| f == from) {
+            renames.push((from.clone(), to.clone()));
+        }
+    }
+    renames
+}
+
+/// `operation` with its types renamed.
+fn rename_types(operation: &OperationSurface, renames: &[(String, String)]) -> OperationSurface {
+    fn rename(ty: &mut TypeSurface, renames: &[(String, String)]) {
+        match ty {
+            TypeSurface::Enum { name, .. } | TypeSurface::Object { name } => {
+                if let Some((_, to)) = renames.iter().find(|(from, _)| from == name) {
+                    *name = to.clone();
+                }
+            }
+            TypeSurface::List { element } => rename(element, renames),
+            _ => {}
+        }
+    }
+    let mut renamed = operation.clone();
+    renamed.params.iter_mut().for_each(|p| rename(&mut p.ty, renames));
+    if let Some(response) = &mut renamed.response {
+        response.fields.iter_mut().for_each(|f| rename(&mut f.ty, renames));
+    }
+    for object in &mut renamed.objects {
+        if let Some((_, to)) = renames.iter().find(|(from, _)| *from == object.name) {
+            object.name = to.clone();
+        }
+        object.members.iter_mut().for_each(|m| rename(&mut m.ty, renames));
+    }
+    renamed
 }
 
 fn compare_operation(old: &OperationSurface, new: &OperationSurface, out: &mut Changes) {

@@ -69,20 +69,31 @@ fn markdown(diff: &ApiDiff) -> String {
     if let Some(version) = &diff.version {
         let _ = writeln!(out, "Version: `{}` → `{}`\n", version.current, version.next);
     }
-    if !diff.changes.is_empty() {
-        out.push_str("| Operation | Page | Change | Wire | Rust | Details |\n|---|---|---|---|---|---|\n");
-        for change in &diff.changes {
+    // One section per operation or event (the changes are grouped already), headed by its id
+    // and page, so a reviewer reads what happened to each in one place.
+    let mut start = 0;
+    while start < diff.changes.len() {
+        let first = &diff.changes[start];
+        let end = diff.changes[start..]
+            .iter()
+            .position(|c| (&c.operation, &c.page) != (&first.operation, &first.page))
+            .map_or(diff.changes.len(), |n| start + n);
+        let what = if first.kind.is_event() { "Event" } else { "Operation" };
+        let _ = writeln!(out, "### {what} `{}` (`{}`)
+", first.operation, first.page);
+        out.push_str("| Change | Wire | Rust | Details |\n|---|---|---|---|\n");
+        for change in &diff.changes[start..end] {
             let _ = writeln!(
                 out,
-                "| `{}` | `{}` | {} | {} | {} | {} |",
-                change.operation,
-                change.page,
+                "| {} | {} | {} | {} |",
                 change.kind.name(),
                 wire(change.wire),
                 change.rust.as_str(),
                 cell(&change.message)
             );
         }
+        out.push('\n');
+        start = end;
     }
     if !diff.errors.is_empty() {
         out.push_str("\nPages compared only as far as they parsed:\n\n");
