@@ -14,7 +14,7 @@ use tracing::Instrument;
 use crate::error::{ApiError, Error, snippet};
 use crate::hooks::{AttemptReport, Hook, HookRequest};
 use crate::operation::{Operation, RequestParts, dot_segment};
-use crate::response::{ObjectOnly, Response};
+use crate::response::{ObjectOnly, Response, last_wins};
 use crate::retry::{Outcome, RetryPolicy, may_retry};
 use crate::secret::{REDACTED, Redactor, Secret};
 
@@ -144,8 +144,11 @@ impl<C: From<Client>> ClientBuilder<C> {
     }
 
     /// A deadline over a whole call: every attempt and every wait between them (default: none,
-    /// only the per-attempt [`ClientBuilder::timeout`]). When it passes, the call ends with
-    /// [`Error::Timeout`] naming it. Must be more than zero.
+    /// only the per-attempt [`ClientBuilder::timeout`]). When it passes during an attempt, the
+    /// call ends with [`Error::Timeout`] naming it; when the wait before the next attempt (a
+    /// backoff, or the server's `Retry-After`) would pass it, the call ends at once with the last
+    /// attempt's error instead, so a 429 or 503 is returned as such (see
+    /// [`Error::retry_after`]). Must be more than zero.
     pub fn operation_timeout(mut self, timeout: Duration) -> Self {
         self.operation_timeout = Some(timeout);
         self
@@ -425,12 +428,14 @@ impl Client {
         // Everything that can be wrong with the request is found here, once, before anything
         // is sent: an invalid request is never retried, since it would fail the same way.
         let prepared = self.prepare(operation, &parts)?;
-        let attempts = self.attempts(operation, &parts, prepared, span);
-        match parts.options.operation_timeout.or(self.inner.operation_timeout) {
-            Some(deadline) => tokio::time::timeout(deadline, attempts)
+        let operation_timeout = parts.options.operation_timeout.or(self.inner.operation_timeout);
+        let deadline = operation_timeout.map(|timeout| tokio::time::Instant::now() + timeout);
+        let attempts = self.attempts(operation, &parts, prepared, deadline, span);
+        match (operation_timeout, deadline) {
+            (Some(timeout), Some(deadline)) => tokio::time::timeout_at(deadline, attempts)
                 .await
-                .unwrap_or(Err(Error::Timeout { operation: operation.id, timeout: deadline })),
-            None => attempts.await,
+                .unwrap_or(Err(Error::Timeout { operation: operation.id, timeout })),
+            _ => attempts.await,
         }
     }
 
@@ -440,6 +445,7 @@ impl Client {
         operation: &Operation,
         parts: &RequestParts,
         prepared: reqwest::Request,
+        deadline: Option<tokio::time::Instant>,
         span: &tracing::Span,
     ) -> Result<Response<T>, Error> {
         let started = Instant::now();
@@ -487,7 +493,13 @@ impl Client {
                 }
                 Err(failure) => failure,
             };
-            let will_retry = attempt <= max_retries && may_retry(operation.is_idempotent(), failure.outcome);
+            let delay = self.inner.retry.delay(attempt, failure.headers.as_ref());
+            // A wait that outlasts the operation deadline would end in `Timeout`, which says
+            // less than the answer in hand (a 429 proves nothing was processed): return that.
+            let in_time = deadline.is_none_or(|deadline| {
+                tokio::time::Instant::now().checked_add(delay).is_some_and(|resume| resume < deadline)
+            });
+            let will_retry = attempt <= max_retries && in_time && may_retry(operation.is_idempotent(), failure.outcome);
             let status = match failure.outcome {
                 Outcome::Answered(status) => Some(status),
                 _ => None,
@@ -496,7 +508,6 @@ impl Client {
             if !will_retry {
                 return Err(failure.error);
             }
-            let delay = self.inner.retry.delay(attempt, failure.headers.as_ref());
             tracing::debug!(error = %failure.error, delay_ms = delay.as_millis() as u64, "retrying");
             tokio::time::sleep(delay).await;
         }
@@ -528,8 +539,8 @@ impl Client {
     }
 
     /// The request `parts` describe, checked: a zero timeout, a path segment that would change
-    /// the endpoint, a header value with CR/LF or a URL too long for HTTP is an
-    /// [`Error::InvalidRequest`] here, before anything is sent.
+    /// the endpoint, a header value with a control character (NUL, CR, LF) or a URL too long
+    /// for HTTP is an [`Error::InvalidRequest`] here, before anything is sent.
     fn prepare(&self, operation: &Operation, parts: &RequestParts) -> Result<reqwest::Request, Error> {
         if parts.options.timeout.is_some_and(|t| t.is_zero()) {
             return Err(invalid(operation, "timeout must be more than zero".into()));
@@ -552,7 +563,19 @@ impl Client {
             request = request.query(&parts.query);
         }
         for (name, value) in &parts.headers {
-            request = request.header(*name, value);
+            // reqwest would only say "builder error" when building: name the header instead.
+            let header = http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| invalid(operation, format!("`{}` cannot be an HTTP header name", name.escape_debug())))?;
+            let value = HeaderValue::from_str(value).map_err(|_| {
+                let byte = value.bytes().find(|&b| (b < b' ' && b != b'\t') || b == 0x7f).unwrap_or_default();
+                invalid(
+                    operation,
+                    format!(
+                        "header `{name}` has a value that cannot be sent in an HTTP header (it holds the control byte 0x{byte:02X}; NUL, CR, LF and other control characters are not allowed)"
+                    ),
+                )
+            })?;
+            request = request.header(header, value);
         }
         if let Some(body) = &parts.body {
             let bytes = serde_json::to_vec(body).map_err(|e| invalid(operation, e.to_string()))?;
@@ -664,7 +687,9 @@ fn transport(operation: &Operation, error: reqwest::Error) -> Failure {
 }
 
 /// Decodes a 2xx body into `T` (an empty body as `null`). A struct decodes from a JSON object
-/// only ([`ObjectOnly`]). Errors carry no trace of the token: serde quotes offending values.
+/// only ([`ObjectOnly`]); an object that repeats a key decodes with the key's last value, as
+/// `serde_json::Value` and the webhook decoder read it ([`last_wins`]). Errors carry no trace of
+/// the token: serde quotes offending values.
 fn decode<T: DeserializeOwned>(
     operation: &Operation,
     answer: Answer,
@@ -672,26 +697,36 @@ fn decode<T: DeserializeOwned>(
 ) -> Result<Response<T>, Error> {
     let empty = answer.body.iter().all(u8::is_ascii_whitespace);
     let bytes: &[u8] = if empty { b"null" } else { &answer.body };
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let decode_error = |path: String, message: String| Error::Decode {
-        operation: operation.id,
-        status: answer.status,
-        path: redactor.redact(&path),
-        message: if empty { "the body is empty".into() } else { redactor.redact(&message) },
-        snippet: snippet(&answer.body, redactor),
-    };
+    // Only a body that failed is searched for repeated keys: a derived struct refuses a
+    // repeated field, so a body that decoded has none where it matters.
+    let decoded = decode_json::<T>(bytes).or_else(|error| match last_wins(bytes) {
+        Some(rewritten) => decode_json(&rewritten),
+        None => Err(error),
+    });
+    match decoded {
+        Ok(body) => Ok(Response::new(answer.status, answer.headers, body).with_body_bytes(answer.body)),
+        Err((path, message)) => Err(Error::Decode {
+            operation: operation.id,
+            status: answer.status,
+            path: redactor.redact(&path),
+            message: if empty { "the body is empty".into() } else { redactor.redact(&message) },
+            snippet: snippet(&answer.body, redactor),
+        }),
+    }
+}
+
+/// `bytes` decoded into `T`, or the JSON path and message of the failure.
+fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, (String, String)> {
     // The plain decoder on the way that matters; the path-tracking one only to explain a
     // failure (it is deterministic, so it fails at the same place).
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let plain = T::deserialize(ObjectOnly(&mut deserializer)).and_then(|body| deserializer.end().map(|()| body));
-    match plain {
-        Ok(body) => Ok(Response::new(answer.status, answer.headers, body).with_body_bytes(answer.body)),
-        Err(error) => {
-            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-            let traced: Result<T, _> = serde_path_to_error::deserialize(ObjectOnly(&mut deserializer));
-            Err(match traced {
-                Err(traced) => decode_error(traced.path().to_string(), traced.into_inner().to_string()),
-                Ok(_) => decode_error(".".into(), error.to_string()),
-            })
+    plain.map_err(|error| {
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        let traced: Result<T, _> = serde_path_to_error::deserialize(ObjectOnly(&mut deserializer));
+        match traced {
+            Err(traced) => (traced.path().to_string(), traced.into_inner().to_string()),
+            Ok(_) => (".".into(), error.to_string()),
         }
-    }
+    })
 }

@@ -145,6 +145,24 @@ impl Error {
             _ => None,
         }
     }
+
+    /// The wait the server asked for with `Retry-After`, for [`Error::Api`] (see
+    /// [`ApiError::retry_after`]).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(api) => api.retry_after(),
+            _ => None,
+        }
+    }
+}
+
+impl ApiError {
+    /// The wait the server asked for with `Retry-After` (seconds or an HTTP date), not cut to
+    /// the retry policy's cap; `None` without the header or for a date already past. A call
+    /// whose operation deadline would pass during that wait ends with this error at once.
+    pub fn retry_after(&self) -> Option<Duration> {
+        crate::retry::retry_after(&self.headers)
+    }
 }
 
 /// The first [`SNIPPET_BYTES`] of `body` as text, cut at a character boundary, without the

@@ -88,18 +88,23 @@ pub struct RequestParts {
 /// `value` percent-encoded as the path segment of parameter `name`, or an error if it would
 /// change the endpoint: an empty value, `.` or `..` makes the URL parser drop or climb a
 /// segment (`/queue/{zaapId}` with `..` is `/whatsapp/`), so it is refused before sending.
+/// A value that only spells a dot in percent-encoding (`%2e%2e`) is an ordinary value: its `%`
+/// is encoded (`%252e%252e`), so the server receives those six characters, not a dot.
 pub fn path_segment(operation: &'static str, name: &str, value: &str) -> Result<String, crate::Error> {
-    if let Some(what) = dot_segment(value) {
-        return Err(crate::Error::InvalidRequest {
-            operation,
-            message: format!("path parameter `{name}` is {what}, which would change the endpoint; pass a real value"),
-        });
-    }
-    Ok(encode_path_segment(value))
+    let what = match value {
+        "" => "empty",
+        "." => "`.`",
+        ".." => "`..`",
+        _ => return Ok(encode_path_segment(value)),
+    };
+    Err(crate::Error::InvalidRequest {
+        operation,
+        message: format!("path parameter `{name}` is {what}, which would change the endpoint; pass a real value"),
+    })
 }
 
-/// What is wrong with a segment that the URL parser removes or resolves (empty, `.`, `..`,
-/// also percent-encoded as `%2e`), or `None` for an ordinary segment.
+/// What is wrong with a segment of an encoded path that the URL parser removes or resolves
+/// (empty, `.`, `..`, also percent-encoded as `%2e`), or `None` for an ordinary segment.
 pub(crate) fn dot_segment(segment: &str) -> Option<&'static str> {
     match segment.to_ascii_lowercase().as_str() {
         "" => Some("empty"),

@@ -203,11 +203,145 @@ impl<'de, T: Deserialize<'de>> serde::de::DeserializeSeed<'de> for ObjectOnlySee
     }
 }
 
+/// `body` with each object keeping only the last member of every repeated key, or `None` when
+/// no object repeats a key (or the body is not JSON this can read). serde's derived structs
+/// refuse a repeated field, while `serde_json::Value` (so [`Response::json`] and the webhook
+/// decoder) keeps the last: a 2xx body is decoded again from this rewrite so that every
+/// decoder reads the same value. One pass; members are copied as sent, so numbers keep their
+/// digits, and only objects that repeat a key are rebuilt.
+pub(crate) fn last_wins(body: &[u8]) -> Option<Vec<u8>> {
+    let mut rewrite = LastWins { input: body, at: 0, out: Vec::with_capacity(body.len()), repeated: false };
+    rewrite.value(0)?;
+    rewrite.whitespace();
+    (rewrite.at == body.len() && rewrite.repeated).then_some(rewrite.out)
+}
+
+/// Nesting [`last_wins`] follows; serde_json refuses deeper bodies anyway (its limit is 128).
+const MAX_REWRITE_DEPTH: usize = 128;
+
+struct LastWins<'a> {
+    input: &'a [u8],
+    at: usize,
+    out: Vec<u8>,
+    repeated: bool,
+}
+
+impl<'a> LastWins<'a> {
+    fn whitespace(&mut self) {
+        while self.input.get(self.at).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    /// Consumes `byte` (after whitespace) and copies it.
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        self.whitespace();
+        (self.input.get(self.at) == Some(&byte)).then(|| {
+            self.at += 1;
+            self.out.push(byte);
+        })
+    }
+
+    /// Copies one value.
+    fn value(&mut self, depth: usize) -> Option<()> {
+        self.whitespace();
+        match *self.input.get(self.at)? {
+            b'{' | b'[' if depth >= MAX_REWRITE_DEPTH => None,
+            b'{' => self.object(depth),
+            b'[' => self.array(depth),
+            b'"' => self.string().map(|_| ()),
+            _ => {
+                let start = self.at;
+                while self.input.get(self.at).is_some_and(|b| !b" \t\n\r,]}:[{\"".contains(b)) {
+                    self.at += 1;
+                }
+                (self.at > start).then(|| self.out.extend_from_slice(&self.input[start..self.at]))
+            }
+        }
+    }
+
+    /// Copies one string and returns its text as sent, quotes included.
+    fn string(&mut self) -> Option<&'a [u8]> {
+        let start = self.at;
+        self.at += 1;
+        loop {
+            match *self.input.get(self.at)? {
+                b'\\' => self.at += 2,
+                b'"' => break,
+                _ => self.at += 1,
+            }
+        }
+        self.at += 1;
+        let text = &self.input[start..self.at];
+        self.out.extend_from_slice(text);
+        Some(text)
+    }
+
+    fn array(&mut self, depth: usize) -> Option<()> {
+        self.expect(b'[')?;
+        if self.expect(b']').is_some() {
+            return Some(());
+        }
+        loop {
+            self.value(depth + 1)?;
+            if self.expect(b',').is_none() {
+                return self.expect(b']');
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Option<()> {
+        let start = self.out.len();
+        self.expect(b'{')?;
+        if self.expect(b'}').is_some() {
+            return Some(());
+        }
+        // Each member's key (unescaped: `"a"` and `"\u0061"` are one key to serde) and where
+        // its copy is in `out`.
+        let mut members: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+        loop {
+            self.whitespace();
+            let member = self.out.len();
+            if self.input.get(self.at) != Some(&b'"') {
+                return None;
+            }
+            let key: String = serde_json::from_slice(self.string()?).ok()?;
+            self.expect(b':')?;
+            self.value(depth + 1)?;
+            members.push((key, member..self.out.len()));
+            if self.expect(b',').is_none() {
+                self.expect(b'}')?;
+                break;
+            }
+        }
+        let mut last = std::collections::HashMap::with_capacity(members.len());
+        for (index, (key, _)) in members.iter().enumerate() {
+            last.insert(key.as_str(), index);
+        }
+        if last.len() == members.len() {
+            return Some(());
+        }
+        self.repeated = true;
+        let mut object = vec![b'{'];
+        let kept = members.iter().enumerate().filter(|(index, (key, _))| last[key.as_str()] == *index);
+        for (n, (_, (_, range))) in kept.enumerate() {
+            if n > 0 {
+                object.push(b',');
+            }
+            object.extend_from_slice(&self.out[range.clone()]);
+        }
+        object.push(b'}');
+        self.out.truncate(start);
+        self.out.extend_from_slice(&object);
+        Some(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;
 
-    use super::{ObjectOnly, OneOrMany};
+    use super::{ObjectOnly, OneOrMany, last_wins};
 
     #[derive(Deserialize, Debug, PartialEq)]
     struct Sent {
@@ -225,5 +359,22 @@ mod tests {
         // Other types are untouched.
         let value = serde_json::Value::deserialize(ObjectOnly(&mut serde_json::Deserializer::from_str("[1]")));
         assert_eq!(value.unwrap(), serde_json::json!([1]));
+    }
+
+    #[test]
+    fn repeated_keys_keep_their_last_value_and_numbers_their_digits() {
+        let rewrite = |body: &str| last_wins(body.as_bytes()).map(|out| String::from_utf8(out).unwrap());
+        assert_eq!(rewrite(r#"{"a":"x","a":"y"}"#).as_deref(), Some(r#"{"a":"y"}"#));
+        assert_eq!(
+            rewrite(r#" [ {"a" : 1, "b":[{"c":1e400,"c":18446744073709551616}], "\u0061": {"d":"}\"{"}} ] "#)
+                .as_deref(),
+            Some(r#"[{"b":[{"c":18446744073709551616}],"\u0061":{"d":"}\"{"}}]"#)
+        );
+        // Nothing repeated, or not JSON: nothing to rewrite.
+        for body in [r#"{"a":1,"b":{"a":2}}"#, "", "{", r#"{"a":1,"a":2"#, r#"{"a" 1,"a":2}"#, r#"{"a":1,"a":2}x"#] {
+            assert_eq!(rewrite(body), None, "{body}");
+        }
+        let deep = format!("{}{{\"a\":1,\"a\":2}}{}", "[".repeat(200), "]".repeat(200));
+        assert_eq!(rewrite(&deep), None, "deeper than serde_json reads");
     }
 }

@@ -98,10 +98,12 @@ pub(crate) fn may_retry(idempotent: bool, outcome: Outcome) -> bool {
 }
 
 /// `Retry-After` as a duration: delay-seconds or an HTTP date (`None` for a date already past).
+/// Seconds too many for a `u64` are the longest wait there is, so the policy's cap applies to
+/// them as to any long wait, rather than the header being ignored.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Duration::from_secs(value.parse::<u64>().unwrap_or(u64::MAX)));
     }
     let date = httpdate::parse_http_date(value).ok()?;
     date.duration_since(SystemTime::now()).ok()
@@ -138,6 +140,9 @@ mod tests {
         let policy = RetryPolicy::default().max_retry_after(Duration::from_secs(10));
         assert_eq!(policy.delay(1, Some(&headers("3"))), Duration::from_secs(3));
         assert_eq!(policy.delay(1, Some(&headers("3600"))), Duration::from_secs(10));
+        for huge in ["18446744073709551615", "18446744073709551616", "100000000000000000000", &"9".repeat(400)] {
+            assert_eq!(policy.delay(1, Some(&headers(huge))), Duration::from_secs(10), "{huge}");
+        }
         let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(5));
         let wait = policy.delay(1, Some(&headers(&later)));
         assert!(wait <= Duration::from_secs(5) && wait >= Duration::from_secs(3), "{wait:?}");

@@ -641,3 +641,92 @@ async fn five_hundred_concurrent_sends_are_each_processed_at_most_once() {
     assert_eq!(duplicates, 0, "a send was processed twice");
     assert!(ok > 0, "some sends succeeded");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 23, item 8: the client reports what the server said.
+
+#[tokio::test]
+async fn issue23_item8_a_retry_after_beyond_the_deadline_returns_that_answer_at_once() {
+    for status in [429u16, 503] {
+        let server = FaultServer::start([Fault::retry_after(status, "5"), Fault::json(200, SENT)]).await;
+        let client = builder(&server.base_url()).operation_timeout(Duration::from_secs(1)).build().expect("client");
+        let error = client.send_text().phone("1").message("m").send().await.expect_err("the answer");
+        // Not `Timeout` after sleeping to the deadline: the 429/503 proves nothing was processed.
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(status), "{error:?}");
+        assert!(error.is_retryable(), "{error:?}");
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(5)), "{error:?}");
+        assert_eq!(server.connections(), 1, "no retry was started");
+    }
+}
+
+#[tokio::test]
+async fn issue23_item8_a_retry_after_too_large_for_a_number_is_the_cap() {
+    for huge in ["100000000000000000000", "18446744073709551616", "18446744073709551615"] {
+        let server = FaultServer::start([Fault::retry_after(429, huge), Fault::json(200, SENT)]).await;
+        // The cap (30 s) outlasts the deadline, so the 429 is the answer; a Retry-After read as
+        // nothing would have been retried after the 5 ms backoff and succeeded.
+        let client = builder(&server.base_url()).operation_timeout(Duration::from_secs(2)).build().expect("client");
+        let error = client.send_text().phone("1").message("m").send().await.expect_err(huge);
+        assert_eq!(error.status(), Some(StatusCode::TOO_MANY_REQUESTS), "{huge}: {error:?}");
+        assert_eq!(error.retry_after(), Some(Duration::from_secs(u64::MAX)), "{huge}");
+        assert_eq!(server.connections(), 1, "{huge}: retried without waiting");
+    }
+}
+
+#[tokio::test]
+async fn issue23_item8_a_repeated_key_in_a_2xx_body_takes_its_last_value_as_webhooks_do() {
+    let body = r#"{"zaapId":"a","messageId":"m","zaapId":{"not":"a string"},"zaapId":"b"}"#;
+    let server = RecordingServer::start([Reply::status(200, body)]).await;
+    let sent = client(&server.base_url()).send_text().phone("1").message("m").send().await.expect("decodes");
+    assert_eq!((sent.zaap_id.as_deref(), sent.message_id.as_deref()), (Some("b"), Some("m")));
+    assert_eq!(sent.json().expect("json")["zaapId"], "b", "the same value as `json()`");
+    assert_eq!(sent.body_bytes().as_ref(), body.as_bytes(), "the body as sent");
+    // In a list, and with a number that keeps its digits.
+    let body = r#"[{"link":"x","link":18446744073709551616}]"#;
+    let server = RecordingServer::start([Reply::status(200, body)]).await;
+    let pictures = client(&server.base_url()).get_profile_picture().phone("1").send().await.expect("decodes");
+    assert_eq!(pictures[0].link.as_deref(), Some("18446744073709551616"));
+    // The webhook decoder reads the same payload shape the same way.
+    let payload = br#"{"type":"ReceivedCallback","messageId":"m","phone":"a","phone":"b"}"#;
+    let event = plugchat_api::webhooks::WebhookEvent::from_slice(payload).expect("decodes");
+    let plugchat_api::webhooks::WebhookEvent::MessageReceived(message) = &event else { panic!("{event:?}") };
+    assert_eq!(message.phone.as_deref(), Some("b"));
+}
+
+#[tokio::test]
+async fn issue23_item8_a_path_value_spelling_dots_in_percent_encoding_is_sent_encoded() {
+    let server = RecordingServer::start([Reply::json(json!({}))]).await;
+    let client = client(&server.base_url());
+    for value in ["%2e%2e", "%2E", ".%2e", "%2e."] {
+        client.delete_queue_message().zaap_id(value).send().await.expect(value);
+    }
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/whatsapp/queue/%252e%252e",
+            "/api/whatsapp/queue/%252E",
+            "/api/whatsapp/queue/.%252e",
+            "/api/whatsapp/queue/%252e."
+        ]
+    );
+    // Real dots still cannot climb.
+    for bad in [".", ".."] {
+        let error = client.delete_queue_message().zaap_id(bad).send().await.expect_err(bad);
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+    }
+    assert_eq!(server.requests().len(), 4);
+}
+
+#[tokio::test]
+async fn issue23_item8_a_control_byte_in_a_header_value_names_the_header() {
+    let server = RecordingServer::start([Reply::json(json!({}))]).await;
+    let client = client(&server.base_url());
+    for (value, byte) in [("1\0", "0x00"), ("1\r\nX-Injected: yes", "0x0D"), ("1\n", "0x0A"), ("1\u{7f}", "0x7F")] {
+        let error = client.get_attendance_by_task().ticket(value).send().await.expect_err("refused");
+        let Error::InvalidRequest { message, .. } = &error else { panic!("{value:?}: {error:?}") };
+        assert!(message.contains("header `Ticket`") && message.contains(byte), "{value:?}: {message}");
+        assert!(!message.contains("builder error"), "{message}");
+    }
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+}
