@@ -15,6 +15,13 @@
 //! - [`MockServer::received`] lists what arrived, and [`MockServer::on`] changes an operation's
 //!   answer (a status and body, a delay, a number of failures before the normal answer).
 //!
+//! What it keeps and waits for is bounded ([`Limits`], defaults in brackets): the journal of
+//! received requests holds the latest [10,000] requests and [64 MiB] of them (body, path, query
+//! and headers as received), the oldest dropped first ([`MockServer::clear_received`] empties
+//! it); a connection must send a request's head within [5 s] (also between requests on a kept
+//! connection) and a body may pause at most [10 s], else it is closed or answered 408; bodies
+//! over [4 MiB] are answered 413; at most [128] connections are served at once, later ones wait.
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), plugchat_api::Error> {
 //! let mock = plugchat_mock::MockServer::start().await;
@@ -25,7 +32,8 @@
 //! # }
 //! ```
 //!
-//! `cargo run -p plugchat-mock -- --port 8080` runs the same server for tests in other languages.
+//! `cargo run -p plugchat-mock -- --port 8080` runs the same server for tests in other languages
+//! (`--help` lists the limits' flags; it listens on loopback only unless `--allow-remote`).
 
 #![deny(missing_docs)]
 
@@ -33,15 +41,16 @@ mod routes;
 mod validate;
 pub mod webhooks;
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::collections::{HashMap, VecDeque};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use plugchat_model::Spec;
 use plugchat_model::surface::{ApiSurface, OperationSurface};
 // The client's spec, read when the mock starts (the same file `plugchat-api` is generated from).
@@ -64,6 +73,72 @@ pub enum MockError {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// What a mock keeps and how long it waits: every resource a client can make it spend is
+/// bounded. Start from [`Limits::default`] and change what a test needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    journal_requests: usize,
+    journal_bytes: usize,
+    header_timeout: Duration,
+    idle_timeout: Duration,
+    max_connections: usize,
+    max_body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            journal_requests: 10_000,
+            journal_bytes: 64 * 1024 * 1024,
+            header_timeout: Duration::from_secs(5),
+            idle_timeout: Duration::from_secs(10),
+            max_connections: 128,
+            // The largest answer the client accepts (`DEFAULT_MAX_RESPONSE_BYTES`); the CLI
+            // reads files up to the same size.
+            max_body_bytes: plugchat_api::DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+impl Limits {
+    /// The journal ([`MockServer::received`]) keeps at most `requests` requests and `bytes`
+    /// bytes of them (body, path, query and headers as received), dropping the oldest first; a
+    /// request larger than `bytes` on its own is not kept. Default: 10,000 and 64 MiB.
+    pub fn journal(mut self, requests: usize, bytes: usize) -> Self {
+        self.journal_requests = requests;
+        self.journal_bytes = bytes;
+        self
+    }
+
+    /// How long a connection may take to send a request's head (request line and headers),
+    /// counted from the connection's opening or the previous answer; then it is closed.
+    /// Default: 5 seconds.
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        self.header_timeout = timeout;
+        self
+    }
+
+    /// The longest pause while a request's body arrives; then the request is answered 408.
+    /// Default: 10 seconds.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// How many connections are served at once; more wait to be accepted until one closes.
+    /// Default: 128. At least 1.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections.max(1);
+        self
+    }
+
+    /// The largest request body read; a larger one is answered 413. Default: 4 MiB.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
 }
 
 /// One documented operation as the mock serves it.
@@ -155,8 +230,41 @@ struct Override {
 
 struct Shared {
     api: Api,
-    received: Mutex<Vec<Received>>,
+    limits: Limits,
+    received: Mutex<Journal>,
     overrides: Mutex<HashMap<String, Override>>,
+}
+
+/// The received requests, within [`Limits::journal`]. Bodies are kept as received and parsed
+/// when read: a parsed `Value` can take several times the body's size.
+#[derive(Default)]
+struct Journal {
+    entries: VecDeque<(Received, Bytes, usize)>,
+    bytes: usize,
+    dropped: u64,
+}
+
+impl Journal {
+    fn push(&mut self, received: Received, body: Bytes, limits: &Limits) {
+        let size = size_of::<Received>()
+            + body.len()
+            + received.method.len()
+            + received.path.len()
+            + received.operation.as_ref().map_or(0, String::len)
+            + received.query.iter().chain(&received.headers).map(|(n, v)| n.len() + v.len()).sum::<usize>();
+        self.entries.push_back((received, body, size));
+        self.bytes += size;
+        while self.entries.len() > limits.journal_requests || self.bytes > limits.journal_bytes {
+            let Some((_, _, size)) = self.entries.pop_front() else { break };
+            self.bytes -= size;
+            self.dropped += 1;
+        }
+    }
+
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.bytes = 0;
+    }
 }
 
 /// Locks `mutex`, also after a panic elsewhere (the data are plain lists, always consistent).
@@ -194,6 +302,16 @@ impl MockServer {
     /// (port 0 picks a free one). `surface` is that client's `API_SURFACE_JSON` (or
     /// `plugchat_codegen::api_surface(spec)`): what the client sends, which the mock accepts.
     pub async fn start_with(spec: &Spec, surface: &ApiSurface, addr: SocketAddr) -> Result<MockServer, MockError> {
+        MockServer::start_with_limits(spec, surface, addr, Limits::default()).await
+    }
+
+    /// [`MockServer::start_with`] with other [`Limits`] than the defaults.
+    pub async fn start_with_limits(
+        spec: &Spec,
+        surface: &ApiSurface,
+        addr: SocketAddr,
+        limits: Limits,
+    ) -> Result<MockServer, MockError> {
         if spec.format_version != plugchat_model::SPEC_FORMAT_VERSION {
             return Err(MockError::Spec(format!(
                 "format version {} differs from {}",
@@ -212,24 +330,21 @@ impl MockServer {
         let addr = listener.local_addr().map_err(|source| MockError::Bind { addr, source })?;
         let shared = Arc::new(Shared {
             api: Api::new(spec, surface),
-            received: Mutex::new(Vec::new()),
+            limits,
+            received: Mutex::new(Journal::default()),
             overrides: Mutex::new(HashMap::new()),
         });
         let app = axum::Router::new().fallback(handle).with_state(shared.clone());
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let server = axum::serve(listener, app).with_graceful_shutdown(async {
-                let _ = stop.await;
-            });
-            // A server error ends the task; tests then see connection errors, which name it.
-            let _ = server.await;
-        });
+        tokio::spawn(serve(listener, app, shared.limits.clone(), stop));
         Ok(MockServer { addr, shared, shutdown: Some(shutdown) })
     }
 
     /// The base URL to give `Client::builder().base_url(..)`: `http://127.0.0.1:PORT/api`.
+    /// On an unspecified address (`0.0.0.0`, `::`) it names loopback, which the server also
+    /// answers on and the client accepts over plain http.
     pub fn base_url(&self) -> String {
-        format!("http://{}{}", self.addr, self.shared.api.prefix)
+        base_url(self.addr, &self.shared.api.prefix)
     }
 
     /// The address the server listens on.
@@ -237,9 +352,24 @@ impl MockServer {
         self.addr
     }
 
-    /// Every request received so far, in order.
+    /// The requests received so far, in order: the latest ones within [`Limits::journal`].
     pub fn received(&self) -> Vec<Received> {
-        lock(&self.shared.received).clone()
+        let journal = lock(&self.shared.received);
+        journal
+            .entries
+            .iter()
+            .map(|(received, body, _)| Received { body: serde_json::from_slice(body).ok(), ..received.clone() })
+            .collect()
+    }
+
+    /// How many requests the journal dropped to stay within [`Limits::journal`].
+    pub fn dropped(&self) -> u64 {
+        lock(&self.shared.received).dropped
+    }
+
+    /// Forgets the received requests (the overrides stay).
+    pub fn clear_received(&self) {
+        lock(&self.shared.received).clear();
     }
 
     /// The requests received so far that matched operation `id`.
@@ -287,6 +417,15 @@ impl Drop for MockServer {
             let _ = shutdown.send(());
         }
     }
+}
+
+fn base_url(addr: SocketAddr, prefix: &str) -> String {
+    let host = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::new(Ipv4Addr::LOCALHOST.into(), addr.port()),
+        IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::new(Ipv6Addr::LOCALHOST.into(), addr.port()),
+        _ => addr,
+    };
+    format!("http://{host}{prefix}")
 }
 
 /// The spec of `plugchat-api`, bundled into this crate.
@@ -362,12 +501,89 @@ fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
     }
 }
 
+/// Serves `listener` until `stop`: each connection by hyper's HTTP/1 server with the header-read
+/// timeout, at most `max_connections` at once (the next is accepted when one closes, so a
+/// client holding connections open cannot use up the process's descriptors).
+async fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    limits: Limits,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
+) {
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let (closing, closed) = tokio::sync::watch::channel(false);
+    loop {
+        let slot = tokio::select! {
+            _ = &mut stop => break,
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+        };
+        let stream = tokio::select! {
+            _ = &mut stop => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of descriptors or a connection reset before it was accepted: the
+                // listener still works, so wait a little rather than spin.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(limits.header_timeout)
+            .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        let mut closed = closed.clone();
+        tokio::spawn(async move {
+            let _slot = slot;
+            let mut connection = std::pin::pin!(connection);
+            tokio::select! {
+                // An error (a timeout, a reset) ends only this connection.
+                _ = connection.as_mut() => {}
+                _ = async { closed.wait_for(|closed| *closed).await.map(|_| ()) } => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+        });
+    }
+    let _ = closing.send(true);
+}
+
+/// The body, read within the limits: `Err` is the answer when it is too large (413) or pauses
+/// longer than the idle timeout (408).
+async fn read_body(body: Body, limits: &Limits) -> Result<Bytes, (StatusCode, String)> {
+    let mut stream = body.into_data_stream();
+    let mut bytes = Vec::new();
+    loop {
+        match tokio::time::timeout(limits.idle_timeout, stream.next()).await {
+            Err(_) => {
+                let error = format!("the body paused for more than {:?}", limits.idle_timeout);
+                return Err((StatusCode::REQUEST_TIMEOUT, error));
+            }
+            Ok(None) => return Ok(Bytes::from(bytes)),
+            Ok(Some(Err(error))) => return Err((StatusCode::BAD_REQUEST, format!("the body cannot be read: {error}"))),
+            Ok(Some(Ok(chunk))) => {
+                if bytes.len() + chunk.len() > limits.max_body_bytes {
+                    let error = format!("the body is larger than {} bytes", limits.max_body_bytes);
+                    return Err((StatusCode::PAYLOAD_TOO_LARGE, error));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+        }
+    }
+}
+
 async fn handle(
     State(shared): State<Arc<Shared>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let query = query_pairs(&uri);
     let mut received = Received {
@@ -379,12 +595,23 @@ async fn handle(
             .iter()
             .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
             .collect(),
-        body: serde_json::from_slice(&body).ok(),
+        body: None,
         status: 0,
     };
-    let (response, delay) = answer(&shared, &method, &uri, &headers, &body, &query, &mut received);
+    let (body, (response, delay)) = match read_body(body, &shared.limits).await {
+        Ok(body) => {
+            let answer = answer(&shared, &method, &uri, &headers, &body, &query, &mut received);
+            (body, answer)
+        }
+        Err((status, error)) => {
+            let mut response = json_response(status, &json!({ "error": error }));
+            // The rest of the body is not read, so the connection cannot carry another request.
+            response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            (Bytes::new(), (response, Duration::ZERO))
+        }
+    };
     received.status = response.status().as_u16();
-    lock(&shared.received).push(received);
+    lock(&shared.received).push(received, body, &shared.limits);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
@@ -471,4 +698,20 @@ fn answer(
         (None, None) => operation.success_status.into_response(),
     };
     (response, change.delay)
+}
+
+#[cfg(test)]
+mod tests {
+    /// `--host 0.0.0.0 --allow-remote` prints a URL the client accepts over plain http: loopback.
+    #[test]
+    fn an_unspecified_address_is_named_by_loopback() {
+        assert_eq!(super::base_url("0.0.0.0:8080".parse().unwrap(), "/api"), "http://127.0.0.1:8080/api");
+        assert_eq!(super::base_url("[::]:8080".parse().unwrap(), "/api"), "http://[::1]:8080/api");
+        assert_eq!(super::base_url("127.0.0.1:1".parse().unwrap(), ""), "http://127.0.0.1:1");
+        for addr in ["0.0.0.0:8080", "[::]:8080"] {
+            let url = super::base_url(addr.parse().unwrap(), "/api");
+            let built = plugchat_api::Client::builder().token("t").base_url(&url).build();
+            assert!(built.is_ok(), "{url}: {built:?}");
+        }
+    }
 }

@@ -316,3 +316,150 @@ fn the_bundled_surface_is_the_generators_reading_of_the_bundled_spec() {
     let spec = plugchat_mock::bundled_spec();
     assert_eq!(plugchat_mock::bundled_surface(), plugchat_codegen::api_surface(&spec));
 }
+
+async fn send_text(mock: &MockServer, message: &str) -> u16 {
+    let body = json!({ "phone": "5511999999999", "message": message }).to_string();
+    call(mock, "POST", "/whatsapp/send-text", Some(&body), true).await.0
+}
+
+fn messages(mock: &MockServer) -> Vec<String> {
+    mock.received().iter().map(|r| r.body.as_ref().unwrap()["message"].as_str().unwrap().to_owned()).collect()
+}
+
+async fn start_limited(limits: plugchat_mock::Limits) -> MockServer {
+    let spec = plugchat_mock::bundled_spec();
+    let surface = plugchat_mock::bundled_surface();
+    MockServer::start_with_limits(&spec, &surface, "127.0.0.1:0".parse().unwrap(), limits).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_journal_keeps_the_latest_requests_by_count() {
+    let mock = start_limited(plugchat_mock::Limits::default().journal(3, usize::MAX)).await;
+    for i in 0..5 {
+        assert_eq!(send_text(&mock, &format!("m{i}")).await, 200);
+    }
+    assert_eq!(messages(&mock), ["m2", "m3", "m4"]);
+    assert_eq!(mock.dropped(), 2);
+    mock.clear_received();
+    assert!(mock.received().is_empty());
+    assert_eq!(send_text(&mock, "after").await, 200);
+    assert_eq!(messages(&mock), ["after"]);
+}
+
+#[tokio::test]
+async fn the_journal_keeps_the_latest_requests_by_bytes() {
+    // Each request costs its 10,000-byte message and less than 2,000 bytes of the rest: two
+    // fit in 25,000 bytes, three do not.
+    let mock = start_limited(plugchat_mock::Limits::default().journal(1000, 25_000)).await;
+    for i in 0..4 {
+        assert_eq!(send_text(&mock, &format!("{i}{}", "x".repeat(9_999))).await, 200);
+    }
+    let kept: Vec<String> = messages(&mock).iter().map(|m| m[..1].to_owned()).collect();
+    assert_eq!(kept, ["2", "3"]);
+    assert_eq!(mock.dropped(), 2);
+    // A request larger than the whole bound is not kept, and takes the others with it.
+    assert_eq!(send_text(&mock, &"y".repeat(30_000)).await, 200);
+    assert!(mock.received().is_empty());
+}
+
+/// A client that sends half a request line and stops is disconnected after the header timeout;
+/// meanwhile (and after) real requests are answered.
+#[tokio::test]
+async fn a_half_sent_request_is_closed_after_the_header_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let limits = plugchat_mock::Limits::default().header_timeout(Duration::from_millis(300));
+    let mock = start_limited(limits).await;
+    let mut stalled = tokio::net::TcpStream::connect(mock.addr()).await.unwrap();
+    stalled.write_all(b"GET /api/whatsapp/chats?page=1 HT").await.unwrap();
+    assert_eq!(call(&mock, "GET", "/whatsapp/chats?page=1&pageSize=2", None, true).await.0, 200);
+    // The outer timeout keeps a broken server from hanging the test; it is below hyper's own
+    // default (30 s), so the configured timeout is what closes the connection.
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(20), stalled.read_to_end(&mut rest)).await;
+    let read = read.expect("the stalled connection is still open after 20 s");
+    // Closed: at the end of the stream (or reset), with no answer to the half request but a 408 at most.
+    assert!(
+        read.is_err() || rest.is_empty() || rest.starts_with(b"HTTP/1.1 408"),
+        "{}",
+        String::from_utf8_lossy(&rest)
+    );
+    assert_eq!(call(&mock, "GET", "/whatsapp/chats?page=1&pageSize=2", None, true).await.0, 200);
+}
+
+/// With one connection allowed, a second client is served once the first has gone: the limit
+/// queues connections instead of refusing or dropping them.
+#[tokio::test]
+async fn connections_beyond_the_limit_wait_for_a_free_one() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let limits = plugchat_mock::Limits::default().max_connections(1).header_timeout(Duration::from_secs(600));
+    let mock = start_limited(limits).await;
+    let mut first = tokio::net::TcpStream::connect(mock.addr()).await.unwrap();
+    let request = b"GET /api/whatsapp/chats?page=1&pageSize=2 HTTP/1.1\r\nhost: x\r\nauthorization: t\r\n\r\n";
+    first.write_all(request).await.unwrap();
+    let mut answer = [0u8; 12];
+    first.read_exact(&mut answer).await.unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 200");
+    // `first` is kept alive and holds the only slot: `second` is not answered until it closes.
+    let mut second = tokio::net::TcpStream::connect(mock.addr()).await.unwrap();
+    second.write_all(request).await.unwrap();
+    let waiting = tokio::time::timeout(Duration::from_millis(500), second.read(&mut answer)).await;
+    assert!(waiting.is_err(), "a second connection was served while the only slot was taken");
+    drop(first);
+    let served = tokio::time::timeout(Duration::from_secs(60), second.read_exact(&mut answer)).await;
+    served.expect("the waiting connection is served once the slot is free").unwrap();
+    assert_eq!(&answer, b"HTTP/1.1 200");
+    assert_eq!(mock.received().len(), 2);
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_answered_413_and_a_stalled_body_408() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let limits = plugchat_mock::Limits::default().max_body_bytes(1000).idle_timeout(Duration::from_millis(300));
+    let mock = start_limited(limits).await;
+    assert_eq!(send_text(&mock, &"z".repeat(2000)).await, 413);
+    let mut stalled = tokio::net::TcpStream::connect(mock.addr()).await.unwrap();
+    let head = "POST /api/whatsapp/send-text HTTP/1.1\r\nhost: x\r\nauthorization: t\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"phone\"";
+    stalled.write_all(head.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(60), stalled.read_to_end(&mut answer)).await;
+    read.expect("the stalled body is still waited for after 60 s").unwrap();
+    assert!(answer.starts_with(b"HTTP/1.1 408"), "{}", String::from_utf8_lossy(&answer));
+    let statuses: Vec<u16> = mock.received().iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [413, 408]);
+}
+
+#[tokio::test]
+async fn the_binary_refuses_a_non_loopback_host_without_allow_remote() {
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_plugchat-mock"))
+        .args(["--host", "0.0.0.0", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let output = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("the mock started on 0.0.0.0 instead of refusing")
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("0.0.0.0") && stderr.contains("--allow-remote"), "{stderr}");
+    assert!(output.stdout.is_empty(), "a base URL was printed: {}", String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn the_binarys_help_documents_the_limits() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_plugchat-mock")).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    for flag in [
+        "--journal-requests",
+        "--journal-bytes",
+        "--header-timeout",
+        "--idle-timeout",
+        "--max-connections",
+        "--allow-remote",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from:\n{help}");
+    }
+    assert!(help.contains("oldest dropped first"), "{help}");
+}
