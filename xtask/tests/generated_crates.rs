@@ -1,7 +1,8 @@
 //! `cargo xtask generate` on whole docs trees, then `cargo build` of what it wrote: the
 //! adversarial tree in `tests/fixtures/adversarial` (names that collide after case
 //! conversion, Rust keywords, repeated rows, sub-tables named like other operations' types,
-//! very long and non-ASCII names) and the two upstream revisions of the corpus (ignored when
+//! sub-tables that hold themselves or each other, ids whose builders read alike (`type`,
+//! `r-type`), very long and non-ASCII names) and the two upstream revisions of the corpus (ignored when
 //! it is absent). What a user checks: the crate compiles, and the repairs are warnings naming
 //! the page and line.
 //!

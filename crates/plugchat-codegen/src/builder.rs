@@ -49,6 +49,8 @@ impl<'a> Member<'a> {
 pub(crate) struct Builder<'a> {
     /// The `Client` method (`send_text`).
     pub(crate) method: &'a Ident,
+    /// The builder's type (`ClientSendTextBuilder`), named by the plan.
+    pub(crate) name: &'a Ident,
     /// The method's rustdoc.
     pub(crate) method_doc: String,
     /// Arguments of the `Client` method itself (a stream's `page_size`), kept as fields.
@@ -64,12 +66,6 @@ pub(crate) struct Builder<'a> {
     /// Its body. Every member and start argument is a local of its own name (required ones
     /// as values), and the client is `__client: &crate::Client`.
     pub(crate) body: TokenStream,
-}
-
-/// The builder's type name (as `bon`, which derived them before, named it): `Client` + the
-/// method in camel case + `Builder`.
-pub(crate) fn type_name(method: &Ident) -> Ident {
-    format_ident!("Client{}Builder", crate::names::camel(&method.to_string()))
 }
 
 fn bare(ident: &Ident) -> String {
@@ -93,7 +89,7 @@ pub(crate) fn setter_call(ident: &Ident, required: bool, value: TokenStream) -> 
 
 impl Builder<'_> {
     pub(crate) fn tokens(&self) -> TokenStream {
-        let name = type_name(self.method);
+        let name = self.name;
         let markers = format_ident!("client_{}_builder", bare(self.method));
         let method = self.method;
         let required: Vec<&Member> = self.members.iter().filter(|m| m.required).collect();

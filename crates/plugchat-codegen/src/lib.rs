@@ -105,7 +105,7 @@ pub fn generate_for_crate(spec: &Spec, crate_name: &str) -> Result<TokenStream, 
     }
     let callbacks: Vec<&plugchat_model::Page> = spec.pages.iter().filter(|p| p.callback.is_some()).collect();
     if let Some(first) = callbacks.first() {
-        let taken = plan.taken_types(&first.section);
+        let taken = plan.taken_types();
         sections
             .entry(first.section.as_str())
             .or_default()

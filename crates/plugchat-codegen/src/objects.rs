@@ -13,6 +13,36 @@ use crate::names::Unique;
 use crate::plan::OperationNames;
 use crate::types::RustType;
 
+/// The sub-table a struct field holds inline: one its Tipo names, not in a list (`Vec` is
+/// already a pointer) and not an enum.
+fn held_inline<'o>(operation: &'o Operation, field: &Attribute) -> Option<&'o ObjectType> {
+    let tipo = field.tipo();
+    if field.allowed_values.len() >= 2 || matches!(tipo, Tipo::List(_)) {
+        return None;
+    }
+    operation.object_named(&tipo)
+}
+
+/// Whether `field` of `object`'s struct leads back to that struct through fields held inline
+/// (`### Node` with `child | node`, or `A` → `B` → `A`): the struct would contain itself and
+/// have no size, so such a field is boxed. Every field on such a cycle is boxed, whichever
+/// struct is emitted first.
+fn is_recursive(operation: &Operation, object: &ObjectType, field: &Attribute) -> bool {
+    let mut seen: Vec<&ObjectType> = Vec::new();
+    let mut next: Vec<&ObjectType> = held_inline(operation, field).into_iter().collect();
+    while let Some(current) = next.pop() {
+        if std::ptr::eq(current, object) {
+            return true;
+        }
+        if seen.iter().any(|s| std::ptr::eq(*s, current)) {
+            continue;
+        }
+        seen.push(current);
+        next.extend(current.required.iter().chain(&current.optional).filter_map(|f| held_inline(operation, f)));
+    }
+    false
+}
+
 /// Resolves attribute types of one operation, collecting the definitions they need.
 pub(crate) struct TypeResolver<'a> {
     names: &'a OperationNames,
@@ -130,11 +160,13 @@ impl<'a> TypeResolver<'a> {
             let position = object.required.iter().chain(&object.optional).position(|f| std::ptr::eq(f, field));
             idents[position.expect("a field of the object")].clone()
         };
+        let boxed = |field: &Attribute| is_recursive(self.operation, object, field);
         let fields = object.required.iter().map(|f| (f, true)).chain(object.optional.iter().map(|f| (f, false))).map(
             |(field, required)| {
                 let ident = ident_of(field);
                 let wire = &field.name;
                 let ty = self.attribute_type(field);
+                let ty = if boxed(field) { quote!(::std::boxed::Box<#ty>) } else { quote!(#ty) };
                 let docs = doc_lines(&field.description);
                 if required {
                     quote!(#docs #[serde(rename = #wire)] pub #ident: #ty,)
@@ -148,13 +180,20 @@ impl<'a> TypeResolver<'a> {
             },
         );
         // `new(required...)`: optional fields start as `None`, so callers name only what they set.
+        // A boxed field's argument is the value itself (the doc examples pass it so).
         let arguments = object.required.iter().map(|field| {
             let (ident, ty) = (ident_of(field), self.attribute_type(field));
             if ty == RustType::String { quote!(#ident: impl ::core::convert::Into<#ty>) } else { quote!(#ident: #ty) }
         });
         let initialisers = object.required.iter().map(|field| {
             let (ident, ty) = (ident_of(field), self.attribute_type(field));
-            if ty == RustType::String { quote!(#ident: #ident.into(),) } else { quote!(#ident,) }
+            if ty == RustType::String {
+                quote!(#ident: #ident.into(),)
+            } else if boxed(field) {
+                quote!(#ident: ::std::boxed::Box::new(#ident),)
+            } else {
+                quote!(#ident,)
+            }
         });
         let optional = object.optional.iter().map(|field| {
             let ident = ident_of(field);

@@ -12,7 +12,7 @@ use crate::examples;
 use crate::names;
 use crate::operation_plan::OperationPlan;
 use crate::params::Param;
-use crate::plan;
+use crate::plan::{self, OperationNames};
 use crate::responses::ResponseType;
 use crate::types::RustType;
 
@@ -57,13 +57,13 @@ fn fixed_literal(value: &str, ty: &RustType) -> TokenStream {
 /// owns a clone of the client (`'static`, so it can be spawned).
 fn pagination(
     operation_id: &str,
-    method: &Ident,
-    stream: &Ident,
+    names: &OperationNames,
     params: &[Param],
     response: &ResponseType,
     pages: Option<(&Param, &Param)>,
 ) -> TokenStream {
     let Some((page, size)) = pages else { return quote!() };
+    let (method, stream) = (&names.method, &names.stream);
     let (page_setter, size_setter) = (&page.ident, &size.ident);
     let item = &response.item;
     let filters: Vec<&Param> = params
@@ -96,6 +96,7 @@ fn pagination(
     ));
     Builder {
         method: stream,
+        name: &names.stream_builder,
         method_doc,
         start: vec![Member::typed(size_setter, &RustType::I64, true, "Items per page (`pageSize`).")],
         members,
@@ -278,7 +279,7 @@ pub(crate) fn generate_named(plan: &OperationPlan<'_>, crate_name: &str) -> Toke
     let table = examples::attribute_table(operation, params);
     let method_doc = method_doc(page, operation, rust_example, table);
     let definition = &response.definition;
-    let stream = pagination(id, method, &names.stream, params, response, plan.pages());
+    let stream = pagination(id, names, params, response, plan.pages());
     let request_options = request_options_ident();
     let mut members: Vec<Member> = params
         .iter()
@@ -289,6 +290,7 @@ pub(crate) fn generate_named(plan: &OperationPlan<'_>, crate_name: &str) -> Toke
         .push(request_options_member(&request_options, "Overrides of the client's timeout and retries for this call."));
     let builder = Builder {
         method,
+        name: &names.builder,
         method_doc,
         start: Vec::new(),
         members,

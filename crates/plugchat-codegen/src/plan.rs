@@ -3,9 +3,11 @@
 //! Docs name things freely: two page ids that read as one method (`get-chats`, `get_chats`), a
 //! sub-table whose type name is another operation's (`send` + `Text Response` and
 //! `send-text` + its response are both `SendTextResponse`), two sections that read as one
-//! module. Names are handed out in page order by [`Unique`]: the first keeps its natural
-//! name, a later one gets a number. Wire names never change (`#[serde(rename)]`, header and
-//! query names are kept as written).
+//! module, two methods whose builders read alike (`r#type` and `r_type`). Names are handed out
+//! in page order by [`Unique`]: the first keeps its natural name, a later one gets a number.
+//! Type names are unique across the crate, not only within their module, so glob imports of
+//! two sections never clash. Wire names never change (`#[serde(rename)]`, header and query
+//! names are kept as written).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -25,6 +27,10 @@ pub(crate) struct OperationNames {
     pub(crate) method: Ident,
     /// The page-after-page stream method (emitted for list operations only).
     pub(crate) stream: Ident,
+    /// The type `method` returns: `Client<Method>Builder`.
+    pub(crate) builder: Ident,
+    /// The type `stream` returns.
+    pub(crate) stream_builder: Ident,
     /// The section's module.
     pub(crate) module: Ident,
     /// Type names by what they name: `response`, `item`, `object:<name>`, `enum:<row>`.
@@ -111,13 +117,25 @@ fn section_name(section: &str) -> &str {
     if section.is_empty() { "general" } else { section }
 }
 
+/// `Client<Method>Builder`, or the first `Client<Method><n>Builder` that is free.
+fn builder_name(method: &Ident, taken: &mut Unique) -> Ident {
+    // `r#type` reads `type`: `RType` would be `r-type`'s.
+    let camel = names::camel(method.to_string().trim_start_matches("r#")).to_string();
+    let chosen = std::iter::once(format!("Client{camel}Builder"))
+        .chain((2..).map(|n| format!("Client{camel}{n}Builder")))
+        .find(|name| !taken.has_camel(name))
+        .expect("unbounded");
+    taken.take_camel(&chosen);
+    names::camel(&chosen)
+}
+
 /// Names for every operation of a spec, and what the webhook types must avoid.
 pub(crate) struct Plan {
     operations: HashMap<String, OperationNames>,
     /// Module idents by section.
     pub(crate) modules: BTreeMap<String, Ident>,
-    /// Type names taken per section, by operations and their builders.
-    taken: HashMap<String, Unique>,
+    /// Type names taken anywhere in the crate, by operations and their builders.
+    taken: Unique,
 }
 
 impl Plan {
@@ -136,27 +154,23 @@ impl Plan {
             modules.insert(section.to_owned(), module_names.snake(section_name(section)));
         }
         let mut methods = Unique::reserving(CLIENT_METHODS);
-        let mut chosen: Vec<(&Page, &Operation, Ident, Ident)> = Vec::new();
+        let mut taken = Plan::reserved_types();
+        // Builders first, in page order, so their names do not depend on sub-table names.
+        let mut chosen: Vec<(&Page, &Operation, [Ident; 4])> = Vec::new();
         for (page, operation) in spec.operations() {
             let method = methods.snake(&page.id);
-            let stream = methods.snake(&format!("{method}_stream"));
-            chosen.push((page, operation, method, stream));
-        }
-        let mut taken: HashMap<String, Unique> = HashMap::new();
-        // Each builder is `Client<Method>Builder`, in the method's module (streams' too).
-        for (page, _, method, stream) in &chosen {
-            let types = taken.entry(page.section.clone()).or_insert_with(Plan::reserved_types);
-            for method in [method, stream] {
-                types.take_camel(&crate::builder::type_name(method).to_string());
-            }
+            let stream = methods.snake(&format!("{}_stream", method.to_string().trim_start_matches("r#")));
+            let (builder, stream_builder) = (builder_name(&method, &mut taken), builder_name(&stream, &mut taken));
+            chosen.push((page, operation, [method, stream, builder, stream_builder]));
         }
         let mut operations = HashMap::new();
-        for (page, operation, method, stream) in chosen {
-            let types = taken.entry(page.section.clone()).or_insert_with(Plan::reserved_types);
+        for (page, operation, [method, stream, builder, stream_builder]) in chosen {
             let names = OperationNames {
-                types: operation_types(page, operation, types),
+                types: operation_types(page, operation, &mut taken),
                 method,
                 stream,
+                builder,
+                stream_builder,
                 module: modules[&page.section].clone(),
             };
             operations.insert(page.file.clone(), names);
@@ -177,9 +191,9 @@ impl Plan {
         &self.operations[&page.file]
     }
 
-    /// The type names webhook types declared in `section` must avoid.
-    pub(crate) fn taken_types(&self, section: &str) -> Unique {
-        self.taken.get(section).cloned().unwrap_or_else(Plan::reserved_types)
+    /// The type names webhook types must avoid.
+    pub(crate) fn taken_types(&self) -> Unique {
+        self.taken.clone()
     }
 }
 
