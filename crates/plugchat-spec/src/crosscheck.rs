@@ -44,6 +44,14 @@ pub(crate) fn cross_check(pages: &[Page]) -> Vec<Diagnostic> {
                 operation.location.clone(),
                 format!("id `{}` is also the id of {}", page.id, first.file),
             ));
+            // At both pages: the one just edited may be either, and its author looks there.
+            if let Some(first_operation) = &first.operation {
+                diagnostics.push(Diagnostic::new(
+                    Rule::DuplicateId,
+                    first_operation.location.clone(),
+                    format!("id `{}` is also the id of {}", page.id, page.file),
+                ));
+            }
         }
     }
     let operations: Vec<(&Page, &Operation)> =

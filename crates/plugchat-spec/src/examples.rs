@@ -36,8 +36,8 @@ pub(crate) fn json_example(
             }
             diagnostics.push(Diagnostic::new(
                 Rule::JsonUnparsable,
-                index.relative(content_start, error.line(), error.column()),
-                format!("JSON example does not parse and was dropped: {error}"),
+                index.location(content_start + error_offset(text, &error)),
+                format!("JSON example does not parse and was dropped: {}", without_position(&error)),
             ));
             None
         }
@@ -58,4 +58,66 @@ pub(crate) fn report_code_fences(code_fences: &[(Location, String)], diagnostics
     }
     message.push_str(": dropped as examples");
     diagnostics.push(Diagnostic::new(Rule::JsonFenceHoldsCode, first.clone(), message));
+}
+
+/// Where in `text` a parse error is, as a byte offset: the start of the bad token. serde_json
+/// points just past the byte it stopped at (column 0 is just past a newline), and for a word
+/// that is not `true`/`false`/`null` at the letter that differs; the page's reader wants the
+/// token itself.
+fn error_offset(text: &str, error: &serde_json::Error) -> usize {
+    let line_start = |line: usize| -> usize {
+        text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>().min(text.len())
+    };
+    let start = line_start(error.line());
+    let mut offset = match error.column() {
+        0 => start.saturating_sub(1),
+        column => (start + column - 1).min(text.len()),
+    };
+    let bytes = text.as_bytes();
+    let in_word = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'.');
+    if error.to_string().starts_with("expected ident") || error.to_string().starts_with("invalid number") {
+        while offset > 0 && in_word(bytes[offset - 1]) {
+            offset -= 1;
+        }
+    }
+    // serde_json counts bytes; stay on a character boundary for the column count.
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// serde_json's message without its ` at line L column C`, which counts inside the fence.
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_offset;
+
+    fn offset_of(text: &str) -> usize {
+        let error = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
+        error_offset(text, &error)
+    }
+
+    #[test]
+    fn errors_point_at_the_bad_token() {
+        // At a word cut short by the end of its line (serde_json says the next line's column 0).
+        let text = "{\n  \"ok\": tru\n}";
+        assert_eq!(offset_of(text), text.find("tru").unwrap());
+        // At a word that differs in its second letter.
+        let text = "{\"ok\": nope}";
+        assert_eq!(offset_of(text), text.find("nope").unwrap());
+        // At a stray comma.
+        let text = "{\n  \"value\": ,\n}";
+        assert_eq!(offset_of(text), text.find(',').unwrap());
+        // After multi-byte characters on the same line.
+        let text = "{\"ação\": x}";
+        assert_eq!(offset_of(text), text.find('x').unwrap());
+    }
 }

@@ -84,10 +84,21 @@ fn json_no_repair_saves_is_dropped_and_points_inside_the_fence() {
     assert_eq!(
         diagnostics,
         [
-            "malformed/broken-json.md:16:12: warning[json-unparsable]: JSON example does not parse and was dropped: expected value at line 2 column 12"
+            "malformed/broken-json.md:16:12: warning[json-unparsable]: JSON example does not parse and was dropped: expected value"
         ]
     );
     assert_eq!(page.operation.expect("operation").responses[0].example, None);
+}
+
+/// Issue 22: the page's own line and column of the bad token, not the fence's coordinates (a
+/// word cut short at the end of its line used to be reported at the next line's column 1).
+#[test]
+fn a_json_error_points_at_the_bad_token_on_the_page() {
+    let text = "---\nid: t\n---\n\n## Método\n\n`POST` https://api.example.com/api/t\n\n## Response\n\n### 200\n\n\
+                ```json\n{\n  \"ok\": tru\n}\n```\n";
+    let (_, diagnostics) = parse_page("t.md", text, &ParseOptions::default());
+    let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(shown, ["t.md:15:9: warning[json-unparsable]: JSON example does not parse and was dropped: expected ident"]);
 }
 
 #[test]

@@ -515,3 +515,25 @@ fn readme_rules_table_matches_the_code() {
         "README.md's rules table is out of date; replace it with the output of `cargo xtask check --list-rules`:\n{table}"
     );
 }
+
+/// Issue 22: a duplicate id is reported at both pages, each naming the other: the page just
+/// edited may be either one.
+#[test]
+fn a_duplicate_id_is_reported_at_both_pages() {
+    let diagnostics = check(
+        "duplicate-id-both",
+        &[text("message/a.md", page("same", "POST", "a")), text("message/b.md", page("same", "POST", "b"))],
+    );
+    let mut found: Vec<(String, String)> = diagnostics
+        .iter()
+        .filter(|d| d.rule == Rule::DuplicateId)
+        .map(|d| {
+            let file = Path::new(&d.location.file).file_name().unwrap().to_string_lossy().into_owned();
+            (file, d.message.clone())
+        })
+        .collect();
+    found.sort();
+    let tail = |m: &str| m.rsplit('/').next().unwrap().to_owned();
+    let found: Vec<(String, String)> = found.into_iter().map(|(f, m)| (f, tail(&m))).collect();
+    assert_eq!(found, [("a.md".to_owned(), "b.md".to_owned()), ("b.md".to_owned(), "a.md".to_owned())]);
+}
