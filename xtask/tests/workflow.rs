@@ -561,3 +561,30 @@ fn a_one_row_edit_changes_only_what_the_row_means() {
         ])
     );
 }
+
+/// The docs pull-request workflow (`.github/workflows/docs.yml`, which cannot run here) only
+/// calls `cargo xtask` the way it accepts: each command line, with `--help` appended, parses
+/// (an unknown flag or value fails before `--help` is read).
+#[test]
+fn the_docs_pull_request_workflow_calls_xtask_as_it_accepts() {
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let workflow = std::fs::read_to_string(real.join(".github/workflows/docs.yml")).unwrap();
+    let commands: Vec<Vec<String>> = workflow
+        .lines()
+        .filter_map(|line| line.split_once("cargo xtask ").map(|(_, rest)| rest))
+        .map(|rest| {
+            rest.split_whitespace()
+                .map(|word| {
+                    let word = word.trim_matches('"');
+                    if word.contains('$') { "HEAD".to_owned() } else { word.to_owned() }
+                })
+                .collect()
+        })
+        .collect();
+    let names: Vec<&str> = commands.iter().map(|c| c[0].as_str()).collect();
+    assert_eq!(names, ["check", "regen", "diff"], "{workflow}");
+    for command in &commands {
+        let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(command).arg("--help").output().unwrap();
+        assert!(output.status.success(), "cargo xtask {}: {}", command.join(" "), stderr(&output));
+    }
+}
