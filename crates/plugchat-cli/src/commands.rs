@@ -115,6 +115,13 @@ fn operation_command(operation: &OperationSurface, title: &str) -> Command {
                 .value_name("FILE")
                 .help("A JSON object of attributes by their documented names (`-` reads standard input); flags override it")
                 .help_heading("Input"),
+        )
+        .arg(
+            Arg::new("allow-unknown")
+                .long("allow-unknown")
+                .action(ArgAction::SetTrue)
+                .help("Call without the keys of --body-file or JSON flags that no attribute has (a warning names them) instead of failing")
+                .help_heading("Input"),
         );
     let paginated = pagination(operation);
     for param in &operation.params {

@@ -4,11 +4,15 @@
 //! from the same spec as `plugchat-api` ([`commands`]) and executed by its typed builders. The token
 //! comes from `PLUGCHAT_TOKEN` or `--token-file`, never from an argument. The answer goes to stdout
 //! as JSON (pretty on a terminal); errors go to stderr with an exit code per kind ([`exit_code`]).
+//! When stdout is closed early (`plugchat list | head -1`) it stops quietly with status 0, as
+//! ripgrep does.
 
 mod commands;
 mod dry_run;
+mod input;
 
-use std::io::{IsTerminal, Read, Write};
+use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::ArgMatches;
@@ -39,6 +43,21 @@ impl Failure {
     fn new(code: u8, message: impl Into<String>) -> Self {
         Failure { code, message: message.into() }
     }
+
+    /// Stdout was closed by its reader (`| head -1`): nothing more is wanted, which is not an
+    /// error (ripgrep also exits 0 without a message; a panic or "configuration" would be wrong).
+    fn closed_stdout() -> Self {
+        Failure { code: 0, message: String::new() }
+    }
+}
+
+/// Writes `bytes` to stdout; a closed pipe is [`Failure::closed_stdout`].
+fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(bytes).and_then(|()| stdout.flush()).map_err(|e| match e.kind() {
+        std::io::ErrorKind::BrokenPipe => Failure::closed_stdout(),
+        _ => Failure::new(code::CONFIG, format!("cannot write to stdout: {e}")),
+    })
 }
 
 /// The exit code of a client error: config, connection (refused, reset, timeout), API status,
@@ -70,17 +89,18 @@ fn sent(answer: &plugchat_runtime::Response<Value>) -> Value {
 }
 
 fn print_json(value: &Value) -> Result<(), Failure> {
-    let stdout = std::io::stdout();
-    let text = if stdout.is_terminal() { serde_json::to_string_pretty(value) } else { serde_json::to_string(value) }
-        .expect("a JSON value serialises");
-    let mut lock = stdout.lock();
-    writeln!(lock, "{text}").map_err(|e| Failure::new(code::CONFIG, format!("cannot write to stdout: {e}")))
+    let text = if std::io::stdout().is_terminal() {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    }
+    .expect("a JSON value serialises");
+    write_stdout(format!("{text}\n").as_bytes())
 }
 
 fn token(matches: &ArgMatches) -> Result<Option<String>, Failure> {
     if let Some(file) = matches.get_one::<String>("token-file") {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| Failure::new(code::CONFIG, format!("cannot read the token file {file}: {e}")))?;
+        let text = input::read_token_file(file).map_err(|e| Failure::new(code::CONFIG, e))?;
         return Ok(Some(text.trim().to_owned()));
     }
     Ok(std::env::var("PLUGCHAT_TOKEN").ok().filter(|t| !t.is_empty()))
@@ -98,22 +118,16 @@ fn client(token: &str, base_url: &str) -> Result<Client, Failure> {
     Ok(Client::builder().token(token).base_url(base_url).build()?)
 }
 
-/// The attributes of an operation call: `--body-file`, then each flag given.
+/// The attributes of an operation call: `--body-file`, then each flag given. A key no
+/// attribute (or member of an object) has is an error naming it, unless `--allow-unknown`.
 fn arguments(
     operation: &plugchat_model::surface::OperationSurface,
     matches: &ArgMatches,
 ) -> Result<Map<String, Value>, Failure> {
     let mut args = Map::new();
+    let mut origins: HashMap<String, String> = HashMap::new();
     if let Some(file) = matches.get_one::<String>("body-file") {
-        let text = if file == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| Failure::new(code::USAGE, format!("cannot read standard input: {e}")))?;
-            text
-        } else {
-            std::fs::read_to_string(file).map_err(|e| Failure::new(code::USAGE, format!("cannot read {file}: {e}")))?
-        };
+        let text = input::read_body_file(file).map_err(|e| Failure::new(code::USAGE, e))?;
         match serde_json::from_str(&text) {
             Ok(Value::Object(map)) => args = map,
             Ok(_) => return Err(Failure::new(code::USAGE, format!("{file}: expected a JSON object of attributes"))),
@@ -131,8 +145,40 @@ fn arguments(
             json_value(kind, values[0]).map_err(|e| Failure::new(code::USAGE, format!("--{flag}: {e}")))?
         };
         args.insert(param.wire_name.clone(), value);
+        origins.insert(param.wire_name.clone(), format!("--{flag}"));
+    }
+    let unknown = input::unknown_keys(operation, &args);
+    if !unknown.is_empty() {
+        let lines: Vec<String> = unknown
+            .iter()
+            .map(|key| {
+                let origin = origins.get(&key.attribute).map_or("--body-file", String::as_str);
+                let hint = key.suggestion.as_ref().map(|s| format!(": did you mean `{s}`?")).unwrap_or_default();
+                format!("  `{}` in {origin}{hint}", key.path)
+            })
+            .collect();
+        if !matches.get_flag("allow-unknown") {
+            return Err(Failure::new(
+                code::USAGE,
+                format!(
+                    "{} has no attribute named so (pass --allow-unknown to call it without them):\n{}",
+                    operation.id,
+                    lines.join("\n")
+                ),
+            ));
+        }
+        eprintln_quiet(&format!(
+            "warning: not sent, {} has no attribute named so:\n{}",
+            operation.id,
+            lines.join("\n")
+        ));
     }
     Ok(args)
+}
+
+/// Writes a line to stderr; a closed stderr is not worth a panic.
+fn eprintln_quiet(text: &str) {
+    let _ = writeln!(std::io::stderr(), "{text}");
 }
 
 async fn call(api: &Api, id: &str, matches: &ArgMatches, global: &ArgMatches) -> Result<(), Failure> {
@@ -144,16 +190,15 @@ async fn call(api: &Api, id: &str, matches: &ArgMatches, global: &ArgMatches) ->
         // The configuration is checked as for a real call (a token is not needed to show one).
         let token = token(global)?.unwrap_or_else(|| "dry-run".to_owned());
         client(&token, &base_url)?;
-        let base_path = base_url.split("://").nth(1).and_then(|rest| rest.find('/').map(|i| &rest[i..])).unwrap_or("");
-        let (capture_url, capture) = dry_run::listen(base_path)
-            .await
-            .map_err(|e| Failure::new(code::CONFIG, format!("cannot listen on 127.0.0.1: {e}")))?;
         if let Some((page, size)) = pagination(operation).filter(|_| all) {
             args.entry(page.wire_name.clone()).or_insert(Value::from(1));
             args.entry(size.wire_name.clone()).or_insert(Value::from(100));
         }
-        let capturer = Client::builder().token(token).base_url(capture_url).max_retries(0).build()?;
-        let outcome = plugchat_api::dynamic::call(&capturer, id, args).await;
+        let (capture_url, capture) = dry_run::listen()
+            .await
+            .map_err(|e| Failure::new(code::CONFIG, format!("cannot listen on 127.0.0.1: {e}")))?;
+        let capturer = Client::builder().token(token.clone()).base_url(capture_url).max_retries(0).build()?;
+        let outcome = plugchat_api::dynamic::call(&capturer, id, args.clone()).await;
         if let Err(error @ (Error::InvalidRequest { .. } | Error::Config(_))) = outcome {
             return Err(error.into());
         }
@@ -161,7 +206,10 @@ async fn call(api: &Api, id: &str, matches: &ArgMatches, global: &ArgMatches) ->
             .await
             .map_err(|e| Failure::new(code::CONFIG, e.to_string()))?
             .map_err(|e| Failure::new(code::CONFIG, format!("the request could not be captured: {e}")))?;
-        return print_json(&dry_run::describe(&captured, &base_url, base_path));
+        let url = dry_run::url_sent(&token, &base_url, id, args)
+            .await
+            .map_err(|e| Failure::new(code::CONFIG, format!("the request's URL could not be captured: {e}")))?;
+        return print_json(&dry_run::describe(&captured, &url));
     }
     let token = token(global)?
         .ok_or_else(|| Failure::new(code::CONFIG, "no token: set PLUGCHAT_TOKEN or pass --token-file FILE"))?;
@@ -187,10 +235,9 @@ async fn call(api: &Api, id: &str, matches: &ArgMatches, global: &ArgMatches) ->
                 Ok(answer.map(|_| items))
             }
         });
-        let stdout = std::io::stdout();
         while let Some(item) = items.next().await {
             let line = serde_json::to_string(&item?).expect("a JSON value serialises");
-            writeln!(stdout.lock(), "{line}").map_err(|e| Failure::new(code::CONFIG, format!("cannot write: {e}")))?;
+            write_stdout(format!("{line}\n").as_bytes())?;
         }
         return Ok(());
     }
@@ -210,8 +257,7 @@ fn list(api: &Api) -> Result<(), Failure> {
             api.title(&operation.id)
         ));
     }
-    print!("{out}");
-    Ok(())
+    write_stdout(out.as_bytes())
 }
 
 fn describe(api: &Api, id: &str) -> Result<(), Failure> {
@@ -253,8 +299,7 @@ fn describe(api: &Api, id: &str) -> Result<(), Failure> {
             out.push_str(&format!("  {} ({}) {}\n", field.wire_name, field.ty, field.description.trim()));
         }
     }
-    print!("{out}");
-    Ok(())
+    write_stdout(out.as_bytes())
 }
 
 fn run(api: &Api, matches: &ArgMatches) -> Result<(), Failure> {
@@ -263,8 +308,10 @@ fn run(api: &Api, matches: &ArgMatches) -> Result<(), Failure> {
         Some(("describe", sub)) => describe(api, sub.get_one::<String>("operation").expect("required")),
         Some(("completions", sub)) => {
             let shell = *sub.get_one::<clap_complete::Shell>("shell").expect("required");
-            clap_complete::generate(shell, &mut commands::command(api), "plugchat", &mut std::io::stdout());
-            Ok(())
+            // Into memory first: `generate` panics when it cannot write.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut commands::command(api), "plugchat", &mut script);
+            write_stdout(&script)
         }
         Some((id, sub)) => {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -282,8 +329,9 @@ fn main() -> ExitCode {
     let matches = commands::command(&api).get_matches();
     match run(&api, &matches) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(failure) if failure.code == 0 => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("error: {}", failure.message);
+            eprintln_quiet(&format!("error: {}", failure.message));
             ExitCode::from(failure.code)
         }
     }

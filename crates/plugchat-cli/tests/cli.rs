@@ -309,3 +309,173 @@ async fn every_kind_of_message_is_printed_as_sent() {
     }
     assert_eq!(items[1]["image"]["mimeType"], "image/jpeg", "{answer:#}");
 }
+
+/// `plugchat ARGS` run by `sh` with its address space limited to 1 GiB, so that a read without a
+/// bound fails the test (out of memory) instead of taking the machine's memory.
+#[cfg(unix)]
+fn plugchat_in_1_gib(base_url: &str, args: &[&str]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_plugchat"))
+        .args(args)
+        .env("PLUGCHAT_TOKEN", "my-token")
+        .env("PLUGCHAT_BASE_URL", base_url)
+        .output()
+        .expect("sh runs")
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn body_and_token_files_are_read_within_the_request_body_limit() {
+    let server = RecordingServer::start([Reply::json(json!({}))]).await;
+    let base = server.base_url();
+    let output = tokio::task::spawn_blocking(move || {
+        let body = plugchat_in_1_gib(&base, &["send-text", "--body-file", "/dev/zero"]);
+        let token =
+            plugchat_in_1_gib(&base, &["--token-file", "/dev/zero", "send-text", "--phone", "1", "--message", "x"]);
+        (body, token)
+    })
+    .await
+    .unwrap();
+    let (body, token) = output;
+    assert_eq!(body.status.code(), Some(2), "{}", text(&body.stderr));
+    assert_eq!(text(&body.stderr), "error: /dev/zero is larger than 4 MiB, the most a request body may be\n");
+    assert_eq!(token.status.code(), Some(3), "{}", text(&token.stderr));
+    assert_eq!(
+        text(&token.stderr),
+        "error: the token file /dev/zero is larger than 4 MiB, the most a request body may be\n"
+    );
+    assert!(server.requests().is_empty());
+}
+
+/// A key of `--body-file` or inside a JSON flag that no attribute has is an error naming it,
+/// with the nearest name; `--allow-unknown` calls without it, and says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_keys_are_an_error_naming_them_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = dir.path().join("body.json");
+    std::fs::write(&body, r#"{"phone": "5511999999999", "message": "Olá", "delayMesage": 5}"#).unwrap();
+    let body = body.display().to_string();
+    let server = RecordingServer::start([Reply::json(json!({ "zaapId": "z", "messageId": "m" }))]).await;
+    let base = server.base_url();
+    let (refused, nested, allowed) = tokio::task::spawn_blocking(move || {
+        let refused = plugchat(&base, &["send-text", "--body-file", &body]);
+        let button_list = r#"{"buttons": [{"label": "Sim"}, {"lable": "Não"}], "titel": "x"}"#;
+        let nested =
+            plugchat(&base, &["send-button-list", "--phone", "1", "--message", "m", "--button-list", button_list]);
+        let allowed = plugchat(&base, &["send-text", "--body-file", &body, "--allow-unknown"]);
+        (refused, nested, allowed)
+    })
+    .await
+    .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+    assert_eq!(
+        text(&refused.stderr),
+        "error: send-text has no attribute named so (pass --allow-unknown to call it without them):\n  `delayMesage` in --body-file: did you mean `delayMessage`?\n"
+    );
+    assert_eq!(nested.status.code(), Some(2), "{}", text(&nested.stderr));
+    let stderr = text(&nested.stderr);
+    assert!(stderr.contains("`buttonList.buttons[1].lable` in --button-list: did you mean `label`?"), "{stderr}");
+    assert!(stderr.contains("`buttonList.titel` in --button-list"), "{stderr}");
+    assert_eq!(server.requests().len(), 1, "only the allowed call is sent");
+
+    assert!(allowed.status.success(), "{}", text(&allowed.stderr));
+    assert!(text(&allowed.stderr).contains("warning: not sent") && text(&allowed.stderr).contains("delayMesage"));
+    assert_eq!(server.requests()[0].body, Some(json!({ "phone": "5511999999999", "message": "Olá" })));
+}
+
+/// Runs `plugchat ARGS` with its stdout closed before it writes: it must end quietly with status
+/// 0, as ripgrep does (not a panic, exit 101, nor a "configuration" error, exit 3).
+fn with_stdout_closed(base_url: &str, args: &[&str]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plugchat"))
+        .args(args)
+        .env("PLUGCHAT_TOKEN", "my-token")
+        .env("PLUGCHAT_BASE_URL", base_url)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stdout.take());
+    child.wait_with_output().expect("the binary ends")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_stdout_ends_quietly_with_status_0() {
+    let page = Reply::json(json!([{ "phone": "1" }, { "phone": "2" }]));
+    let server = RecordingServer::start([Reply::json(json!({ "zaapId": "z" })), page, Reply::json(json!([]))]).await;
+    let base = server.base_url();
+    let runs = [
+        vec!["completions", "bash"],
+        vec!["list"],
+        vec!["describe", "send-text"],
+        vec!["--help"],
+        vec!["send-text", "--phone", "1", "--message", "x"],
+        vec!["get-chats", "--all"],
+        vec!["--dry-run", "send-text", "--phone", "1", "--message", "x"],
+    ];
+    for args in runs {
+        let base = base.clone();
+        let run = args.clone();
+        let output = tokio::task::spawn_blocking(move || with_stdout_closed(&base, &run)).await.unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {}", text(&output.stderr));
+        assert_eq!(text(&output.stderr), "", "{args:?}");
+    }
+    assert_eq!(server.requests().len(), 2, "the call, then the first page only");
+}
+
+/// `--dry-run` prints the URL the client sends, also under base URLs with spaces, `..` and
+/// `.` segments: each is compared with the URL a server on 127.0.0.1 sees from the real call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dry_run_prints_the_url_the_client_sends() {
+    let server = RecordingServer::start([Reply::json(json!([]))]).await;
+    let origin = server.base_url().trim_end_matches("/api").to_owned();
+    for path in ["/a b", "/a b/../api", "/api/./v1/..", "/%7Euser/caf\u{e9}", "/x%2Fy"] {
+        let base = format!("{origin}{path}");
+        let args = ["get-chats", "--page", "1", "--page-size", "2"];
+        let (dry, real) = tokio::task::spawn_blocking({
+            let base = base.clone();
+            move || {
+                let dry = plugchat(&base, &[&["--dry-run"][..], &args].concat());
+                let real = plugchat(&base, &args);
+                (dry, real)
+            }
+        })
+        .await
+        .unwrap();
+        assert!(dry.status.success() && real.status.success(), "{base}: {} {}", text(&dry.stderr), text(&real.stderr));
+        let printed: Value = serde_json::from_slice(&dry.stdout).unwrap();
+        let requests = server.requests();
+        let seen = requests.last().unwrap();
+        let sent = format!("{origin}{}?{}", seen.path, seen.query.as_deref().unwrap_or(""));
+        assert_eq!(printed["url"], sent, "base URL `{base}`");
+        assert_eq!(printed["headers"]["host"], origin.trim_start_matches("http://"), "{base}");
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_file_others_can_read_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("token");
+    std::fs::write(&token, "file-token\n").unwrap();
+    let token_arg = token.display().to_string();
+    let run = |mode: u32| {
+        std::fs::set_permissions(&token, std::fs::Permissions::from_mode(mode)).unwrap();
+        plugchat("http://127.0.0.1:1/api", &["--token-file", &token_arg, "--dry-run", "get-chats", "--all"])
+    };
+    for mode in [0o644, 0o640, 0o604] {
+        let output = run(mode);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        let expected = format!(
+            "warning: the token file {token_arg} can be read by other users (mode {mode:03o}); run `chmod 600 {token_arg}`\n"
+        );
+        assert_eq!(text(&output.stderr), expected);
+    }
+    for mode in [0o600, 0o400] {
+        let output = run(mode);
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        assert_eq!(text(&output.stderr), "", "mode {mode:o}");
+    }
+}
