@@ -45,8 +45,9 @@ pub type BlockingClient = plugchat_runtime::BlockingClient<Client>;
 
 pub use plugchat_runtime::{
     ApiError, AttemptReport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_MAX_WEBHOOK_BYTES, DEFAULT_TIMEOUT, Error, HeaderMap, Hook, HookRequest, MAX_WEBHOOK_DEPTH, Mismatch,
-    Pages, RequestOptions, Response, RetryPolicy, StatusCode, USER_AGENT_PREFIX, WebhookError,
+    DEFAULT_MAX_WEBHOOK_BYTES, DEFAULT_TIMEOUT, Error, HarRecorder, HeaderMap, Hook, HookRequest, MAX_WEBHOOK_DEPTH,
+    Mismatch, Pages, PayloadRecorder, RequestOptions, Response, RetryPolicy, StatusCode, USER_AGENT_PREFIX,
+    WebhookError,
 };
 
 /// The `reqwest` the client is built with: build the client you give

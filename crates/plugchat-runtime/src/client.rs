@@ -12,7 +12,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
 use crate::error::{ApiError, Error, snippet};
-use crate::hooks::{AttemptReport, Hook, HookRequest};
+use crate::hooks::{AttemptReport, Hook, HookRequest, ReceivedResponse, SentRequest};
 use crate::operation::{Operation, RequestParts, dot_segment};
 use crate::response::{ObjectOnly, Response, last_wins};
 use crate::retry::{Outcome, RetryPolicy, may_retry};
@@ -380,7 +380,10 @@ impl fmt::Debug for Client {
 struct Answer {
     status: StatusCode,
     headers: HeaderMap,
-    body: Vec<u8>,
+    /// `Bytes`, so hooks can be shown the body and the response keep it without a copy.
+    body: bytes::Bytes,
+    /// From sending to the headers' arrival.
+    waited: Duration,
 }
 
 struct Failure {
@@ -458,14 +461,34 @@ impl Client {
             let mut request =
                 prepared.try_clone().ok_or_else(|| invalid(operation, "the body cannot be resent".into()))?;
             self.before_send(operation, &mut request, attempt);
+            // What hooks are shown of the request, taken before the token is added.
+            let sent_parts =
+                (!self.inner.hooks.is_empty()).then(|| (request.url().to_string(), request.headers().clone()));
+            let (sent_url, sent_headers) = sent_parts.unwrap_or_default();
+            let sent_request = SentRequest {
+                url: &sent_url,
+                headers: &sent_headers,
+                body: prepared.body().and_then(reqwest::Body::as_bytes),
+            };
             // After the hooks: they never see the token, and cannot replace it.
             request.headers_mut().insert(AUTHORIZATION, self.inner.authorization.clone());
             let sent = Instant::now();
             let result = self.attempt(operation, request, timeout).await;
+            let shown = match &result {
+                Ok(answer) => self.shown_to_hooks(answer),
+                Err(_) => None,
+            };
             let report = |status, error, will_retry| AttemptReport {
                 operation: operation.id,
                 method: &operation.method,
                 path: operation.path,
+                request: sent_request,
+                response: shown.as_ref().map(|(status, headers, body, waited)| ReceivedResponse {
+                    status: *status,
+                    headers,
+                    body,
+                    waited: *waited,
+                }),
                 attempt,
                 status,
                 error,
@@ -591,6 +614,19 @@ impl Client {
         Ok(request)
     }
 
+    /// What hooks are shown of an answer (only when there are hooks): status, headers and body
+    /// with the token redacted, and the time to the headers.
+    fn shown_to_hooks(&self, answer: &Answer) -> Option<(StatusCode, HeaderMap, bytes::Bytes, Duration)> {
+        if self.inner.hooks.is_empty() {
+            return None;
+        }
+        let body = match self.inner.redactor.occurs_in(&answer.body) {
+            true => self.inner.redactor.redact(&String::from_utf8_lossy(&answer.body)).into(),
+            false => answer.body.clone(),
+        };
+        Some((answer.status, self.redacted_headers(&answer.headers), body, answer.waited))
+    }
+
     /// `headers` with every value that holds the token replaced by `[redacted]`.
     fn redacted_headers(&self, headers: &HeaderMap) -> HeaderMap {
         let mut headers = headers.clone();
@@ -611,7 +647,9 @@ impl Client {
         let fail = |error, outcome| Failure { error, outcome, headers: None };
         let requested = request.url().clone();
         let exchange = async {
+            let started = Instant::now();
             let mut response = self.inner.http.execute(request).await.map_err(|e| transport(operation, e))?;
+            let waited = started.elapsed();
             let status = response.status();
             if *response.url() != requested {
                 // Only a client given to `http_client` follows redirects; the answer comes from
@@ -642,7 +680,7 @@ impl Client {
                 }
                 body.extend_from_slice(&chunk);
             }
-            Ok(Answer { status, headers, body })
+            Ok(Answer { status, headers, body: body.into(), waited })
         };
         match tokio::time::timeout(timeout, exchange).await {
             Ok(result) => result,

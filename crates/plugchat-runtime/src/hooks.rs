@@ -92,6 +92,11 @@ pub struct AttemptReport<'a> {
     pub method: &'a Method,
     /// The path template (`/whatsapp/chats/{phone}`), without values.
     pub path: &'static str,
+    /// The request as it was sent: URL, headers (without `Authorization`) and body.
+    pub request: SentRequest<'a>,
+    /// The answer as received, when the server answered (any status). Headers and body are
+    /// redacted like errors: a server echoing the token does not hand it to a hook.
+    pub response: Option<ReceivedResponse<'a>>,
     /// The attempt's number, 1 for the first.
     pub attempt: u32,
     /// The status, when the server answered.
@@ -102,4 +107,30 @@ pub struct AttemptReport<'a> {
     pub elapsed: Duration,
     /// Whether the client will try again after this.
     pub will_retry: bool,
+}
+
+/// The request of one attempt, after every hook's [`Hook::before_send`].
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct SentRequest<'a> {
+    /// The full URL, query included.
+    pub url: &'a str,
+    /// The headers sent, without `Authorization` (which the client adds and always sends).
+    pub headers: &'a HeaderMap,
+    /// The body sent (JSON), if any.
+    pub body: Option<&'a [u8]>,
+}
+
+/// The answer to one attempt, as far as it was read.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct ReceivedResponse<'a> {
+    /// The status.
+    pub status: StatusCode,
+    /// The headers, every value holding the token replaced by `[redacted]`.
+    pub headers: &'a HeaderMap,
+    /// The whole body, every occurrence of the token replaced by `[redacted]`.
+    pub body: &'a [u8],
+    /// From sending to the headers' arrival; the rest of [`AttemptReport::elapsed`] read the body.
+    pub waited: Duration,
 }

@@ -12,11 +12,13 @@
 mod blocking;
 mod client;
 mod error;
+mod har;
 pub mod hooks;
 #[doc(hidden)]
 pub mod lenient;
 mod operation;
 mod paginate;
+mod payloads;
 mod response;
 mod retry;
 mod secret;
@@ -29,9 +31,11 @@ pub use client::{
     USER_AGENT_PREFIX,
 };
 pub use error::{ApiError, Error};
-pub use hooks::{AttemptReport, Hook, HookRequest};
+pub use har::{DEFAULT_MAX_RECORDED_BODY, HarRecorder};
+pub use hooks::{AttemptReport, Hook, HookRequest, ReceivedResponse, SentRequest};
 pub use operation::{Operation, RequestOptions, RequestParts};
 pub use paginate::{Pages, paginate};
+pub use payloads::PayloadRecorder;
 /// The `reqwest` this crate is built with, for [`ClientBuilder::http_client`].
 pub use reqwest;
 pub use response::{OneOrMany, Response};
