@@ -219,3 +219,43 @@ impl<'a> TypeResolver<'a> {
         self.definitions.borrow_mut().insert(name.to_string(), definition);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use plugchat_spec::{ParseOptions, parse_page};
+
+    /// A sub-table holding itself (`Node.child`) or another that holds it back (`Branch.leaf`,
+    /// `Leaf.parent`) is boxed, required or not; lists and sub-tables off the cycle are not.
+    #[test]
+    fn fields_on_a_cycle_of_sub_tables_are_boxed() {
+        let table = |rows: &str| format!("| Attributes | Type | Description |\n| --- | --- | --- |\n{rows}\n");
+        let text = format!(
+            "---\nid: tree\ntitle: T\n---\n\n## Method\n\n`POST` https://api.example.test/v1/tree\n\n\
+             ## Attributes\n\n### Required\n\n{}\n### Node\n\n{}\n### Opcionais Node\n\n{}\n\
+             ### Meta\n\n{}\n### Branch\n\n{}\n### Leaf\n\n{}\n### Opcionais Leaf\n\n{}",
+            table("| root | node | Top |\n| branch | branch | Other |"),
+            table("| name | string | Name |\n| meta | meta | Off the cycle |"),
+            table("| child | node | Below |\n| children | node[] | A list |"),
+            table("| key | string | Key |"),
+            table("| leaf | leaf | Back to the branch |"),
+            table("| label | string | Label |"),
+            table("| parent | branch | Its branch |"),
+        );
+        let (page, _) = parse_page("t/tree.md", &text, &ParseOptions::default());
+        let operation = page.operation.as_ref().expect("an operation");
+        let code: String =
+            crate::generate_operation(&page, operation).to_string().chars().filter(|c| !c.is_whitespace()).collect();
+        for field in [
+            "pubchild:::core::option::Option<::std::boxed::Box<TreeNode>>",
+            "publeaf:::std::boxed::Box<TreeLeaf>",
+            "pubparent:::core::option::Option<::std::boxed::Box<TreeBranch>>",
+            "pubchildren:::core::option::Option<::std::vec::Vec<TreeNode>>",
+            "pubmeta:TreeMeta,",
+            // `new` takes the value and boxes it.
+            "pubfnnew(leaf:TreeLeaf)",
+            "leaf:::std::boxed::Box::new(leaf)",
+        ] {
+            assert!(code.contains(field), "no `{field}` in {code}");
+        }
+    }
+}

@@ -206,3 +206,67 @@ pub(crate) fn single(page: &Page, operation: &Operation) -> OperationNames {
     };
     Plan::new(&spec).operation(page).clone()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proc_macro2::{TokenStream, TokenTree};
+
+    /// A page `file` with id `id` answering one field.
+    fn page(file: &str, id: &str) -> (String, Vec<u8>) {
+        let text = format!(
+            "---\nid: {id}\ntitle: T\n---\n\n## Method\n\n`GET` https://api.example.test/v1/{file}\n\n\
+             ## Response\n\n### 200\n\n| Attributes | Type | Description |\n| --- | --- | --- |\n| id | string | Id |\n"
+        );
+        (file.to_owned(), text.into_bytes())
+    }
+
+    /// The names of the items declared at the crate's root and in each section module (not in
+    /// nested modules such as a builder's markers, nor locals in function bodies), with the
+    /// module declaring each.
+    fn declared(tokens: TokenStream, module: &str, out: &mut BTreeMap<String, Vec<String>>) {
+        let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+        for pair in tokens.windows(3) {
+            let [TokenTree::Ident(keyword), TokenTree::Ident(name), next] = pair else { continue };
+            let keyword = keyword.to_string();
+            if !["struct", "enum", "type", "mod", "const", "trait"].contains(&keyword.as_str()) {
+                continue;
+            }
+            out.entry(name.to_string()).or_default().push(module.to_owned());
+            if let (true, TokenTree::Group(body)) = (keyword == "mod" && module == "crate", next) {
+                declared(body.stream(), &name.to_string(), out);
+            }
+        }
+    }
+
+    /// Page ids whose builders read alike (`type` → `r#type`, `r-type` → `r_type`: both
+    /// `ClientRTypeBuilder` once), ids whose types read alike in two sections (`get-chats`,
+    /// `GetChats`): every item of the crate has a name of its own.
+    #[test]
+    fn every_item_name_is_unique_across_the_crate() {
+        let sources = [
+            page("chats/type.md", "type"),
+            page("chats/r-type.md", "r-type"),
+            page("chats/get-chats.md", "get-chats"),
+            page("groups/get-chats-too.md", "GetChats"),
+        ];
+        let (spec, _) = plugchat_spec::parse_sources("docs", &sources, Some("https://api.example.test".into()));
+        let plan = super::Plan::new(&spec);
+        let builders: Vec<String> =
+            spec.operations().map(|(page, _)| plan.operation(page).builder.to_string()).collect();
+        assert_eq!(
+            builders,
+            ["ClientTypeBuilder", "ClientRTypeBuilder", "ClientGetChatsBuilder", "ClientGetChats2Builder"]
+        );
+
+        let mut names = BTreeMap::new();
+        declared(crate::generate(&spec).unwrap(), "crate", &mut names);
+        for builder in &builders {
+            assert!(names.contains_key(builder), "{builder} is not declared: {names:?}");
+        }
+        assert!(names.contains_key("GetChatsResponse") && names.contains_key("GetChats2Response"), "{names:?}");
+        let repeated: Vec<_> = names.iter().filter(|(_, modules)| modules.len() > 1).collect();
+        assert!(repeated.is_empty(), "declared more than once: {repeated:?}");
+    }
+}
