@@ -202,7 +202,7 @@ pub fn command(api: &Api) -> Command {
         ))
         .after_help(
             "\nThe token comes from PLUGCHAT_TOKEN or --token-file (never from an argument, which `ps` would show).\n\
-             Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 API status, 6 decode, 7 invalid request, 8 page limit.",
+             Exit codes: 0 ok (also when stdout is closed early, as by `| head`), 2 usage, 3 configuration, 4 connection, 5 API status, 6 decode, 7 invalid request, 8 page limit.",
         )
         .arg(
             Arg::new("base-url")
