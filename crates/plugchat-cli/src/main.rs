@@ -161,14 +161,14 @@ fn arguments(
             return Err(Failure::new(
                 code::USAGE,
                 format!(
-                    "{} has no attribute named so (pass --allow-unknown to call it without them):\n{}",
+                    "keys that no attribute of {} has (pass --allow-unknown to call it without them):\n{}",
                     operation.id,
                     lines.join("\n")
                 ),
             ));
         }
         eprintln_quiet(&format!(
-            "warning: not sent, {} has no attribute named so:\n{}",
+            "warning: not sent, keys that no attribute of {} has:\n{}",
             operation.id,
             lines.join("\n")
         ));

@@ -372,7 +372,7 @@ async fn unknown_keys_are_an_error_naming_them_unless_allowed() {
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
     assert_eq!(
         text(&refused.stderr),
-        "error: send-text has no attribute named so (pass --allow-unknown to call it without them):\n  `delayMesage` in --body-file: did you mean `delayMessage`?\n"
+        "error: keys that no attribute of send-text has (pass --allow-unknown to call it without them):\n  `delayMesage` in --body-file: did you mean `delayMessage`?\n"
     );
     assert_eq!(nested.status.code(), Some(2), "{}", text(&nested.stderr));
     let stderr = text(&nested.stderr);
