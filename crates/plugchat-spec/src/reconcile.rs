@@ -2,6 +2,8 @@
 //! what its examples show becomes a warning. The model keeps both; the generator decides
 //! (see ARCHITECTURE.md, "Reconciling tables and examples").
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Diagnostic, Rule};
@@ -26,32 +28,49 @@ fn describe(value: &Value) -> String {
 /// Whether `a` and `b` look like one name spelled two ways: equal but for case, `-` and `_`,
 /// or within a small edit distance (Damerau-Levenshtein, so a swapped pair of letters counts
 /// once): one edit for names up to 6 letters, two for longer ones. Short names (`id`, `to`)
-/// are too close to everything to judge.
+/// are too close to everything to judge, and names over [`MAX_EDITED`] letters are compared
+/// for equality only (an edit distance costs their product).
 pub(crate) fn near_miss(a: &str, b: &str) -> Option<usize> {
-    // ASCII names (nearly all) are compared before any allocation: equal keys, then lengths,
-    // since an edit distance is at least the difference of the lengths. Both shortcuts give
-    // what the general path below gives.
-    if a.is_ascii() && b.is_ascii() {
-        fn key(s: &str) -> impl Iterator<Item = u8> + '_ {
-            s.bytes().filter(|c| !matches!(c, b'-' | b'_')).map(|c| c.to_ascii_lowercase())
-        }
-        if key(a).eq(key(b)) {
+    Spelling::new(a).near_miss(&Spelling::new(b))
+}
+
+/// Names longer than this (in letters, after folding) are never near misses by edits: no
+/// table has such names, and comparing two costs time and memory in the product of lengths.
+const MAX_EDITED: usize = 64;
+
+/// A name as [`near_miss`] compares it: lower case without `-` and `_`, its length in
+/// characters, and which characters it holds (folded into 64 bits).
+struct Spelling {
+    folded: String,
+    length: usize,
+    letters: u64,
+}
+
+impl Spelling {
+    fn new(name: &str) -> Spelling {
+        let folded: String = name.chars().filter(|c| !matches!(c, '-' | '_')).flat_map(char::to_lowercase).collect();
+        let length = folded.chars().count();
+        let letters = folded.chars().fold(0u64, |bits, c| bits | 1 << (c as u32 % 64));
+        Spelling { folded, length, letters }
+    }
+
+    fn near_miss(&self, other: &Spelling) -> Option<usize> {
+        if self.folded == other.folded {
             return Some(0);
         }
-        let (length_a, length_b) = (key(a).count(), key(b).count());
-        let limit = distance_limit(length_a.min(length_b));
-        if limit == 0 || length_a.abs_diff(length_b) > limit {
+        let limit = distance_limit(self.length.min(other.length));
+        // An edit distance is at least the difference of the lengths, and each edit adds or
+        // removes at most two of the characters held: both are exact filters.
+        if limit == 0
+            || self.length.max(other.length) > MAX_EDITED
+            || self.length.abs_diff(other.length) > limit
+            || (self.letters ^ other.letters).count_ones() as usize > 2 * limit
+        {
             return None;
         }
+        let distance = strsim::damerau_levenshtein(&self.folded, &other.folded);
+        (distance <= limit).then_some(distance)
     }
-    let key = |s: &str| s.to_lowercase().replace(['-', '_'], "");
-    let (a, b) = (key(a), key(b));
-    if a == b {
-        return Some(0);
-    }
-    let limit = distance_limit(a.chars().count().min(b.chars().count()));
-    let distance = strsim::damerau_levenshtein(&a, &b);
-    (distance <= limit).then_some(distance)
 }
 
 /// The largest edit distance still a near miss, for keys of `shorter` letters (the shorter one).
@@ -62,6 +81,80 @@ fn distance_limit(shorter: usize) -> usize {
         1
     } else {
         2
+    }
+}
+
+/// The table rows an example does not show, to find the closest to each unknown key without
+/// comparing it with every row (a page of 1 MB of keys once took minutes that way). Every row
+/// within one edit of a key shares with it a spelling with at most one character deleted, so
+/// an index of those finds them all; only a key with none is compared with the rows whose
+/// length is within two of its own, the most a near miss allows.
+struct Unshown<'a> {
+    rows: Vec<(&'a Attribute, Spelling)>,
+    taken: Vec<bool>,
+    by_length: HashMap<usize, Vec<usize>>,
+    by_deletion: HashMap<String, Vec<usize>>,
+}
+
+/// `folded` and every spelling of it with one character deleted.
+fn deletions(folded: &str) -> impl Iterator<Item = String> + '_ {
+    let cuts = folded.char_indices().map(|(at, c)| format!("{}{}", &folded[..at], &folded[at + c.len_utf8()..]));
+    std::iter::once(folded.to_owned()).chain(cuts)
+}
+
+impl<'a> Unshown<'a> {
+    fn new(rows: Vec<&'a Attribute>) -> Self {
+        let rows: Vec<(&Attribute, Spelling)> = rows.into_iter().map(|a| (a, Spelling::new(&a.name))).collect();
+        let mut by_length: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut by_deletion: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (_, spelling)) in rows.iter().enumerate() {
+            by_length.entry(spelling.length).or_default().push(i);
+            if spelling.length <= MAX_EDITED {
+                for variant in deletions(&spelling.folded) {
+                    let list = by_deletion.entry(variant).or_default();
+                    // `aab` gives `ab` twice.
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            } else {
+                by_deletion.entry(spelling.folded.clone()).or_default().push(i);
+            }
+        }
+        Unshown { taken: vec![false; rows.len()], rows, by_length, by_deletion }
+    }
+
+    /// Takes the closest row to `key` (the smallest distance, then the first in the table).
+    fn take_closest(&mut self, key: &str) -> Option<&'a Attribute> {
+        let key = Spelling::new(key);
+        let distance = |i: &usize| key.near_miss(&self.rows[*i].1).map(|d| (d, *i));
+        let variants: Vec<String> =
+            if key.length <= MAX_EDITED { deletions(&key.folded).collect() } else { vec![key.folded.clone()] };
+        let mut best = variants
+            .iter()
+            .filter_map(|variant| self.by_deletion.get(variant))
+            .flatten()
+            .filter(|i| !self.taken[**i])
+            .filter_map(distance)
+            .min();
+        // Two edits are allowed between names of 7 letters or more: those rows need not
+        // share a deletion with the key.
+        if best.is_none_or(|(d, _)| d > 1) && key.length >= 7 {
+            best = (key.length - 2..=key.length + 2)
+                .filter_map(|length| self.by_length.get(&length))
+                .flatten()
+                .filter(|i| !self.taken[**i])
+                .filter_map(distance)
+                .min();
+        }
+        let (_, i) = best?;
+        self.taken[i] = true;
+        Some(self.rows[i].0)
+    }
+
+    /// The rows not taken, in table order.
+    fn rest(self) -> impl Iterator<Item = &'a Attribute> {
+        self.rows.into_iter().zip(self.taken).filter(|(_, taken)| !taken).map(|((row, _), _)| row)
     }
 }
 
@@ -120,9 +213,14 @@ fn compare(
     operation: &Operation,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let mut missing: Vec<&Attribute> = attributes.iter().copied().filter(|a| !sample.contains_key(&a.name)).collect();
+    let mut by_name: HashMap<&str, &Attribute> = HashMap::with_capacity(attributes.len());
+    for attribute in attributes {
+        by_name.entry(attribute.name.as_str()).or_insert(attribute);
+    }
+    let required: HashSet<&str> = required.iter().copied().collect();
+    let mut missing = Unshown::new(attributes.iter().copied().filter(|a| !sample.contains_key(&a.name)).collect());
     for (key, value) in sample {
-        if let Some(attribute) = attributes.iter().find(|a| &a.name == key) {
+        if let Some(attribute) = by_name.get(key.as_str()) {
             if attribute.tipo().fits(value, Some(operation)) == Some(false) {
                 diagnostics.push(Diagnostic::new(
                     Rule::ExampleTypeMismatch,
@@ -132,14 +230,7 @@ fn compare(
             }
             continue;
         }
-        let closest = missing
-            .iter()
-            .enumerate()
-            .filter_map(|(i, a)| near_miss(key, &a.name).map(|d| (d, i)))
-            .min()
-            .map(|(_, i)| i);
-        if let Some(i) = closest {
-            let attribute = missing.remove(i);
+        if let Some(attribute) = missing.take_closest(key) {
             diagnostics.push(Diagnostic::new(
                 Rule::ExampleKeyMisspelled,
                 at.clone(),
@@ -156,7 +247,7 @@ fn compare(
         };
         diagnostics.push(Diagnostic::new(rule, at.clone(), message));
     }
-    for attribute in missing {
+    for attribute in missing.rest() {
         let (rule, message) = match side {
             Side::Request if required.contains(&attribute.name.as_str()) => {
                 (Rule::RequiredMissingFromExample, format!("required `{}` is not in the {what}", attribute.name))
@@ -202,14 +293,20 @@ pub(crate) fn reconcile(
     let in_path = |a: &Attribute| operation.location_of(a) == ParamLocation::Path;
     let attributes: Vec<&Attribute> =
         operation.required.iter().chain(&operation.optional).filter(|a| !in_path(a)).collect();
+    let mut by_name: HashMap<&str, &Attribute> = HashMap::with_capacity(attributes.len());
+    for attribute in &attributes {
+        by_name.entry(attribute.name.as_str()).or_insert(attribute);
+    }
     // A table under no required/optional heading was read as required, but the page never
     // said so: an example without its rows is no evidence of a mistake.
+    let ungrouped: HashSet<&str> = ungrouped.iter().map(String::as_str).collect();
     let required: Vec<&str> = operation
         .required
         .iter()
-        .filter(|a| !in_path(a) && !ungrouped.contains(&a.name))
+        .filter(|a| !in_path(a) && !ungrouped.contains(a.name.as_str()))
         .map(|a| a.name.as_str())
         .collect();
+    let required_set: HashSet<&str> = required.iter().copied().collect();
     match &operation.request_example {
         Some(RequestExample::Json { body, location }) => {
             if !operation.method.has_body() {
@@ -244,7 +341,7 @@ pub(crate) fn reconcile(
                 ),
             ));
             let optional: Vec<&Attribute> =
-                attributes.iter().copied().filter(|a| !required.contains(&a.name.as_str())).collect();
+                attributes.iter().copied().filter(|a| !required_set.contains(a.name.as_str())).collect();
             compare(Side::Request, "example URL", &optional, &[], &Map::new(), location, operation, diagnostics);
         }
         Some(example @ RequestExample::Url { location, .. }) => {
@@ -252,7 +349,7 @@ pub(crate) fn reconcile(
                 .query()
                 .into_iter()
                 .map(|(key, value)| {
-                    let tipo = attributes.iter().find(|a| a.name == key).map(|a| a.tipo());
+                    let tipo = by_name.get(key.as_str()).map(|a| a.tipo());
                     let value = query_value(&value, tipo);
                     (key, value)
                 })
@@ -459,4 +556,78 @@ pub(crate) fn attributes_describing_response(
     }
     let at = table.cloned().unwrap_or_else(|| response.location.clone());
     diagnostics.push(Diagnostic::new(Rule::AttributesDescribeResponse, at, message));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Unshown, near_miss};
+    use crate::model::{Attribute, Location};
+
+    /// The indexed search takes, for every key, the row a scan of every row takes: names at
+    /// distance 0 (case, `-`, `_`), 1 and 2, transpositions, short, long and non-ASCII names.
+    #[test]
+    fn the_closest_row_is_the_one_a_scan_of_every_row_finds() {
+        let words = [
+            "phone",
+            "phones",
+            "Phone_",
+            "status",
+            "statsu",
+            "deliveryStatus",
+            "deliverStatus",
+            "deliveryStat",
+            "delvieryStatus",
+            "id",
+            "ids",
+            "ação",
+            "acão",
+            "mensagem",
+            "mensgaem",
+            "mesnagem",
+            "xab",
+            "abx",
+            "xxab",
+            "abxx",
+            "timestamp",
+            "timestampz",
+            "tmiestamp",
+            "participants",
+            "participantes",
+            "aab",
+            "ab",
+        ];
+        let mut names: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        names.push("a".repeat(70));
+        names.push(format!("{}b", "a".repeat(69)));
+        names.push(format!("{}-", "A".repeat(70)));
+        let rows: Vec<Attribute> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Attribute {
+                name: name.clone(),
+                ty: "string".into(),
+                description: String::new(),
+                allowed_values: Vec::new(),
+                location: Location { file: String::new(), line: i as u32 + 1, column: 1 },
+            })
+            .collect();
+        // Every name against every subset of rows taken in some order: each key in turn,
+        // rotating which key starts, so rows are taken in many orders.
+        for start in 0..names.len() {
+            let keys: Vec<&String> = names.iter().cycle().skip(start).take(names.len()).collect();
+            let mut scan: Vec<&Attribute> = rows.iter().step_by(2).collect();
+            let mut indexed = Unshown::new(rows.iter().step_by(2).collect());
+            for key in &keys {
+                let closest = scan
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, a)| near_miss(key, &a.name).map(|d| (d, i)))
+                    .min()
+                    .map(|(_, i)| scan.remove(i).name.clone());
+                assert_eq!(indexed.take_closest(key).map(|a| a.name.clone()), closest, "key {key}");
+            }
+            let rest: Vec<&str> = indexed.rest().map(|a| a.name.as_str()).collect();
+            assert_eq!(rest, scan.iter().map(|a| a.name.as_str()).collect::<Vec<_>>());
+        }
+    }
 }

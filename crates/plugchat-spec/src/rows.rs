@@ -6,28 +6,47 @@
 //! at the row dropped: a repeated row keeps the first; an attribute both required and
 //! optional is required; header names are compared without case, as HTTP does.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::model::{Attribute, Callback, Header, Operation};
 
-/// Drops the rows of `rows` that `same` finds equal to an earlier one, with the diagnostic
-/// `dropped(row, first)` for each. Rows are moved only when some row repeats (most tables do not).
+/// Drops the rows of `rows` whose `key` an earlier row has, with the diagnostic
+/// `dropped(row, first)` for each. One pass with a map from key to first row: a table of
+/// 40 000 rows once took seconds compared pair by pair.
 fn keep_first<T>(
     rows: &mut Vec<T>,
-    same: impl Fn(&T, &T) -> bool,
+    key: impl for<'a> Fn(&'a T) -> Cow<'a, str>,
     mut dropped: impl FnMut(&T, &T) -> Diagnostic,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    if !rows.iter().enumerate().any(|(i, row)| rows[..i].iter().any(|k| same(k, row))) {
-        return;
-    }
-    let mut kept: Vec<T> = Vec::with_capacity(rows.len());
-    for row in rows.drain(..) {
-        match kept.iter().find(|k| same(k, &row)) {
-            Some(first) => diagnostics.push(dropped(&row, first)),
-            None => kept.push(row),
+    // (row, the earlier row it repeats)
+    let mut repeats: Vec<(usize, usize)> = Vec::new();
+    let mut first: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        match first.entry(key(row)) {
+            Entry::Occupied(earlier) => repeats.push((i, *earlier.get())),
+            Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
         }
     }
-    *rows = kept;
+    drop(first);
+    if repeats.is_empty() {
+        return;
+    }
+    for &(row, earlier) in &repeats {
+        diagnostics.push(dropped(&rows[row], &rows[earlier]));
+    }
+    let mut index = 0;
+    let mut repeated = repeats.iter().map(|(row, _)| *row).peekable();
+    rows.retain(|_| {
+        let keep = repeated.next_if_eq(&index).is_none();
+        index += 1;
+        keep
+    });
 }
 
 /// Drops the rows of `rows` that repeat an earlier name, warning at each. `table` names the
@@ -36,7 +55,7 @@ fn first_of_each(rows: &mut Vec<Attribute>, table: &dyn Fn() -> String, diagnost
     let mut table_name: Option<String> = None;
     keep_first(
         rows,
-        |a, b| a.name == b.name,
+        |row| Cow::Borrowed(row.name.as_str()),
         |row, first| {
             let table = table_name.get_or_insert_with(table);
             Diagnostic::new(
@@ -61,7 +80,8 @@ fn required_and_optional(
 ) {
     first_of_each(required, &|| format!("required {}", what()), diagnostics);
     first_of_each(optional, &|| format!("optional {}", what()), diagnostics);
-    optional.retain(|row| match required.iter().find(|r| r.name == row.name) {
+    let required_by_name: HashMap<&str, &Attribute> = required.iter().rev().map(|r| (r.name.as_str(), r)).collect();
+    optional.retain(|row| match required_by_name.get(row.name.as_str()) {
         Some(first) => {
             diagnostics.push(Diagnostic::new(
                 Rule::RequiredAndOptional,
@@ -80,7 +100,7 @@ fn required_and_optional(
 fn headers(headers: &mut Vec<Header>, diagnostics: &mut Vec<Diagnostic>) {
     keep_first(
         headers,
-        |a, b| a.name.eq_ignore_ascii_case(&b.name),
+        |header| Cow::Owned(header.name.to_ascii_lowercase()),
         |header, first| {
             Diagnostic::new(
                 Rule::DuplicateHeader,

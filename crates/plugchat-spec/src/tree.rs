@@ -12,6 +12,7 @@
 //! and a page can silence rules where the docs are right, with an HTML comment (invisible in
 //! the rendered page): `<!-- check: allow example-key-unknown, json-repaired -->`.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -99,11 +100,14 @@ fn rule_levels(
     levels
 }
 
-/// The rules a page silences with `<!-- check: allow rule-a, rule-b -->` comments; unknown
-/// ids are reported at their comment.
+/// The rules a page silences with `<!-- check: allow rule-a, rule-b -->` comments (each once);
+/// unknown ids are reported at their comment.
 fn allowed_rules(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<Rule> {
     const OPEN: &str = "<!--";
     let mut allowed = Vec::new();
+    // Built on the first unknown id only (most pages have none), and once: 1 MB of unknown
+    // ids once rebuilt it per id and took seconds.
+    let mut index: Option<LineIndex<'_>> = None;
     let mut from = 0;
     while let Some(start) = memchr::memmem::find(&text.as_bytes()[from..], OPEN.as_bytes()).map(|i| from + i) {
         // The close may overlap the open: `<!-->` and `<!--->` are whole (empty) comments.
@@ -113,15 +117,21 @@ fn allowed_rules(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> V
         let Some(ids) = comment.strip_prefix("check:").map(str::trim).and_then(|c| c.strip_prefix("allow")) else {
             continue;
         };
+        let mut at = None;
         for id in ids.split([',', ' ']).map(str::trim).filter(|id| !id.is_empty()) {
             match Rule::from_id(id) {
-                Some(rule) => allowed.push(rule),
-                // The line index is built only here: most pages have no such comment.
-                None => diagnostics.push(Diagnostic::new(
-                    Rule::UnknownRule,
-                    LineIndex::new(file, text).location(start),
-                    format!("`check: allow` names no rule `{id}`"),
-                )),
+                // A short list (there are few rules), so `retain` below stays linear.
+                Some(rule) if !allowed.contains(&rule) => allowed.push(rule),
+                Some(_) => {}
+                None => {
+                    let at = at
+                        .get_or_insert_with(|| index.get_or_insert_with(|| LineIndex::new(file, text)).location(start));
+                    diagnostics.push(Diagnostic::new(
+                        Rule::UnknownRule,
+                        at.clone(),
+                        format!("`check: allow` names no rule `{id}`"),
+                    ))
+                }
             }
         }
     }
@@ -228,7 +238,7 @@ pub fn parse_sources(
     let options = ParseOptions { base_url: base_url.clone() };
     let mut diagnostics = Vec::new();
     let mut pages = Vec::new();
-    let mut allowed_by_page: Vec<(&str, Vec<Rule>)> = Vec::new();
+    let mut allowed_by_page: HashMap<&str, Vec<Rule>> = HashMap::new();
     for (relative, bytes) in sources {
         let shown = format!("{display}/{relative}");
         let text = match std::str::from_utf8(bytes) {
@@ -253,13 +263,12 @@ pub fn parse_sources(
             d
         }));
         if !allowed.is_empty() {
-            allowed_by_page.push((relative.as_str(), allowed));
+            allowed_by_page.entry(relative.as_str()).or_default().extend(allowed);
         }
         pages.push(page);
     }
-    let allowed = |d: &Diagnostic| {
-        allowed_by_page.iter().any(|(file, rules)| *file == d.location.file && rules.contains(&d.rule))
-    };
+    let allowed =
+        |d: &Diagnostic| allowed_by_page.get(d.location.file.as_str()).is_some_and(|rules| rules.contains(&d.rule));
     diagnostics.extend(crate::crosscheck::cross_check(&pages).into_iter().filter(|d| !allowed(d)).map(|mut d| {
         d.location.file = format!("{display}/{}", d.location.file);
         d

@@ -1,7 +1,10 @@
 //! Malformed pages: each gives exact `path:line:col` diagnostics, no panic, and parsing
 //! goes on after the problem.
 
-use plugchat_spec::{Page, ParseOptions, parse_page};
+use plugchat_spec::{Diagnostic, Page, ParseOptions, Rule, parse_page};
+
+#[path = "malformed/big_pages.rs"]
+mod big_pages;
 
 fn parse(name: &str) -> (Page, Vec<String>) {
     let path = format!("{}/tests/malformed/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -98,7 +101,10 @@ fn a_json_error_points_at_the_bad_token_on_the_page() {
                 ```json\n{\n  \"ok\": tru\n}\n```\n";
     let (_, diagnostics) = parse_page("t.md", text, &ParseOptions::default());
     let shown: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
-    assert_eq!(shown, ["t.md:15:9: warning[json-unparsable]: JSON example does not parse and was dropped: expected ident"]);
+    assert_eq!(
+        shown,
+        ["t.md:15:9: warning[json-unparsable]: JSON example does not parse and was dropped: expected ident"]
+    );
 }
 
 #[test]
@@ -379,4 +385,68 @@ fn a_yaml_alias_bomb_in_api_yml_is_refused_at_the_first_alias() {
         ]
     );
     assert_eq!(spec.pages.len(), 1);
+}
+
+/// `message/big.md` parsed as a tree would be.
+fn parse_big(page: String) -> Vec<Diagnostic> {
+    let sources = vec![("message/big.md".to_owned(), page.into_bytes())];
+    plugchat_spec::parse_sources("docs", &sources, Some("https://x.example/api".into())).1
+}
+
+/// 40 000 rows and one repeated (compared pair by pair it took 22 s): the repeat is found,
+/// pointing at its first row, and every row the example lacks is reported once.
+#[test]
+fn big_pages_a_40k_row_table_finds_its_one_repeated_row() {
+    let diagnostics = parse_big(big_pages::rows(40_000));
+    let repeated: Vec<String> =
+        diagnostics.iter().filter(|d| d.rule == Rule::DuplicateAttribute).map(ToString::to_string).collect();
+    let first = big_pages::FIRST_ROW_LINE;
+    assert_eq!(
+        repeated,
+        [format!(
+            "docs/message/big.md:{}:1: warning[duplicate-attribute]: `fieldaaaa` is listed twice in the required attributes table (first at line {first}): this row is ignored",
+            first + 40_000
+        )]
+    );
+    let missing = diagnostics.iter().filter(|d| d.rule == Rule::RequiredMissingFromExample).count();
+    assert_eq!((missing, diagnostics.len()), (39_999, 40_000));
+}
+
+/// Every key of a 256 KB example is one edit from one row of the table: each is reported as
+/// a misspelling of its own row (the check once compared every key with every row).
+#[test]
+fn big_pages_near_miss_keys_each_name_their_own_row() {
+    let (page, count) = big_pages::near_miss_keys_counted(256 << 10);
+    let diagnostics = parse_big(page);
+    let mut said: Vec<String> = diagnostics.iter().map(|d| format!("{}: {}", d.rule.id(), d.message)).collect();
+    let mut expected: Vec<String> = (0..count)
+        .map(|i| {
+            format!(
+                "example-key-misspelled: `{}` in the request example: did you mean `{}` (line {} of the table)?",
+                big_pages::near_miss_key(i),
+                big_pages::near_miss_name(i),
+                big_pages::FIRST_ROW_LINE + i
+            )
+        })
+        .collect();
+    said.sort();
+    expected.sort();
+    assert!(count > 4_000, "{count}");
+    assert_eq!(said, expected);
+}
+
+/// 1 MB of unknown ids in one allow comment: one diagnostic per id, all at the comment (the
+/// line index was once rebuilt for each).
+#[test]
+fn big_pages_an_allow_comment_of_unknown_ids_reports_each_at_the_comment() {
+    let (page, count) = big_pages::allow_comment_counted(1 << 20);
+    let diagnostics = parse_big(page);
+    assert!(count > 50_000, "{count}");
+    assert!(
+        diagnostics.iter().all(|d| d.rule == Rule::UnknownRule && d.location.to_string() == "docs/message/big.md:10:1")
+    );
+    let named: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+    let expected: Vec<String> =
+        (0..count).map(|i| format!("`check: allow` names no rule `nope{}`", big_pages::code(i))).collect();
+    assert_eq!(named, expected);
 }
