@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 
 use crate::generate::Deps;
-use crate::{Error, check, conformance, diff, generate, lint_output, openapi};
+use crate::{Error, check, conformance, diff, drift, generate, lint_output, openapi};
 
 /// What a command reads when its options do not say.
 #[derive(Debug, Clone)]
@@ -124,6 +124,31 @@ pub enum Command {
         #[arg(long)]
         examples: PathBuf,
     },
+    /// Compare recorded traffic with a docs tree: per operation and per event, the statuses
+    /// seen, undocumented statuses, keys and request attributes, type mismatches, nulls where
+    /// the docs show values, documented keys never seen. `--suggest` prints the table rows
+    /// that would make the docs say what was seen.
+    ///
+    /// A separate command from `conformance`, which judges the docs' own request examples:
+    /// this one reads what a service really sent, responses and webhooks included.
+    Drift {
+        /// The docs tree [default: docs, or docs-spec under `cargo xtask`].
+        #[arg(long)]
+        docs: Option<PathBuf>,
+        /// A HAR file (such as `HarRecorder` or `plugchat --record` writes); repeatable.
+        #[arg(long, value_name = "FILE")]
+        har: Vec<PathBuf>,
+        /// An NDJSON file of webhook payloads (such as `PayloadRecorder` writes); repeatable.
+        #[arg(long, value_name = "FILE")]
+        payloads: Vec<PathBuf>,
+        /// Output format of the report.
+        #[arg(long, value_enum, default_value_t = drift::Format::Text)]
+        format: drift::Format,
+        /// Print, per page, the table rows to add or change (in the docs' format) instead of
+        /// the report.
+        #[arg(long)]
+        suggest: bool,
+    },
 }
 
 /// Runs `command`, with `defaults` for what its options leave out.
@@ -171,5 +196,8 @@ pub fn run(command: Command, defaults: &Defaults) -> Result<(), Error> {
         }
         Command::Openapi { docs, out } => openapi::run(&or_default(docs), out.as_deref()),
         Command::Conformance { docs, examples } => conformance::run(&or_default(docs), &examples),
+        Command::Drift { docs, har, payloads, format, suggest } => {
+            drift::run(&or_default(docs), &drift::Options { har, payloads, format, suggest })
+        }
     }
 }

@@ -46,6 +46,14 @@ pub enum Error {
         /// How many.
         count: usize,
     },
+    /// A recording given to `drift` cannot be read as one.
+    #[error("`{path}`: {message}")]
+    Recording {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
     /// A file could not be read or written.
     #[error("cannot {action} `{path}`: {source}")]
     Io {

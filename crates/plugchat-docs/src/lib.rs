@@ -7,7 +7,9 @@
 //!   wire and semver verdicts;
 //! - [`generate`]: a standalone typed client crate for a tree;
 //! - [`openapi`]: an OpenAPI 3.1 document of a tree;
-//! - [`conformance`]: HAR request examples against a tree's operations.
+//! - [`conformance`]: HAR request examples against a tree's operations;
+//! - [`drift`]: recorded traffic (HAR, webhook payloads) against a tree, and the table rows
+//!   that would make the docs say what was seen.
 //!
 //! The binary `plugchat-docs` runs them ([`cli`]); `cargo xtask` in the plugchat-rs repository
 //! calls the same commands for its own `docs-spec/`.
@@ -16,6 +18,7 @@ pub mod check;
 pub mod cli;
 pub mod conformance;
 pub mod diff;
+pub mod drift;
 mod error;
 pub mod generate;
 pub mod lint_output;

@@ -5,6 +5,7 @@
 mod blocking;
 mod corpus;
 mod docs_toolchain;
+mod drift;
 mod every_operation;
 mod faults;
 mod har_examples;

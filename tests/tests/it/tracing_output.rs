@@ -8,7 +8,7 @@ use plugchat_tests::{Fault, FaultServer};
 
 /// A tracing writer appending to a shared buffer.
 #[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
+pub(crate) struct Captured(pub(crate) Arc<Mutex<Vec<u8>>>);
 
 impl Write for Captured {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
@@ -22,7 +22,7 @@ impl Write for Captured {
 
 /// One process-wide subscriber for this binary's tests (a per-thread one races with other
 /// tests' callsite registrations); each test looks for its own lines.
-fn captured() -> &'static Captured {
+pub(crate) fn captured() -> &'static Captured {
     static CAPTURED: std::sync::OnceLock<Captured> = std::sync::OnceLock::new();
     CAPTURED.get_or_init(|| {
         let captured = Captured::default();
