@@ -6,8 +6,11 @@
 //! it is absent). What a user checks: the crate compiles, and the repairs are warnings naming
 //! the page and line.
 //!
-//! The crates are generated with `--workspace-member` into a temporary workspace and built by
-//! one `cargo build` each, in `target/generated` so warm runs reuse the dependencies.
+//! The crates are generated with `--workspace-member` into a temporary workspace, synced into a
+//! fixed one (`support::sync_dir`), and built by one `cargo build` each, in `target/generated`, so
+//! a warm run rebuilds only what the generator changed.
+
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -42,14 +45,18 @@ fn generate(workspace: &Path, docs: &Path, name: &str, allow_errors: bool) -> St
     stderr.into_owned()
 }
 
-/// Builds the generated `crates` as one workspace in `dir`: no errors, no warnings.
-fn build(dir: &Path, crates: &[&str]) {
+/// Builds the generated `crates` as one workspace made from `dir`, in the fixed directory
+/// `stable` (`support::stable_dir`): no errors, no warnings.
+fn build(staging: &Path, stable: &str, crates: &[&str]) {
     let members = crates.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
-    std::fs::write(dir.join("Cargo.toml"), format!("[workspace]\nresolver = \"3\"\nmembers = [{members}]\n")).unwrap();
+    std::fs::write(staging.join("Cargo.toml"), format!("[workspace]\nresolver = \"3\"\nmembers = [{members}]\n"))
+        .unwrap();
     // The workspace's lock, so the generated crates build against the versions it tests.
-    std::fs::copy(root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    std::fs::copy(root().join("Cargo.lock"), staging.join("Cargo.lock")).unwrap();
+    let dir = support::stable_dir(stable);
+    support::sync_dir(staging, &dir);
     let build = Command::new(env!("CARGO"))
-        .current_dir(dir)
+        .current_dir(&dir)
         .env("CARGO_TARGET_DIR", root().join("target/generated"))
         .args(["build", "--workspace", "--all-features", "--message-format=short"])
         .output()
@@ -78,7 +85,7 @@ fn adversarial_tree_generates_a_crate_that_compiles() {
     }
     let dir = tempfile::tempdir().unwrap();
     generate(dir.path(), &adversarial, "adversarial", false);
-    build(dir.path(), &["adversarial"]);
+    build(dir.path(), "adversarial", &["adversarial"]);
 }
 
 #[test]
@@ -90,7 +97,7 @@ fn corpus_trees_generate_crates_that_compile() {
     let dir = tempfile::tempdir().unwrap();
     generate(dir.path(), &corpus("plugchat-docs"), "upstream", true);
     generate(dir.path(), &corpus("plugchat-docs-2022-03"), "upstream-2022-03", true);
-    build(dir.path(), &["upstream", "upstream-2022-03"]);
+    build(dir.path(), "upstream", &["upstream", "upstream-2022-03"]);
 }
 
 /// By default a generated crate names the published crates by version: its manifest holds no

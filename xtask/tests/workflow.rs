@@ -54,37 +54,54 @@ fn git(root: &Path, args: &[&str]) {
     assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
 }
 
-impl Workspace {
-    /// A committed copy of the real workspace's docs and generated files, with the fixture page
-    /// in place of send-text's and the files regenerated from it.
-    fn new() -> Workspace {
+/// The committed workspace every test starts from, made once per run of this binary (a regen
+/// and a commit): each test copies it, `.git` included.
+fn template() -> &'static Path {
+    static TEMPLATE: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, root) = TEMPLATE.get_or_init(|| {
         let real = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let dir = tempfile::tempdir().unwrap();
-        // Inside a subdirectory, so `../shared/corpus` is absent: regen skips those snapshots.
         let root = dir.path().join("workspace");
         for path in COPIED {
             copy(&real.join(path), &root.join(path));
         }
         copy(&real.join(SEND_TEXT_FIXTURE), &root.join(SEND_TEXT));
-        let ws = Workspace { _dir: dir, root };
-        let regen = ws.xtask(&["regen"]);
+        let regen = xtask_in(&root, &["regen"]);
         assert!(regen.status.success(), "regen of the fixture: {}", stderr(&regen));
-        git(&ws.root, &["init", "-q"]);
-        git(&ws.root, &["add", "-A"]);
-        git(&ws.root, &["commit", "-q", "-m", "docs as published"]);
-        ws
+        git(&root, &["init", "-q"]);
+        git(&root, &["add", "-A"]);
+        git(&root, &["commit", "-q", "-m", "docs as published"]);
+        (dir, root)
+    });
+    root
+}
+
+/// The xtask binary on the workspace at `root`.
+fn xtask_in(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        // The corpus is not part of this copy, wherever the environment says it is.
+        .env_remove("PLUGCHAT_CORPUS")
+        .arg("--workspace")
+        .arg(root)
+        .args(args)
+        .current_dir(root)
+        .output()
+        .unwrap()
+}
+
+impl Workspace {
+    /// A committed copy of the real workspace's docs and generated files, with the fixture page
+    /// in place of send-text's and the files regenerated from it.
+    fn new() -> Workspace {
+        let dir = tempfile::tempdir().unwrap();
+        // Inside a subdirectory, so `../shared/corpus` is absent: regen skips those snapshots.
+        let root = dir.path().join("workspace");
+        copy(template(), &root);
+        Workspace { _dir: dir, root }
     }
 
     fn xtask(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_xtask"))
-            // The corpus is not part of this copy, wherever the environment says it is.
-            .env_remove("PLUGCHAT_CORPUS")
-            .arg("--workspace")
-            .arg(&self.root)
-            .args(args)
-            .current_dir(&self.root)
-            .output()
-            .unwrap()
+        xtask_in(&self.root, args)
     }
 
     fn read(&self, relative: &str) -> String {
