@@ -219,6 +219,13 @@ pub fn command(api: &Api) -> Command {
                 .help("Read the token from FILE instead of PLUGCHAT_TOKEN"),
         )
         .arg(
+            Arg::new("record")
+                .long("record")
+                .global(true)
+                .value_name("FILE")
+                .help("Append each exchange to FILE as HAR 1.2, token redacted (for `plugchat-docs drift`)"),
+        )
+        .arg(
             Arg::new("dry-run")
                 .long("dry-run")
                 .global(true)

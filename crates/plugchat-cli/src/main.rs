@@ -114,8 +114,12 @@ fn base_url(matches: &ArgMatches) -> String {
         .unwrap_or_else(|| plugchat_api::DEFAULT_BASE_URL.to_owned())
 }
 
-fn client(token: &str, base_url: &str) -> Result<Client, Failure> {
-    Ok(Client::builder().token(token).base_url(base_url).build()?)
+fn client(token: &str, base_url: &str, record: Option<&String>) -> Result<Client, Failure> {
+    let mut builder = Client::builder().token(token).base_url(base_url);
+    if let Some(file) = record {
+        builder = builder.hook(plugchat_api::HarRecorder::new(file));
+    }
+    Ok(builder.build()?)
 }
 
 /// The attributes of an operation call: `--body-file`, then each flag given. A key no
@@ -189,7 +193,7 @@ async fn call(api: &Api, id: &str, matches: &ArgMatches, global: &ArgMatches) ->
     if global.get_flag("dry-run") {
         // The configuration is checked as for a real call (a token is not needed to show one).
         let token = token(global)?.unwrap_or_else(|| "dry-run".to_owned());
-        client(&token, &base_url)?;
+        client(&token, &base_url, None)?;
         if let Some((page, size)) = pagination(operation).filter(|_| all) {
             args.entry(page.wire_name.clone()).or_insert(Value::from(1));
             args.entry(size.wire_name.clone()).or_insert(Value::from(100));
@@ -213,7 +217,7 @@ async fn call(api: &Api, id: &str, matches: &ArgMatches, global: &ArgMatches) ->
     }
     let token = token(global)?
         .ok_or_else(|| Failure::new(code::CONFIG, "no token: set PLUGCHAT_TOKEN or pass --token-file FILE"))?;
-    let client = client(&token, &base_url)?;
+    let client = client(&token, &base_url, global.get_one::<String>("record"))?;
     if let Some((page, size)) = pagination(operation).filter(|_| all) {
         let page_size = args.get(&size.wire_name).and_then(Value::as_i64).unwrap_or(100);
         let operation_id: &'static str = Box::leak(id.to_owned().into_boxed_str());

@@ -479,3 +479,31 @@ async fn a_token_file_others_can_read_is_warned_about() {
         assert_eq!(text(&output.stderr), "", "mode {mode:o}");
     }
 }
+
+/// `--record FILE` appends each exchange as a HAR entry naming the operation, token redacted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn record_appends_each_exchange_as_har_without_the_token() {
+    let dir = std::env::temp_dir().join(format!("plugchat-cli-record-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let har = dir.join("calls.har");
+    let server = RecordingServer::start([Reply::json(json!({ "zaapId": "z", "messageId": "m", "extra": 1 }))]).await;
+    let base = server.base_url();
+    let har_arg = har.display().to_string();
+    let output = tokio::task::spawn_blocking(move || {
+        for _ in 0..2 {
+            let output = plugchat(&base, &["--record", &har_arg, "send-text", "--phone", "5511", "--message", "oi"]);
+            assert!(output.status.success(), "{}", text(&output.stderr));
+        }
+    })
+    .await;
+    output.unwrap();
+    let recorded = std::fs::read_to_string(&har).unwrap();
+    assert!(!recorded.contains("my-token"), "{recorded}");
+    let har: Value = serde_json::from_str(&recorded).unwrap();
+    let entries = har["log"]["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1]["_operation"], "send-text");
+    assert_eq!(entries[1]["request"]["postData"]["text"], r#"{"phone":"5511","message":"oi"}"#);
+    assert_eq!(entries[1]["response"]["content"]["text"], r#"{"zaapId":"z","messageId":"m","extra":1}"#);
+    std::fs::remove_dir_all(dir).ok();
+}
