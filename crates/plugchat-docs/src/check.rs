@@ -158,4 +158,21 @@ mod tests {
         assert!(lines[1].starts_with("::warning file=chats/ok.md,line=16,col=1,title=required-missing-from-example::"));
         assert!(lines[2].starts_with("::notice file=chats/ok.md,line=22,col=1,title=optional-missing-from-example::"));
     }
+
+    /// `--snippets` prints the line a diagnostic points at: never for a page linked from outside
+    /// the tree (a secret file's first line once appeared), while other snippets still show.
+    #[cfg(unix)]
+    #[test]
+    fn snippets_never_show_a_file_linked_from_outside_the_tree() {
+        let dir = tree();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret"), "SECRET-LINE: a password\n").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret"), dir.path().join("chats/secret.md")).unwrap();
+        let text = report(dir.path(), Format::Text, false);
+        let options = Options { format: Format::Text, notes: false, snippets: true };
+        let with_snippets = super::report(dir.path(), &options).unwrap().0;
+        assert!(text.contains("chats/secret.md:1:1: error[symlink-not-followed]"), "{text}");
+        assert!(with_snippets.contains("6 | ## Método"), "{with_snippets}");
+        assert!(!with_snippets.contains("SECRET"), "{with_snippets}");
+    }
 }

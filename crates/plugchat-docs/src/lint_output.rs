@@ -140,7 +140,8 @@ pub fn text(diagnostics: &[&Diagnostic], snippets: bool) -> String {
     let mut out = String::new();
     for diagnostic in diagnostics {
         let _ = writeln!(out, "{diagnostic}");
-        if !snippets {
+        // A link not followed may lead to a secret: its file is never opened, for a snippet either.
+        if !snippets || diagnostic.rule == Rule::SymlinkNotFollowed {
             continue;
         }
         let file = diagnostic.location.file.as_str();

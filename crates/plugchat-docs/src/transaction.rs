@@ -9,7 +9,7 @@
 
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// How two versions of a file are compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,8 +93,27 @@ impl FileSet {
         changes
     }
 
+    /// Proves every path of the set stays under the root before anything is written: each is
+    /// relative and made of plain names (no `..`, no root, no drive), and the deepest of its
+    /// directories that exists is, once symbolic links are resolved, inside the root. A docs
+    /// page's id is part of regen's snapshot names: `pwn/../../../../tmp/x/PWNED` once wrote
+    /// `/tmp/x/PWNED.snap`.
+    pub fn check_contained(&self) -> Result<(), WriteError> {
+        let paths = self.writes.iter().map(|(p, ..)| (p, "write")).chain(self.removals.iter().map(|p| (p, "remove")));
+        for (relative, action) in paths {
+            contained(&self.root, relative).map_err(|why| WriteError {
+                action,
+                path: relative.display().to_string(),
+                source: io::Error::new(io::ErrorKind::InvalidInput, why),
+            })?;
+        }
+        Ok(())
+    }
+
     /// Applies every change, or none: on the first failure everything done so far is undone.
+    /// A path leading out of the root fails it before anything is written.
     pub fn apply(&self) -> Result<Vec<Change>, WriteError> {
+        self.check_contained()?;
         let changes = self.changes();
         let mut journal: Vec<(PathBuf, Original)> = Vec::new();
         let result = self.apply_changes(&changes, &mut journal);
@@ -136,6 +155,33 @@ impl FileSet {
             journal.push((path, original));
         }
         Ok(())
+    }
+}
+
+/// Why `relative` would not stay under `root`, if it would not.
+fn contained(root: &Path, relative: &Path) -> Result<(), String> {
+    let plain = relative.components().all(|c| matches!(c, Component::Normal(_)));
+    if !plain || relative.as_os_str().is_empty() {
+        return Err(format!(
+            "the path is not a plain relative path (no `..`, `.`, root or drive) under {}",
+            root.display()
+        ));
+    }
+    // The root itself may not exist yet (`generate --out new-dir`): then nothing under it does.
+    let Ok(canonical_root) = fs::canonicalize(root) else { return Ok(()) };
+    let mut existing = root.join(relative);
+    existing.pop();
+    // `symlink_metadata`: a dangling link counts as existing, and then cannot be resolved.
+    while fs::symlink_metadata(&existing).is_err() && existing.pop() {}
+    match fs::canonicalize(&existing) {
+        Ok(directory) if directory.starts_with(&canonical_root) => Ok(()),
+        Ok(directory) => Err(format!(
+            "a symbolic link leads out of {}: `{}` is {}",
+            root.display(),
+            existing.strip_prefix(root).unwrap_or(&existing).display(),
+            directory.display()
+        )),
+        Err(error) => Err(format!("cannot resolve `{}`: {error}", existing.display())),
     }
 }
 
@@ -197,5 +243,80 @@ mod tests {
         assert!(set.changes().is_empty());
         set.write("t.json", "{}".into(), Compare::Json);
         assert_eq!(set.changes(), vec![Change::Create("t.json".into())]);
+    }
+
+    /// Root and outside side by side in one temporary directory.
+    fn root_and_outside() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let base = tempfile::tempdir().unwrap();
+        let (root, outside) = (base.path().join("root"), base.path().join("outside"));
+        fs::create_dir_all(root.join("snapshots")).unwrap();
+        fs::create_dir_all(&outside).unwrap();
+        (base, root, outside)
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> =
+            fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    }
+
+    /// A `..` (a page id in a snapshot name) or an absolute path fails the set before anything
+    /// is written, even the files listed before it.
+    #[test]
+    fn a_path_leading_out_of_the_root_fails_before_anything_is_written() {
+        let (_base, root, outside) = root_and_outside();
+        for escaping in [
+            PathBuf::from("snapshots/snapshots__docs_spec__pwn/../../../outside/PWNED.snap"),
+            outside.join("PWNED.snap"),
+        ] {
+            let mut set = FileSet::new(&root);
+            set.write("first.txt", "x".into(), Compare::Text);
+            set.write(&escaping, "pwned".into(), Compare::Text);
+            let error = set.apply().unwrap_err().to_string();
+            assert_eq!(
+                error,
+                format!(
+                    "cannot write {}: the path is not a plain relative path (no `..`, `.`, root or drive) under {} (nothing was changed: every file is as it was)",
+                    escaping.display(),
+                    root.display()
+                )
+            );
+            assert_eq!(entries(&outside), Vec::<String>::new());
+            assert_eq!(entries(&root), ["snapshots"]);
+        }
+        let mut set = FileSet::new(&root);
+        set.remove("../outside/kept");
+        fs::write(outside.join("kept"), "kept").unwrap();
+        assert!(set.apply().unwrap_err().to_string().starts_with("cannot remove ../outside/kept: the path is not"));
+        assert_eq!(entries(&outside), ["kept"]);
+    }
+
+    /// A directory of the root that is a symbolic link to elsewhere (`src` → a user's
+    /// directory) is not written through.
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_out_of_the_root_is_not_written_through() {
+        let (_base, root, outside) = root_and_outside();
+        std::os::unix::fs::symlink(&outside, root.join("src")).unwrap();
+        let mut set = FileSet::new(&root);
+        set.write("Cargo.toml", "x".into(), Compare::Text);
+        set.write("src/deep/lib.rs", "pwned".into(), Compare::Text);
+        let error = set.apply().unwrap_err().to_string();
+        assert_eq!(
+            error,
+            format!(
+                "cannot write src/deep/lib.rs: a symbolic link leads out of {}: `src` is {} (nothing was changed: every file is as it was)",
+                root.display(),
+                fs::canonicalize(&outside).unwrap().display()
+            )
+        );
+        assert_eq!(entries(&outside), Vec::<String>::new());
+        assert_eq!(entries(&root), ["snapshots", "src"]);
+        // A link that stays inside the root is a directory like any other.
+        fs::remove_file(root.join("src")).unwrap();
+        std::os::unix::fs::symlink(root.join("snapshots"), root.join("src")).unwrap();
+        set.apply().unwrap();
+        assert_eq!(fs::read_to_string(root.join("snapshots/deep/lib.rs")).unwrap(), "pwned");
     }
 }

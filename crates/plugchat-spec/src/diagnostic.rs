@@ -98,6 +98,9 @@ rules! {
     UnknownRule = "unknown-rule", Warning,
         "`api.yml` or a `<!-- check: allow ... -->` comment names a rule that does not exist.",
         "Use an id from this table.";
+    SymlinkNotFollowed = "symlink-not-followed", Error,
+        "A directory of the tree is a symbolic link, or a page (or `api.yml`) links to a file outside the tree: it is not read, nor shown in any message.",
+        "Copy the pages into the tree, or link to a file inside it.";
     PageWithoutExtension = "page-without-extension", Warning,
         "A file starts with front matter like a page but has no `.md` extension, so it is not read.",
         "Rename it to `<name>.md`.";
@@ -122,6 +125,9 @@ rules! {
     FrontMatterNoId = "front-matter-no-id", Error,
         "The front matter has no `id`; the file name is used, and generated names follow it.",
         "Add `id: <id>` to the front matter.";
+    NameInvalid = "name-invalid", Error,
+        "A page id (or the file name standing for one) or a section directory's name is empty or holds a character other than a letter, a digit, `-` or `_`: ids and section names become file names and identifiers, so a `/` or `..` could reach outside the repository.",
+        "Use letters, digits, `-` and `_` only (`send-text`).";
     FenceUnclosed = "fence-unclosed", Error,
         "A code fence is never closed and swallows the rest of the page (repaired at the next heading or `---`).",
         "Close the fence with a line of backticks.";

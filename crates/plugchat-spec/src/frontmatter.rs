@@ -116,6 +116,28 @@ pub(crate) fn read(text: &str, index: &LineIndex<'_>, diagnostics: &mut Vec<Diag
     front
 }
 
+/// The offset of the `id` value in the front matter of `text` (a line `id: x`, or `id:id: x`),
+/// where a diagnostic about the id points; `None` when no such line is there.
+pub(crate) fn id_offset(text: &str) -> Option<usize> {
+    let mut lines = text.split_inclusive('\n');
+    if !lines.next().is_some_and(is_delimiter) {
+        return None;
+    }
+    let mut offset = text.find('\n')? + 1;
+    for line in lines {
+        if is_delimiter(line) {
+            return None;
+        }
+        let key = line.strip_prefix("id:id:").or_else(|| line.strip_prefix("id:"));
+        if let Some(value) = key {
+            let value_start = line.len() - value.len() + (value.len() - value.trim_start().len());
+            return Some(offset + value_start.min(line.trim_end().len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
 /// Front matter made only of `key: plain value` lines, read without a YAML parser: that is
 /// nearly every page, and a YAML parser costs more than the rest of the page's reading. Any
 /// line YAML could read differently (quotes, flow collections, anchors, comments, a second

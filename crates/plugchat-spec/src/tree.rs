@@ -12,7 +12,7 @@
 //! and a page can silence rules where the docs are right, with an HTML comment (invisible in
 //! the rendered page): `<!-- check: allow example-key-unknown, json-repaired -->`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -140,7 +140,21 @@ fn allowed_rules(file: &str, text: &str, diagnostics: &mut Vec<Diagnostic>) -> V
 
 fn read_manifest(root: &Path, display: &str, diagnostics: &mut Vec<Diagnostic>) -> Manifest {
     let file = format!("{display}/{MANIFEST_FILE}");
-    let Ok(text) = fs::read_to_string(root.join(MANIFEST_FILE)) else { return Manifest::default() };
+    let path = root.join(MANIFEST_FILE);
+    // As for pages: a manifest linked from outside the tree is not read (an error message
+    // with a snippet would show its lines).
+    let outside = fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink())
+        && !fs::canonicalize(&path)
+            .is_ok_and(|target| fs::canonicalize(root).is_ok_and(|root| target.starts_with(root)));
+    if outside {
+        diagnostics.push(Diagnostic::new(
+            Rule::SymlinkNotFollowed,
+            Location { file: file.clone(), line: 1, column: 1 },
+            format!("`{MANIFEST_FILE}` is a symbolic link to a file outside the docs tree: not read"),
+        ));
+        return Manifest::default();
+    }
+    let Ok(text) = fs::read_to_string(&path) else { return Manifest::default() };
     let index = LineIndex::new(&file, &text);
     match crate::yaml::load(&text) {
         Ok(docs) => {
@@ -169,17 +183,67 @@ fn is_tree_document(path: &Path) -> bool {
     stem.chars().any(|c| c.is_ascii_alphabetic()) && !stem.chars().any(|c| c.is_ascii_lowercase())
 }
 
-fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>, skipped: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// What the walk of a tree found.
+#[derive(Default)]
+struct Found {
+    pages: Vec<PathBuf>,
+    /// Files that start like a page but have no `.md` extension.
+    without_extension: Vec<PathBuf>,
+    /// Symbolic links not followed, and why.
+    links: Vec<(PathBuf, &'static str)>,
+}
+
+/// Whether a file name is that of a page.
+fn is_page_name(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext == "md") && !is_tree_document(path)
+}
+
+/// Whether a regular file starts with `---` (reads three bytes, not the file).
+fn starts_like_a_page(path: &Path) -> bool {
+    use std::io::Read;
+    let mut start = Vec::with_capacity(3);
+    fs::File::open(path).and_then(|file| file.take(3).read_to_end(&mut start)).is_ok() && start == b"---"
+}
+
+/// Walks `dir`, a directory of the tree whose canonical root is `root`. A symbolic link to a
+/// directory is never followed (it may lead out of the tree, or loop), and a link to a file
+/// outside the tree is never opened: its contents must not end up in a diagnostic or a spec.
+fn markdown_files(root: &Path, dir: &Path, found: &mut Found) -> std::io::Result<()> {
     let mut entries: Vec<_> = fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            markdown_files(&path, out, skipped)?;
-        } else if path.extension().is_some_and(|ext| ext == "md") && !is_tree_document(&path) {
-            out.push(path);
-        } else if path.extension().is_none() && fs::read(&path).is_ok_and(|bytes| bytes.starts_with(b"---")) {
-            skipped.push(path);
+        let mut file_type = entry.file_type()?;
+        if file_type.is_symlink() {
+            match fs::canonicalize(&path) {
+                Ok(target) if target.is_dir() => {
+                    found
+                        .links
+                        .push((path, "is a symbolic link to a directory: not followed, the pages there are not read"));
+                    continue;
+                }
+                Ok(target) if !target.starts_with(root) => {
+                    if is_page_name(&path) {
+                        found.links.push((path, "is a symbolic link to a file outside the docs tree: not read"));
+                    }
+                    continue;
+                }
+                Ok(target) => file_type = fs::metadata(target)?.file_type(),
+                // A dangling link: a page that cannot be read, reported as such.
+                Err(_) => {
+                    if is_page_name(&path) {
+                        found.pages.push(path);
+                    }
+                    continue;
+                }
+            }
+        }
+        if file_type.is_dir() {
+            markdown_files(root, &path, found)?;
+        } else if is_page_name(&path) {
+            found.pages.push(path);
+        } else if path.extension().is_none() && file_type.is_file() && starts_like_a_page(&path) {
+            found.without_extension.push(path);
         }
     }
     Ok(())
@@ -193,21 +257,31 @@ pub fn parse_tree(root: &Path) -> (Spec, Vec<Diagnostic>) {
     let display = root.display().to_string().trim_end_matches('/').to_owned();
     let mut diagnostics = Vec::new();
     let manifest = read_manifest(root, &display, &mut diagnostics);
-    let (mut files, mut skipped) = (Vec::new(), Vec::new());
-    if let Err(error) = markdown_files(root, &mut files, &mut skipped) {
+    let mut found = Found::default();
+    let walked = fs::canonicalize(root).and_then(|canonical| markdown_files(&canonical, root, &mut found));
+    if let Err(error) = walked {
         diagnostics.push(Diagnostic::new(
             Rule::FileUnreadable,
             Location { file: display.clone(), line: 1, column: 1 },
             format!("cannot read the docs tree: {error}"),
         ));
     }
-    for path in skipped {
+    for path in found.without_extension {
         diagnostics.push(Diagnostic::new(
             Rule::PageWithoutExtension,
             Location { file: path.display().to_string(), line: 1, column: 1 },
             "file looks like a page (it starts with front matter) but has no `.md` extension: not read",
         ));
     }
+    for (path, why) in found.links {
+        let relative = path.strip_prefix(root).unwrap_or(&path).display().to_string();
+        diagnostics.push(Diagnostic::new(
+            Rule::SymlinkNotFollowed,
+            Location { file: format!("{display}/{relative}"), line: 1, column: 1 },
+            format!("`{relative}` {why}"),
+        ));
+    }
+    let files = found.pages;
     let mut sources = Vec::new();
     for path in files {
         let relative = path.strip_prefix(root).unwrap_or(&path);
@@ -227,6 +301,27 @@ pub fn parse_tree(root: &Path) -> (Spec, Vec<Diagnostic>) {
     (spec, manifest.apply(diagnostics))
 }
 
+/// The first character of `name` that may not be in a page id or a section name (letters,
+/// digits, `-` and `_` may), or `Err(())` for an empty name.
+fn forbidden_character(name: &str) -> Result<Option<char>, ()> {
+    if name.is_empty() {
+        return Err(());
+    }
+    Ok(name.chars().find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_'))))
+}
+
+/// `what` (`page id`, `section directory`) named `name` must be a plain name: it becomes file
+/// names (regen's snapshots) and identifiers.
+fn check_name(what: &str, name: &str, at: impl FnOnce() -> Location, diagnostics: &mut Vec<Diagnostic>) {
+    const WHY: &str = "it names generated files and identifiers, so only letters, digits, `-` and `_` are allowed";
+    let message = match forbidden_character(name) {
+        Ok(None) => return,
+        Ok(Some(c)) => format!("{what} `{}` holds {c:?}: {WHY}", name.escape_debug()),
+        Err(()) => format!("{what} is empty: {WHY}"),
+    };
+    diagnostics.push(Diagnostic::new(Rule::NameInvalid, at(), message));
+}
+
 /// Reads pages already in memory: `(path relative to the tree, bytes)`, in the order given.
 /// Diagnostics name files as `display/path`. This is [`parse_tree`] without the file system
 /// (benchmarks and fuzzing use it).
@@ -239,6 +334,7 @@ pub fn parse_sources(
     let mut diagnostics = Vec::new();
     let mut pages = Vec::new();
     let mut allowed_by_page: HashMap<&str, Vec<Rule>> = HashMap::new();
+    let mut sections_seen: HashSet<String> = HashSet::new();
     for (relative, bytes) in sources {
         let shown = format!("{display}/{relative}");
         let text = match std::str::from_utf8(bytes) {
@@ -256,6 +352,12 @@ pub fn parse_sources(
             }
         };
         let (page, mut page_diagnostics) = parse_page(relative, &text, &options);
+        let id_at = || LineIndex::new(&shown, &text).location(crate::frontmatter::id_offset(&text).unwrap_or(0));
+        check_name("page id", &page.id, id_at, &mut page_diagnostics);
+        if relative.contains('/') && sections_seen.insert(page.section.clone()) {
+            let at = || Location { file: format!("{display}/{}", page.section), line: 1, column: 1 };
+            check_name("section directory", &page.section, at, &mut diagnostics);
+        }
         let allowed = allowed_rules(relative, &text, &mut page_diagnostics);
         page_diagnostics.retain(|d| !allowed.contains(&d.rule));
         diagnostics.extend(page_diagnostics.into_iter().map(|mut d| {

@@ -84,6 +84,9 @@ enum File {
     Bytes(&'static str, Vec<u8>),
     #[cfg_attr(not(unix), allow(dead_code))]
     Link(&'static str),
+    /// A symbolic link to a directory outside the tree (the system's temporary directory).
+    #[cfg_attr(not(unix), allow(dead_code))]
+    DirLink(&'static str),
 }
 
 fn text(path: &'static str, contents: impl Into<String>) -> File {
@@ -110,8 +113,14 @@ fn check(name: &str, files: &[File]) -> Vec<Diagnostic> {
                 std::fs::create_dir_all(path.parent().unwrap()).unwrap();
                 std::os::unix::fs::symlink(dir.join("nowhere.md"), path).unwrap();
             }
+            #[cfg(unix)]
+            File::DirLink(path) => {
+                let path = dir.join(path);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::os::unix::fs::symlink(std::env::temp_dir(), path).unwrap();
+            }
             #[cfg(not(unix))]
-            File::Link(_) => {}
+            File::Link(_) | File::DirLink(_) => {}
         }
     }
     let (_, diagnostics) = plugchat_spec::parse_tree(Path::new(&dir));
@@ -156,6 +165,8 @@ fn cases() -> Vec<Case> {
     vec![
         #[cfg(unix)]
         case(Rule::FileUnreadable, vec![File::Link("message/gone.md")], clean()),
+        #[cfg(unix)]
+        case(Rule::SymlinkNotFollowed, vec![text("message/send-text.md", CLEAN), File::DirLink("chats")], clean()),
         case(Rule::ManifestInvalid, vec![text("api.yml", "base_url: [\n")], vec![text("api.yml", BASE)]),
         case(
             Rule::UnknownRule,
@@ -190,6 +201,16 @@ fn cases() -> Vec<Case> {
         ),
         case(Rule::FrontMatterIdDoubled, one(edit("id: send-text", "id:id: send-text")), clean()),
         case(Rule::FrontMatterNoId, one(edit("id: send-text\n", "")), clean()),
+        case(
+            Rule::NameInvalid,
+            one(edit("id: send-text", "id: send/../text")),
+            one(edit("id: send-text", "id: send_Text-2")),
+        ),
+        case(
+            Rule::NameInvalid,
+            vec![text("message s/send-text.md", CLEAN)],
+            vec![text("message-s_2/send-text.md", CLEAN)],
+        ),
         case(Rule::FenceUnclosed, one(edit("\"3EB0\" }\n```", "\"3EB0\" }\n")), clean()),
         case(
             Rule::TableMalformed,
@@ -392,7 +413,7 @@ fn every_rule_has_a_case() {
         .iter()
         .filter(|r| !covered.contains(r))
         .map(|r| r.id())
-        .filter(|id| *id != "file-unreadable" || cfg!(unix))
+        .filter(|id| !["file-unreadable", "symlink-not-followed"].contains(id) || cfg!(unix))
         .collect();
     assert!(missing.is_empty(), "rules without a test case: {missing:?}");
 }
@@ -536,4 +557,76 @@ fn a_duplicate_id_is_reported_at_both_pages() {
     let tail = |m: &str| m.rsplit('/').next().unwrap().to_owned();
     let found: Vec<(String, String)> = found.into_iter().map(|(f, m)| (f, tail(&m))).collect();
     assert_eq!(found, [("a.md".to_owned(), "b.md".to_owned()), ("b.md".to_owned(), "a.md".to_owned())]);
+}
+
+/// A page id is a file name for regen (`snapshots__docs_spec__<id>.snap`): one that climbs out
+/// with `..` (it checked clean, and regen wrote `/tmp/x/PWNED.snap`) is an error at the id.
+#[test]
+fn a_page_id_with_a_path_in_it_is_an_error_at_the_id() {
+    let evil = "pwn/../../../../tmp/x/PWNED";
+    for (front, column) in [(format!("id: {evil}"), 5), (format!("id:id:  {evil}"), 9)] {
+        let found = check("evil-id", &one(edit("id: send-text", &front)));
+        let shown: Vec<String> = found
+            .iter()
+            .filter(|d| d.rule == Rule::NameInvalid)
+            .map(|d| d.to_string().split_once("/message/").unwrap().1.to_owned())
+            .collect();
+        assert_eq!(
+            shown,
+            [format!(
+                "send-text.md:2:{column}: error[name-invalid]: page id `{evil}` holds '/': it names generated files and identifiers, so only letters, digits, `-` and `_` are allowed"
+            )],
+            "{front}"
+        );
+    }
+    // Without an id the file name stands for it, and an empty one is named as such.
+    let sources = [("message/.md".to_owned(), edit("id: send-text\n", "").into_bytes())];
+    let (_, found) = plugchat_spec::parse_sources("docs", &sources, None);
+    assert!(
+        found.iter().any(|d| d.rule == Rule::NameInvalid && d.message.starts_with("page id is empty")),
+        "{:?}",
+        rules_of(&found)
+    );
+}
+
+/// A symbolic link to a directory (a section) is reported, not skipped in silence; a page or
+/// `api.yml` linking outside the tree is reported and never read, so nothing of it reaches
+/// the spec or a message.
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_tree_are_reported_and_never_read() {
+    use std::os::unix::fs::symlink;
+    let base = std::env::temp_dir().join(format!("plugchat-rules-{}-symlinks", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let (tree, outside) = (base.join("docs"), base.join("outside"));
+    std::fs::create_dir_all(tree.join("message")).unwrap();
+    std::fs::create_dir_all(outside.join("chats")).unwrap();
+    std::fs::write(tree.join("message/send-text.md"), CLEAN).unwrap();
+    std::fs::write(outside.join("chats/list.md"), page("list", "GET", "chats")).unwrap();
+    std::fs::write(outside.join("secret"), "---\nid: SECRET-LINE\n---\n").unwrap();
+    std::fs::write(outside.join("secret.yml"), "base_url: SECRET-LINE\nlint: [\n").unwrap();
+    symlink(outside.join("chats"), tree.join("chats")).unwrap();
+    symlink(outside.join("secret"), tree.join("message/secret.md")).unwrap();
+    symlink(outside.join("secret"), tree.join("message/secret")).unwrap();
+    symlink(outside.join("secret.yml"), tree.join("api.yml")).unwrap();
+    // A link to a page inside the tree is read as that page.
+    std::fs::create_dir_all(tree.join("shared")).unwrap();
+    std::fs::write(tree.join("shared/status.md"), page("status", "POST", "status")).unwrap();
+    symlink(tree.join("shared/status.md"), tree.join("message/status.md")).unwrap();
+
+    let (spec, diagnostics) = plugchat_spec::parse_tree(&tree);
+    std::fs::remove_dir_all(&base).unwrap();
+    let shown: Vec<String> =
+        diagnostics.iter().map(|d| d.to_string().replace(&tree.display().to_string(), "docs")).collect();
+    assert_eq!(
+        shown.iter().filter(|d| !d.contains("[duplicate-")).collect::<Vec<_>>(),
+        [
+            "docs/api.yml:1:1: error[symlink-not-followed]: `api.yml` is a symbolic link to a file outside the docs tree: not read",
+            "docs/chats:1:1: error[symlink-not-followed]: `chats` is a symbolic link to a directory: not followed, the pages there are not read",
+            "docs/message/secret.md:1:1: error[symlink-not-followed]: `message/secret.md` is a symbolic link to a file outside the docs tree: not read",
+        ]
+    );
+    let files: Vec<&str> = spec.pages.iter().map(|p| p.file.as_str()).collect();
+    assert_eq!(files, ["message/send-text.md", "message/status.md", "shared/status.md"]);
+    assert!(!format!("{spec:?}{shown:?}").contains("SECRET"));
 }
