@@ -77,7 +77,16 @@ fn main() -> ExitCode {
                 docs: root.join(regen::DOCS),
                 version: release::workspace_version(&root),
             };
-            plugchat_docs::cli::run(command, &defaults).map_err(Into::into)
+            match command {
+                // docs-spec's document names its API, as the one regen writes does.
+                plugchat_docs::cli::Command::Openapi { docs, out } => plugchat_docs::openapi::run_with(
+                    &docs.unwrap_or(defaults.docs),
+                    out.as_deref(),
+                    &regen::openapi_options(),
+                ),
+                command => plugchat_docs::cli::run(command, &defaults),
+            }
+            .map_err(Into::into)
         }
     };
     match result {

@@ -21,6 +21,11 @@ pub(crate) const DOCS: &str = "docs-spec";
 pub(crate) const SPEC_FILE: &str = "crates/plugchat-api/spec.json";
 /// Where regen writes docs-spec's OpenAPI document.
 const OPENAPI_FILE: &str = "crates/plugchat-api/openapi.json";
+
+/// docs-spec's OpenAPI document names its API (the docs tree states no name).
+pub(crate) fn openapi_options() -> openapi::Options {
+    openapi::Options { title: Some("PlugChat API".to_owned()) }
+}
 /// The manifest whose features must match the docs sections.
 const API_MANIFEST: &str = "crates/plugchat-api/Cargo.toml";
 /// Snapshots of the parsed model, one per page (plus the corpus reports).
@@ -114,7 +119,7 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
 fn plan(root: &Path, spec: &Spec) -> Result<(FileSet, bool), RegenError> {
     let mut files = FileSet::new(root);
     files.write(SPEC_FILE, spec_json(spec), Compare::Json);
-    let openapi = openapi::document(spec);
+    let openapi = openapi::document_with(spec, &openapi_options());
     for warning in &openapi.warnings {
         eprintln!("warning: openapi: {warning}");
     }
@@ -221,6 +226,8 @@ pub(crate) fn regen(root: &Path, check: bool, deny_warnings: bool) -> Result<Rep
     plugchat_codegen::generate(&spec).map_err(RegenError::Generator)?;
     check_features(root, &spec)?;
     let (files, corpus_found) = plan(root, &spec)?;
+    // Before comparing too: `--check` should name a path leading out, not call it stale.
+    files.check_contained()?;
     if check {
         let stale: Vec<String> = files.changes().iter().map(|c| c.path().display().to_string()).collect();
         if !stale.is_empty() {
@@ -274,6 +281,63 @@ pub(crate) fn head_to_work_tree(root: &Path) -> Result<diff::ApiDiff, diff::sour
 
 #[cfg(test)]
 mod tests {
+    /// A page id naming a path is an error of the docs; with that rule turned off, regen still
+    /// writes nothing outside the workspace (snapshots are named by page file). A snapshot
+    /// directory that is a symbolic link out of the workspace fails regen before anything is
+    /// written or removed, there or in the workspace.
+    #[cfg(unix)]
+    #[test]
+    fn regen_writes_nothing_outside_the_workspace() {
+        let base = tempfile::tempdir().unwrap();
+        let (root, outside) = (base.path().join("root"), base.path().join("outside"));
+        for dir in [super::SPEC_SNAPSHOTS, super::CODEGEN_SNAPSHOTS, "docs-spec/chats", "crates/plugchat-api"] {
+            std::fs::create_dir_all(root.join(dir)).unwrap();
+        }
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(root.join(super::API_MANIFEST), "[features]\ndefault = [\"chats\"]\nchats = []\n").unwrap();
+        let page = "---\nid: pwn/../../../../../../outside/PWNED\ntitle: Pwn\n---\n\n## Método\n\n`GET` https://x.example/api/chats\n";
+        std::fs::write(root.join("docs-spec/chats/list.md"), page).unwrap();
+        let manifest = "base_url: https://x.example/api\n";
+        std::fs::write(root.join("docs-spec/api.yml"), manifest).unwrap();
+        let outside_entries = || {
+            let mut names: Vec<String> = std::fs::read_dir(&outside)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            names
+        };
+        let Err(error) = super::regen(&root, false, false) else { panic!("regen accepted the page") };
+        assert!(matches!(error, super::RegenError::DocsErrors(1)), "{error}");
+
+        std::fs::write(root.join("docs-spec/api.yml"), format!("{manifest}lint:\n  rules:\n    name-invalid: off\n"))
+            .unwrap();
+        std::fs::remove_dir(root.join(super::CODEGEN_SNAPSHOTS)).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join(super::CODEGEN_SNAPSHOTS)).unwrap();
+        // regen removes its own snapshots that no page wants: not through the link either.
+        std::fs::write(outside.join("snapshots__docs_spec__gone.snap"), "kept").unwrap();
+        for check in [true, false] {
+            let Err(error) = super::regen(&root, check, false) else { panic!("regen wrote through the link") };
+            let error = error.to_string();
+            let expected = format!(
+                "cannot write {}/snapshots__docs_spec__chats__list.md.snap: a symbolic link leads out of {}: `{}` is {}",
+                super::CODEGEN_SNAPSHOTS,
+                root.display(),
+                super::CODEGEN_SNAPSHOTS,
+                std::fs::canonicalize(&outside).unwrap().display()
+            );
+            assert!(error.starts_with(&expected), "{error}");
+            assert_eq!(outside_entries(), ["snapshots__docs_spec__gone.snap"]);
+            assert!(!root.join(super::SPEC_FILE).exists());
+        }
+
+        std::fs::remove_file(root.join(super::CODEGEN_SNAPSHOTS)).unwrap();
+        std::fs::create_dir(root.join(super::CODEGEN_SNAPSHOTS)).unwrap();
+        super::regen(&root, false, false).unwrap();
+        assert!(root.join(super::SPEC_FILE).exists());
+        assert_eq!(outside_entries(), ["snapshots__docs_spec__gone.snap"]);
+    }
+
     /// A docs change without `cargo xtask regen` fails `cargo test`, not only CI.
     #[test]
     fn checked_in_files_are_up_to_date() {

@@ -11,16 +11,24 @@
 //! - Requests are strict: a `bool` setter sends a JSON boolean, an `i64` an integer, an enum one of
 //!   its values; sub-tables are components with their `required` lists.
 //! - Responses and webhook payloads describe what the client *accepts*. Every field is an `Option`
-//!   (`null` or absent is fine, so no `required` list and `null` in every type union), and scalars
-//!   decode leniently because the service sends `"false"` and `"0"`: a boolean is
-//!   `anyOf: [boolean, 0|1, "true"/"false"/"1"/"0" in any case]`, an integer `anyOf: [integer, a
-//!   string of digits]`, a string any scalar. Type unions and `anyOf` with a `pattern` say this in
-//!   plain JSON Schema 2020-12, which every 3.1 tool reads; a strict schema (`type: boolean`) would
-//!   reject the service's own documented answers, and `x-` extensions would be invisible to
-//!   validators. `tests/tests/it/openapi.rs` decodes every documented answer with the generated
-//!   types and validates it against these schemas, and checks both refuse the same wrong values.
-//! - A list answer is `anyOf: [array of items, one item]`: the client decodes a bare object as a
-//!   list of one.
+//!   (`null` or absent is fine, so no `required` list and `null` in every type), and scalars
+//!   decode leniently because the service sends `"false"` and `"0"`. The schema itself holds the
+//!   strict type (`type: [boolean, null]`), which generators turn into a plain `bool | None`; the
+//!   other spellings the client converts are the vendor extension `x-plugchat-lenient` beside it
+//!   (a boolean also `0|1` and `"true"`/`"false"`/`"1"`/`"0"` in any case, an integer a string of
+//!   digits, a string any scalar), and [`with_leniency_applied`] reads a schema as
+//!   `anyOf: [schema, its extension]`. Why not the `anyOf` in the schema: openapi-python-client made
+//!   `bool | Enum | None | str | Unset` of it, and no generator can type such a union; why not
+//!   a second document: one file, one set of examples, and every documented example already fits
+//!   the strict types (a test checks it), so only validators that must mirror the client read the
+//!   extension. `tests/tests/it/openapi.rs` decodes every documented answer with the generated
+//!   types and validates it against the lenient reading, and checks both refuse the same wrong values.
+//! - A list answer is `type: array` with the item as its leniency: the client decodes a bare
+//!   object as a list of one.
+//! - Every operation has a success and an error answer (`2XX`/`4XX` without a body where the page
+//!   documents none), arrays say what their items are, and struct components are titled with the
+//!   generated struct's (unique) name, so Spectral's `spectral:oas` and Redocly's `recommended`
+//!   rules pass and generators name one class per schema (`cargo xtask interop` measures both).
 //!
 //! The JSON is built with `serde_json::json!` rather than a typed OpenAPI crate: the document
 //! uses a small part of the format, and typed crates for 3.1 (`utoipa`, `oas3`) either target
@@ -77,29 +85,72 @@ fn strict_scalar(ty: &TypeSurface, documented: &str) -> Value {
     }
 }
 
+/// The name of the vendor extension holding the spellings a schema's client also accepts.
+pub const LENIENT: &str = "x-plugchat-lenient";
+
+/// A strict `schema` that the client reads more leniently: the values matching `also` decode too.
+///
+/// Generators read the strict type and give a plain `bool` or `int`; a validator that must accept
+/// what the client accepts reads `anyOf: [schema, schema[LENIENT]]` ([`with_leniency_applied`]).
+fn with_lenient(mut schema: Value, also: Value) -> Value {
+    schema[LENIENT] = also;
+    schema
+}
+
 /// The schema of a value the client *accepts* (response and webhook fields): `null` included,
-/// scalars in every spelling `plugchat_runtime::__private::lenient` converts.
+/// the strict type in the schema and the other spellings `plugchat_runtime::__private::lenient`
+/// converts in [`LENIENT`].
 fn lenient(ty: &TypeSurface) -> Value {
     match ty {
-        TypeSurface::String => json!({ "type": ["string", "number", "boolean", "null"] }),
-        TypeSurface::Bool => json!({ "anyOf": [
-            { "type": ["boolean", "null"] },
-            { "enum": [0, 1] },
-            { "type": "string", "pattern": "^\\s*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|0|1)\\s*$" },
-        ] }),
-        TypeSurface::Integer => json!({ "anyOf": [
-            { "type": ["integer", "null"], "minimum": i64::MIN, "maximum": i64::MAX },
-            { "type": "string", "pattern": "^\\s*[+-]?[0-9]+\\s*$" },
-        ] }),
-        TypeSurface::Number => json!({ "anyOf": [
-            { "type": ["number", "null"] },
-            { "type": "string", "pattern": "^\\s*-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?\\s*$" },
-        ] }),
-        TypeSurface::List { element } if **element == TypeSurface::String => {
-            json!({ "type": ["array", "null"], "items": { "type": "string" } })
+        TypeSurface::String => {
+            with_lenient(json!({ "type": ["string", "null"] }), json!({ "type": ["number", "boolean"] }))
         }
-        TypeSurface::List { .. } => json!({ "type": ["array", "null"] }),
+        TypeSurface::Bool => with_lenient(
+            json!({ "type": ["boolean", "null"] }),
+            json!({ "anyOf": [
+                { "enum": [0, 1] },
+                { "type": "string", "pattern": "^\\s*([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|0|1)\\s*$" },
+            ] }),
+        ),
+        TypeSurface::Integer => with_lenient(
+            json!({ "type": ["integer", "null"], "format": "int64", "minimum": i64::MIN, "maximum": i64::MAX }),
+            json!({ "type": "string", "pattern": "^\\s*[+-]?[0-9]+\\s*$" }),
+        ),
+        TypeSurface::Number => with_lenient(
+            json!({ "type": ["number", "null"] }),
+            json!({ "type": "string", "pattern": "^\\s*-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?\\s*$" }),
+        ),
+        // Elements are strict: the client decodes a list's elements as their type says.
+        TypeSurface::List { element } => json!({ "type": ["array", "null"], "items": strict_scalar(element, "") }),
         _ => json!({}),
+    }
+}
+
+/// `schema` as the client reads it: every schema holding [`LENIENT`] becomes `anyOf` itself
+/// (without the extension) and the extension's schema. For validators and tests that must accept
+/// exactly what the client accepts.
+pub fn with_leniency_applied(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => {
+            let mut strict: Map<String, Value> = map
+                .iter()
+                .filter(|(k, _)| k.as_str() != LENIENT)
+                .map(|(k, v)| (k.clone(), with_leniency_applied(v)))
+                .collect();
+            match map.get(LENIENT) {
+                Some(also) => {
+                    let description = strict.remove("description");
+                    let mut any = json!({ "anyOf": [Value::Object(strict), with_leniency_applied(also)] });
+                    if let Some(description) = description {
+                        any["description"] = description;
+                    }
+                    any
+                }
+                None => Value::Object(strict),
+            }
+        }
+        Value::Array(items) => Value::Array(items.iter().map(with_leniency_applied).collect()),
+        other => other.clone(),
     }
 }
 
@@ -129,7 +180,9 @@ impl RequestSchemas<'_> {
         let required: Vec<&str> = object.members.iter().filter(|m| m.required).map(|m| m.wire_name.as_str()).collect();
         let mut schema = json!({
             "type": "object",
-            "title": object.table,
+            // The generated struct's name: unique across the client, so other generators
+            // name their class like the Rust one (the table's own title repeats across pages).
+            "title": object.name,
             "description": format!("The object `{}` of the docs (a sub-table of the attributes).", object.table),
             "properties": properties,
         });
@@ -197,7 +250,7 @@ fn success_schema(surface: &OperationSurface, components: &mut BTreeMap<String, 
         }),
     );
     if response.is_list {
-        json!({ "anyOf": [{ "type": "array", "items": schema_ref(&name) }, schema_ref(&name)] })
+        with_lenient(json!({ "type": "array", "items": schema_ref(&name) }), schema_ref(&name))
     } else {
         schema_ref(&name)
     }
@@ -228,6 +281,31 @@ fn openapi_path(surface: &OperationSurface) -> String {
     out
 }
 
+/// The value the page's example gives a path, query or header parameter (a header's from the
+/// header table), typed as the parameter: other tools fill calls and mocks from it.
+fn parameter_example(operation: &Operation, param: &ParamSurface, values: &Map<String, Value>) -> Option<Value> {
+    let text = match param.location {
+        ParamLocation::Header => {
+            operation.headers.iter().find(|h| h.name.eq_ignore_ascii_case(&param.wire_name))?.example.trim().to_owned()
+        }
+        _ => match values.iter().find(|(name, _)| same_name_key(name, &param.wire_name))?.1 {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        },
+    };
+    if text.is_empty() {
+        return None;
+    }
+    Some(match &param.ty {
+        TypeSurface::Integer => text.parse::<i64>().map_or(Value::String(text), |i| json!(i)),
+        TypeSurface::Bool => text.parse::<bool>().map_or(Value::String(text), Value::Bool),
+        TypeSurface::Number => {
+            serde_json::from_str::<serde_json::Number>(&text).map_or(Value::String(text), Value::Number)
+        }
+        _ => Value::String(text),
+    })
+}
+
 /// Fallback text for a status the page describes with nothing.
 fn status_text(status: u16) -> String {
     format!("Status {status}.")
@@ -240,6 +318,7 @@ fn operation_object(
     components: &mut BTreeMap<String, Value>,
 ) -> Value {
     let mut schemas = RequestSchemas { page, surface, components };
+    let example_values = operation.example_values();
     let mut parameters = Vec::new();
     let mut body_properties = Map::new();
     let mut body_required = Vec::new();
@@ -267,6 +346,9 @@ fn operation_object(
             map.remove("description");
         }
         parameter["schema"] = schema;
+        if let Some(example) = parameter_example(operation, param, &example_values) {
+            parameter["example"] = example;
+        }
         parameters.push(parameter);
     }
     let mut object = json!({
@@ -314,8 +396,13 @@ fn operation_object(
         let text = response.description.trim();
         let mut entry =
             json!({ "description": if text.is_empty() { status_text(response.status) } else { text.to_owned() } });
-        let schema = (Some(response.status) == success).then(|| success_schema(surface, schemas.components));
-        if schema.is_some() || response.example.is_some() {
+        // No content where HTTP allows none (204, 205, 304), nor where the docs show no body:
+        // a client must not expect JSON there (the answer of such a page may be empty).
+        let bodiless = matches!(response.status, 204 | 205 | 304);
+        let documents_body = surface.response.is_some() || response.example.is_some();
+        let schema = (Some(response.status) == success && documents_body && !bodiless)
+            .then(|| success_schema(surface, schemas.components));
+        if !bodiless && (schema.is_some() || response.example.is_some()) {
             let mut media = Map::new();
             if let Some(schema) = schema {
                 media.insert("schema".into(), schema);
@@ -327,10 +414,19 @@ fn operation_object(
         }
         responses.insert(status, entry);
     }
-    if responses.is_empty() {
+    // Every operation answers some 2xx and may be refused; where the page documents neither,
+    // the ranges say so (linters and generators want both), without inventing a body.
+    if success.is_none() {
         responses.insert(
-            "default".into(),
-            json!({ "description": "The docs describe no answer; the client returns the body as untyped JSON." }),
+            "2XX".into(),
+            json!({ "description": "Success. The docs describe no answer; the client returns the body as untyped JSON." }),
+        );
+    }
+    if !operation.responses.iter().any(|r| (400..500).contains(&r.status)) {
+        responses.insert(
+            "4XX".into(),
+            json!({ "description": "Refused (a missing or wrong token, an invalid request). The docs show no error \
+                                    answer for this operation; the client reports the status and the body." }),
         );
     }
     object["responses"] = Value::Object(responses);
@@ -444,7 +540,7 @@ fn webhook_object(
             "operationId": page.id,
             "summary": page.title,
             "description": format!(
-                "POSTed by PlugChat to the URL set with the webhook operations; recognised by {}. \
+                "POSTed by the service to the URL set with the webhook operations; recognised by {}. \
                  Decoded by `webhooks::WebhookEvent`. Documented in `{}`.",
                 conditions.join(" and "),
                 page.file
@@ -580,8 +676,42 @@ fn merge(path: &str, mut variants: Vec<Value>) -> Value {
     merged
 }
 
-/// The OpenAPI 3.1 document of `spec`.
+/// What the document says that the docs tree does not.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `info.title` [default: `API at <host of the base URL>`].
+    pub title: Option<String>,
+}
+
+const INFO_DESCRIPTION: &str = "The API as `plugchat-docs` reads its documentation pages, from the same model as \
+the Rust client generated from them; do not edit by hand (regenerate it with `plugchat-docs openapi`).
+
+Answers are described as that client accepts them. Every field may be `null` or absent. A schema holding \
+`x-plugchat-lenient` is strict for generators (a boolean is `boolean`), and the client also accepts the \
+values matching the extension's schema (`\"false\"` for a boolean, `\"12\"` for an integer, a bare object \
+where a list belongs), because the service sends them so: a validator that must accept what the client \
+accepts reads such a schema as `anyOf: [the schema, its x-plugchat-lenient]`.
+
+Where a page documents no success or no error answer, `2XX` and `4XX` stand for them with no body. No \
+license is stated: the documentation states none.";
+
+/// The OpenAPI 3.1 document of `spec`, with the default [`Options`].
 pub fn document(spec: &Spec) -> Export {
+    document_with(spec, &Options::default())
+}
+
+/// The title when none is given: the base URL's host, else a plain `API`.
+fn default_title(spec: &Spec) -> String {
+    let host = spec.base_url.as_deref().and_then(|url| {
+        let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+        rest.split(['/', ':']).next().filter(|host| !host.is_empty())
+    });
+    host.map_or_else(|| "API".to_owned(), |host| format!("API at {host}"))
+}
+
+/// The OpenAPI 3.1 document of `spec`.
+pub fn document_with(spec: &Spec, options: &Options) -> Export {
+    let title = options.title.clone().unwrap_or_else(|| default_title(spec));
     let surface: ApiSurface = plugchat_codegen::api_surface(spec);
     let pages: BTreeMap<&str, (&Page, &Operation)> = spec.operations().map(|(p, o)| (p.id.as_str(), (p, o))).collect();
     let mut components = BTreeMap::new();
@@ -642,11 +772,11 @@ pub fn document(spec: &Spec) -> Export {
     let mut document = json!({
         "openapi": "3.1.0",
         "info": {
-            "title": "PlugChat API",
+            "title": title,
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "The PlugChat WhatsApp API as plugchat-rs reads its documentation. Generated by \
-                            `cargo xtask openapi` from the same model as the Rust client (`plugchat-api`) and the \
-                            `plugchat` command; do not edit by hand.",
+            "description": INFO_DESCRIPTION,
+            // Who answers for this description: the toolchain that wrote it from the docs.
+            "contact": { "name": "plugchat-docs", "url": env!("CARGO_PKG_REPOSITORY") },
         },
         "paths": paths,
         "webhooks": webhooks,
@@ -682,6 +812,11 @@ pub fn render(document: &Value) -> String {
 
 /// The command.
 pub fn run(docs: &Path, out: Option<&Path>) -> Result<(), Error> {
+    run_with(docs, out, &Options::default())
+}
+
+/// The command, with `options`.
+pub fn run_with(docs: &Path, out: Option<&Path>, options: &Options) -> Result<(), Error> {
     let (spec, diagnostics) = plugchat_spec::parse_tree(docs);
     let errors: Vec<_> = diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
     if !errors.is_empty() {
@@ -690,7 +825,7 @@ pub fn run(docs: &Path, out: Option<&Path>) -> Result<(), Error> {
         }
         return Err(Error::ExportErrors { docs: docs.to_owned(), count: errors.len() });
     }
-    let export = document(&spec);
+    let export = document_with(&spec, options);
     for warning in &export.warnings {
         eprintln!("warning: {warning}");
     }
