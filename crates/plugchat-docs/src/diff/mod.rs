@@ -317,7 +317,9 @@ pub fn compare(from: &ApiSurface, to: &ApiSurface, errors: Vec<Unparsed>) -> Api
     compare_operations(&from.operations, &to.operations, &mut changes);
     compare_events(&from.events, &to.events, &mut changes);
     // Grouped for review: operations, then events, each by page; in a group, the order found.
-    changes.0.sort_by(|a, b| (a.kind.is_event(), &a.page, &a.operation).cmp(&(b.kind.is_event(), &b.page, &b.operation)));
+    changes
+        .0
+        .sort_by(|a, b| (a.kind.is_event(), &a.page, &a.operation).cmp(&(b.kind.is_event(), &b.page, &b.operation)));
     let bump = changes.0.iter().map(|c| c.rust).max().unwrap_or(Bump::None);
     ApiDiff { bump, changes: changes.0, errors, version: None }
 }
@@ -349,8 +351,7 @@ fn compare_operations(from: &[OperationSurface], to: &[OperationSurface], out: &
                 // names (the same `"action": "archive"` still goes on the wire).
                 let renames = renamed_types(old, new);
                 if new.method_name != old.method_name || !renames.is_empty() {
-                    let types: String =
-                        renames.iter().map(|(from, to)| format!(", `{from}` is now `{to}`")).collect();
+                    let types: String = renames.iter().map(|(from, to)| format!(", `{from}` is now `{to}`")).collect();
                     out.push(
                         &new.file,
                         &new.id,

@@ -79,8 +79,7 @@ fn markdown(diff: &ApiDiff) -> String {
             .position(|c| (&c.operation, &c.page) != (&first.operation, &first.page))
             .map_or(diff.changes.len(), |n| start + n);
         let what = if first.kind.is_event() { "Event" } else { "Operation" };
-        let _ = writeln!(out, "### {what} `{}` (`{}`)
-", first.operation, first.page);
+        let _ = writeln!(out, "### {what} `{}` (`{}`)\n", first.operation, first.page);
         out.push_str("| Change | Wire | Rust | Details |\n|---|---|---|---|\n");
         for change in &diff.changes[start..end] {
             let _ = writeln!(
