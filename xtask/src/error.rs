@@ -15,6 +15,8 @@ pub(crate) enum Error {
     Release(#[from] ReleaseError),
     #[error(transparent)]
     Docs(#[from] plugchat_docs::Error),
+    #[error(transparent)]
+    Interop(#[from] crate::interop::InteropError),
     #[error("cannot {action} `{path}`: {source}")]
     Io {
         action: &'static str,

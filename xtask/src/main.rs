@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 
 mod bench_compile;
 mod error;
+mod interop;
 mod regen;
 mod release;
 
@@ -58,6 +59,11 @@ enum Command {
         #[arg(long)]
         cold: bool,
     },
+    /// Lint crates/plugchat-api/openapi.json with Spectral and Redocly (0 errors, 0 warnings),
+    /// generate a Python client with openapi-python-client (no warnings) and call every
+    /// operation through it against plugchat-mock. Installs the tools into target/interop/
+    /// from npm and PyPI on first use.
+    Interop,
     #[command(flatten)]
     Docs(plugchat_docs::cli::Command),
 }
@@ -72,6 +78,7 @@ fn main() -> ExitCode {
         }
         Command::BenchCompile { runs, cold: false } => bench_compile::run(runs),
         Command::BenchCompile { runs, cold: true } => bench_compile::run_cold(runs),
+        Command::Interop => interop::run_all(&root).map_err(Into::into),
         Command::Docs(command) => {
             let defaults = plugchat_docs::cli::Defaults {
                 docs: root.join(regen::DOCS),
