@@ -37,6 +37,7 @@
 
 #![deny(missing_docs)]
 
+mod admin;
 mod routes;
 mod validate;
 pub mod webhooks;
@@ -233,6 +234,8 @@ struct Shared {
     limits: Limits,
     received: Mutex<Journal>,
     overrides: Mutex<HashMap<String, Override>>,
+    /// The only `Authorization` accepted, when set ([`MockServer::require_token`]).
+    token: Mutex<Option<String>>,
 }
 
 /// The received requests, within [`Limits::journal`]. Bodies are kept as received and parsed
@@ -333,6 +336,7 @@ impl MockServer {
             limits,
             received: Mutex::new(Journal::default()),
             overrides: Mutex::new(HashMap::new()),
+            token: Mutex::new(None),
         });
         let app = axum::Router::new().fallback(handle).with_state(shared.clone());
         let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
@@ -383,6 +387,14 @@ impl MockServer {
         lock(&self.shared.overrides).clear();
     }
 
+    /// Accepts only requests whose `Authorization` header is exactly `token` (the service's
+    /// form: the token alone); others are answered 401 with why, and a `Bearer ` prefix is
+    /// named as the difference. Without it, any non-empty `Authorization` passes. `None`
+    /// goes back to that. [`MockServer::reset`] keeps it.
+    pub fn require_token(&self, token: Option<&str>) {
+        *lock(&self.shared.token) = token.map(str::to_owned);
+    }
+
     /// The page ids of every operation served, in page order.
     pub fn operations(&self) -> Vec<String> {
         self.shared.api.operations.iter().map(|o| o.surface.id.clone()).collect()
@@ -396,15 +408,7 @@ impl MockServer {
     /// would let a test pass for the wrong reason.
     pub fn on(&self, id: &str) -> OperationOverride<'_> {
         if !self.shared.api.operations.iter().any(|o| o.surface.id == id) {
-            let mut ids: Vec<(f64, &str)> = self
-                .shared
-                .api
-                .operations
-                .iter()
-                .map(|o| (strsim::normalized_levenshtein(id, &o.surface.id), o.surface.id.as_str()))
-                .collect();
-            ids.sort_by(|a, b| b.0.total_cmp(&a.0));
-            let nearest: Vec<&str> = ids.iter().take(3).map(|(_, id)| *id).collect();
+            let nearest = nearest_ids(&self.shared.api, id);
             panic!("plugchat-mock: no operation has the id `{id}`; nearest: {}", nearest.join(", "));
         }
         OperationOverride { shared: &self.shared, id: id.to_owned() }
@@ -417,6 +421,17 @@ impl Drop for MockServer {
             let _ = shutdown.send(());
         }
     }
+}
+
+/// The three operation ids nearest to `id`, most similar first.
+fn nearest_ids<'a>(api: &'a Api, id: &str) -> Vec<&'a str> {
+    let mut ids: Vec<(f64, &str)> = api
+        .operations
+        .iter()
+        .map(|o| (strsim::normalized_levenshtein(id, &o.surface.id), o.surface.id.as_str()))
+        .collect();
+    ids.sort_by(|a, b| b.0.total_cmp(&a.0));
+    ids.into_iter().take(3).map(|(_, id)| id).collect()
 }
 
 fn base_url(addr: SocketAddr, prefix: &str) -> String {
@@ -585,6 +600,16 @@ async fn handle(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    if uri.path() == admin::PREFIX || uri.path().starts_with(&format!("{}/", admin::PREFIX)) {
+        return match read_body(body, &shared.limits).await {
+            Ok(body) => admin::handle(&shared, &method, &uri, &body).await,
+            Err((status, error)) => {
+                let mut response = json_response(status, &json!({ "error": error }));
+                response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+                response
+            }
+        };
+    }
     let query = query_pairs(&uri);
     let mut received = Received {
         operation: None,
@@ -621,6 +646,9 @@ async fn handle(
 /// An operation whose path fits: its number of literal segments, and the placeholder values.
 type RouteMatch<'a> = (usize, &'a MockOperation, Vec<(String, String)>);
 
+/// A [`RouteMatch`] of the request's method, with the request's problems for it.
+type Candidate<'a> = (usize, &'a MockOperation, &'a [(String, String)], Vec<validate::Problem>);
+
 /// The answer to one request, and how long to wait before giving it.
 fn answer(
     shared: &Shared,
@@ -654,15 +682,17 @@ fn answer(
     // Several pages may document one method and path, told apart by a value (modify-chat's
     // `action`: archive-chat, pin-chat, delete-chat): the request is the operation it fits
     // best, the most specific path first, then the fewest problems, then page order.
-    let best = matches
+    let candidates: Vec<Candidate<'_>> = matches
         .iter()
         .filter(|(_, o, _)| o.surface.http_method.eq_ignore_ascii_case(method.as_str()))
         .map(|(literals, operation, path_values)| {
             let incoming = validate::Incoming { path_values, query, headers, body };
-            (*literals, *operation, validate::problems(operation, &incoming))
+            (*literals, *operation, path_values.as_slice(), validate::problems(operation, &incoming))
         })
-        .min_by_key(|(literals, _, problems)| (std::cmp::Reverse(*literals), problems.len()));
-    let Some((_, operation, problems)) = best else {
+        .collect();
+    let best =
+        candidates.iter().min_by_key(|(literals, _, _, problems)| (std::cmp::Reverse(*literals), problems.len()));
+    let Some((literals, operation, path_values, problems)) = best else {
         let allowed: Vec<String> = matches.iter().map(|(_, o, _)| o.surface.http_method.clone()).collect();
         let error = format!("`{relative}` is documented for {}, not {method}", allowed.join(", "));
         let mut response = json_response(StatusCode::METHOD_NOT_ALLOWED, &json!({ "error": error }));
@@ -673,13 +703,16 @@ fn answer(
     };
     let id = operation.surface.id.as_str();
     received.operation = Some(id.to_owned());
-    let authorized = headers.get(header::AUTHORIZATION).is_some_and(|v| !v.as_bytes().trim_ascii().is_empty());
-    if !authorized {
-        let error = "missing `Authorization` header: every operation requires the token";
+    if let Some(error) = unauthorized(shared, headers) {
         return (json_response(StatusCode::UNAUTHORIZED, &json!({ "operation": id, "error": error })), Duration::ZERO);
     }
     if !problems.is_empty() {
-        let body = json!({ "operation": id, "problems": problems });
+        let route: Vec<&MockOperation> =
+            candidates.iter().filter(|(l, ..)| l == literals).map(|(_, operation, ..)| *operation).collect();
+        let mut body = json!({ "operation": id, "problems": route_problems(problems, &route) });
+        if route.len() > 1 {
+            body["operations"] = route.iter().map(|o| o.surface.id.as_str()).collect();
+        }
         return (json_response(StatusCode::BAD_REQUEST, &body), Duration::ZERO);
     }
     let mut overrides = lock(&shared.overrides);
@@ -692,12 +725,78 @@ fn answer(
         let body = json!({ "operation": id, "error": "failure injected by plugchat-mock (`fail_times`)" });
         return (json_response(status, &body), change.delay);
     }
-    let response = match (&change.respond, &operation.success_body) {
-        (Some((status, body)), _) => json_response(*status, body),
-        (None, Some(body)) => json_response(operation.success_status, body),
-        (None, None) => operation.success_status.into_response(),
+    drop(overrides);
+    let (status, answer) = match (&change.respond, &operation.success_body) {
+        (Some((status, body)), _) => (*status, Some(body)),
+        (None, body) => (operation.success_status, body.as_ref()),
+    };
+    let response = match answer {
+        Some(Value::Array(items)) if status.is_success() && operation.surface.pagination.is_some() => {
+            let incoming = validate::Incoming { path_values, query, headers, body };
+            json_response(status, &Value::Array(page_of(operation, &incoming, items).to_vec()))
+        }
+        Some(body) => json_response(status, body),
+        None => status.into_response(),
     };
     (response, change.delay)
+}
+
+/// Why a request's `Authorization` is refused, if it is: absent, or not the token set by
+/// [`MockServer::require_token`] (a `Bearer ` prefix is explained: the service wants the
+/// token alone).
+fn unauthorized(shared: &Shared, headers: &HeaderMap) -> Option<String> {
+    let sent = headers.get(header::AUTHORIZATION).map(|v| v.as_bytes().trim_ascii()).filter(|v| !v.is_empty());
+    let Some(sent) = sent else {
+        return Some("missing `Authorization` header: every operation requires the token".to_owned());
+    };
+    let expected = lock(&shared.token);
+    let expected = expected.as_deref()?;
+    if sent == expected.as_bytes() {
+        return None;
+    }
+    let bearer = sent.get(..7).is_some_and(|prefix| prefix.eq_ignore_ascii_case(b"bearer "));
+    if bearer && sent[7..].trim_ascii() == expected.as_bytes() {
+        return Some(
+            "the `Authorization` header is `Bearer ` and the token: PlugChat expects the token alone, without the `Bearer ` prefix (`Authorization: <token>`)"
+                .to_owned(),
+        );
+    }
+    Some("the `Authorization` header is not the token the mock was given (`--token`): PlugChat expects the token alone (`Authorization: <token>`)".to_owned())
+}
+
+/// The problems of the operation a request was taken for; on a route several pages share, a
+/// value outside one page's allowed values is reported with the values of every page.
+fn route_problems(problems: &[validate::Problem], route: &[&MockOperation]) -> Vec<String> {
+    problems
+        .iter()
+        .map(|problem| match &problem.not_allowed {
+            Some((path, value)) if route.len() > 1 => {
+                let per_page: Vec<String> = route
+                    .iter()
+                    .filter_map(|operation| {
+                        let allowed = validate::allowed_values(operation, path);
+                        let allowed: Vec<String> = allowed.iter().map(|v| format!("`{v}`")).collect();
+                        (!allowed.is_empty()).then(|| format!("{} ({})", allowed.join(", "), operation.surface.id))
+                    })
+                    .collect();
+                format!("attribute `{path}` is `{value}`, allowed on this route: {}", per_page.join("; "))
+            }
+            _ => problem.text.clone(),
+        })
+        .collect()
+}
+
+/// The items of the page a paginated request asks for: `page` (from 1, default 1) of
+/// `pageSize` items (default all), empty past the end, so a client looping until an empty
+/// page stops.
+fn page_of<'a>(operation: &MockOperation, incoming: &validate::Incoming<'_>, items: &'a [Value]) -> &'a [Value] {
+    let Some(pagination) = &operation.surface.pagination else { return items };
+    let page = validate::integer(operation, incoming, &pagination.page).unwrap_or(1).max(1);
+    let size = validate::integer(operation, incoming, &pagination.page_size)
+        .map_or(items.len(), |size| usize::try_from(size).unwrap_or(usize::MAX));
+    let start = usize::try_from(page - 1).ok().and_then(|page| page.checked_mul(size)).unwrap_or(usize::MAX);
+    let start = start.min(items.len());
+    &items[start..start.saturating_add(size).min(items.len())]
 }
 
 #[cfg(test)]

@@ -8,7 +8,13 @@ use clap::Parser;
 use plugchat_mock::Limits;
 
 /// A mock PlugChat server: answers every documented operation with its example, after
-/// checking the request against the docs (400 names each problem).
+/// checking the request against the docs (400 names each problem). Paginated lists are sliced
+/// by their page number and size, and end.
+///
+/// Tests in any language drive it over HTTP under /__admin/ on the same port: set an
+/// operation's answer, delay or failures (PUT /__admin/operations/{id}), read what arrived
+/// (GET /__admin/requests), reset (POST /__admin/reset), send a documented webhook event to a
+/// URL (POST /__admin/webhooks).
 ///
 /// What it keeps and waits for is bounded: the journal of received requests keeps the latest
 /// --journal-requests requests and --journal-bytes bytes of them (the oldest dropped first), a
@@ -24,10 +30,15 @@ struct Args {
     /// Address to listen on; one that is not loopback needs --allow-remote.
     #[arg(long, default_value = "127.0.0.1")]
     host: IpAddr,
-    /// Listen on an address other machines can reach (--host 0.0.0.0): the mock accepts any
-    /// token and keeps what it receives, so only do this on a network you trust.
+    /// Listen on an address other machines can reach (--host 0.0.0.0): the mock keeps what it
+    /// receives and its admin API changes its answers, so only do this on a network you trust.
     #[arg(long)]
     allow_remote: bool,
+    /// Accept only requests whose Authorization header is exactly TOKEN (the token alone, as
+    /// the service wants it); others are answered 401 saying why. Without it, any non-empty
+    /// Authorization passes.
+    #[arg(long, value_name = "TOKEN")]
+    token: Option<String>,
     /// Most requests the journal keeps (the oldest are dropped).
     #[arg(long, value_name = "COUNT", default_value_t = 10_000)]
     journal_requests: usize,
@@ -64,7 +75,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
         eprintln!(
-            "plugchat-mock: warning: listening on {}, reachable from other machines; the mock accepts any token and keeps what it receives",
+            "plugchat-mock: warning: listening on {}, reachable from other machines; the mock keeps what it receives and its admin API (/__admin/) changes its answers",
             args.host
         );
     }
@@ -77,6 +88,7 @@ async fn main() -> ExitCode {
     let addr = SocketAddr::new(args.host, args.port);
     match plugchat_mock::MockServer::start_with_limits(&spec, &surface, addr, limits).await {
         Ok(mock) => {
+            mock.require_token(args.token.as_deref());
             // The first line is the base URL, so a script can read it (with `--port 0`).
             println!("{}", mock.base_url());
             if !args.host.is_loopback() && !args.host.is_unspecified() {

@@ -20,8 +20,24 @@ pub(crate) struct Incoming<'a> {
     pub(crate) body: &'a [u8],
 }
 
+/// One thing wrong with a request.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Problem {
+    /// The sentence the 400 answer shows.
+    pub(crate) text: String,
+    /// For a value outside the documented ones, the attribute (its path) and the value: pages
+    /// sharing a route report the values every one of them allows.
+    pub(crate) not_allowed: Option<(String, String)>,
+}
+
+impl From<String> for Problem {
+    fn from(text: String) -> Problem {
+        Problem { text, not_allowed: None }
+    }
+}
+
 /// Every problem with `incoming` for `operation`; empty when the request is valid.
-pub(crate) fn problems(operation: &MockOperation, incoming: &Incoming<'_>) -> Vec<String> {
+pub(crate) fn problems(operation: &MockOperation, incoming: &Incoming<'_>) -> Vec<Problem> {
     let mut problems = Vec::new();
     let body = body_object(operation, incoming.body, &mut problems);
     for param in &operation.surface.params {
@@ -53,14 +69,14 @@ pub(crate) fn problems(operation: &MockOperation, incoming: &Incoming<'_>) -> Ve
             // Without a body, its problem is already reported once.
             let body_missing = param.location == ParamLocation::Body && body.is_none();
             if param.required && !body_missing {
-                problems.push(format!("missing required attribute `{}` ({place})", param.wire_name));
+                problems.push(format!("missing required attribute `{}` ({place})", param.wire_name).into());
             }
             continue;
         }
         let from_text = param.location != ParamLocation::Body;
         let is_list = matches!(param.ty, TypeSurface::List { .. });
         if values.len() > 1 && !is_list {
-            problems.push(format!("attribute `{}` ({place}) is given {} times", param.wire_name, values.len()));
+            problems.push(format!("attribute `{}` ({place}) is given {} times", param.wire_name, values.len()).into());
         }
         if from_text && is_list {
             // A list in the query is the parameter repeated: each value is one element.
@@ -71,18 +87,19 @@ pub(crate) fn problems(operation: &MockOperation, incoming: &Incoming<'_>) -> Ve
             check_param(param, &param.ty, value, from_text, operation, &mut problems);
         }
     }
+    check_pagination(operation, incoming, &mut problems);
     let documented = |name: &str, location: ParamLocation| {
         operation.surface.params.iter().any(|p| p.location == location && p.wire_name == name)
     };
     for (name, _) in incoming.query {
         if !documented(name, ParamLocation::Query) {
-            problems.push(format!("unknown attribute `{name}` (query): the docs do not list it"));
+            problems.push(format!("unknown attribute `{name}` (query): the docs do not list it").into());
         }
     }
     if let Some(body) = &body {
         for name in body.keys() {
             if !documented(name, ParamLocation::Body) {
-                problems.push(format!("unknown attribute `{name}` (body): the docs do not list it"));
+                problems.push(format!("unknown attribute `{name}` (body): the docs do not list it").into());
             }
         }
     }
@@ -94,27 +111,27 @@ pub(crate) fn problems(operation: &MockOperation, incoming: &Incoming<'_>) -> Ve
 fn body_object(
     operation: &MockOperation,
     body: &[u8],
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
 ) -> Option<serde_json::Map<String, Value>> {
     let empty = body.iter().all(u8::is_ascii_whitespace);
     if !operation.takes_body {
         if !empty {
-            problems.push("the docs show no body for this operation, but one was sent".to_owned());
+            problems.push("the docs show no body for this operation, but one was sent".to_owned().into());
         }
         return None;
     }
     if empty {
-        problems.push("missing JSON body: the docs show a JSON object".to_owned());
+        problems.push("missing JSON body: the docs show a JSON object".to_owned().into());
         return None;
     }
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Some(map),
         Ok(other) => {
-            problems.push(format!("the body must be a JSON object, got {}", kind(&other)));
+            problems.push(format!("the body must be a JSON object, got {}", kind(&other)).into());
             None
         }
         Err(error) => {
-            problems.push(format!("the body is not well-formed JSON: {error}"));
+            problems.push(format!("the body is not well-formed JSON: {error}").into());
             None
         }
     }
@@ -136,7 +153,7 @@ fn check_param(
     value: &Value,
     from_text: bool,
     operation: &MockOperation,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
 ) {
     if let Some(problem) = not_allowed(&param.wire_name, &param.allowed_values, value) {
         problems.push(problem);
@@ -148,7 +165,7 @@ fn check_param(
 }
 
 /// A problem when `allowed` lists values and `value` is not one of them.
-fn not_allowed(path: &str, allowed: &[String], value: &Value) -> Option<String> {
+fn not_allowed(path: &str, allowed: &[String], value: &Value) -> Option<Problem> {
     if allowed.is_empty() {
         return None;
     }
@@ -157,7 +174,54 @@ fn not_allowed(path: &str, allowed: &[String], value: &Value) -> Option<String> 
         return None;
     }
     let allowed: Vec<String> = allowed.iter().map(|v| format!("`{v}`")).collect();
-    Some(format!("attribute `{path}` is `{spelled}`, allowed: {}", allowed.join(", ")))
+    let text = format!("attribute `{path}` is `{spelled}`, allowed: {}", allowed.join(", "));
+    Some(Problem { text, not_allowed: Some((path.to_owned(), spelled)) })
+}
+
+/// The values `operation` allows for the attribute or member at `path` (`action`,
+/// `buttons[0].kind`), as documented; empty when it lists none.
+pub(crate) fn allowed_values<'a>(operation: &'a MockOperation, path: &str) -> &'a [String] {
+    let mut names = path.split('.').map(|name| name.split_once('[').map_or(name, |(name, _)| name));
+    let Some(first) = names.next() else { return &[] };
+    let Some(param) = operation.surface.params.iter().find(|p| p.wire_name == first) else { return &[] };
+    let (mut allowed, mut ty) = (param.allowed_values.as_slice(), &param.ty);
+    for name in names {
+        let TypeSurface::Object { name: object } = ty.element() else { return &[] };
+        let Some(object) = operation.surface.objects.iter().find(|o| &o.name == object) else { return &[] };
+        let Some(member) = object.members.iter().find(|m| m.wire_name == name) else { return &[] };
+        (allowed, ty) = (member.allowed_values.as_slice(), &member.ty);
+    }
+    match ty.element() {
+        TypeSurface::Enum { values, .. } if allowed.is_empty() => values,
+        _ => allowed,
+    }
+}
+
+/// A page number or size below 1 (pages are numbered from 1): the mock could not answer it
+/// as a list with an end.
+fn check_pagination(operation: &MockOperation, incoming: &Incoming<'_>, problems: &mut Vec<Problem>) {
+    let Some(pagination) = &operation.surface.pagination else { return };
+    for name in [&pagination.page, &pagination.page_size] {
+        if let Some(value) = integer(operation, incoming, name).filter(|value| *value < 1) {
+            problems.push(format!("attribute `{name}` must be 1 or more, got {value}").into());
+        }
+    }
+}
+
+/// The integer attribute `name` of a request, from the query or the body (`None` when absent
+/// or not an integer, which `problems` reports).
+pub(crate) fn integer(operation: &MockOperation, incoming: &Incoming<'_>, name: &str) -> Option<i64> {
+    let param = operation.surface.params.iter().find(|p| p.wire_name == name)?;
+    match param.location {
+        ParamLocation::Query | ParamLocation::Path | ParamLocation::Header => {
+            let from_query = incoming.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+            let from_path =
+                || incoming.path_values.iter().find(|(n, _)| same_name_key(n, name)).map(|(_, v)| v.as_str());
+            let from_header = || incoming.headers.get(name).and_then(|v| v.to_str().ok());
+            from_query.or_else(from_path).or_else(from_header)?.trim().parse().ok()
+        }
+        ParamLocation::Body => serde_json::from_slice::<Value>(incoming.body).ok()?.get(name)?.as_i64(),
+    }
 }
 
 /// Checks `value` (the attribute or member at `path`) against the type the client gives it.
@@ -167,7 +231,7 @@ fn check_value(
     path: &str,
     from_text: bool,
     operation: &MockOperation,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
     depth: usize,
 ) {
     let ok = match (ty, value) {
@@ -197,7 +261,7 @@ fn check_value(
         _ => false,
     };
     if !ok {
-        problems.push(format!("attribute `{path}` must be {}, got {}", describe(ty), kind(value)));
+        problems.push(format!("attribute `{path}` must be {}, got {}", describe(ty), kind(value)).into());
     }
 }
 
@@ -208,14 +272,14 @@ fn check_object(
     map: &serde_json::Map<String, Value>,
     path: &str,
     operation: &MockOperation,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Problem>,
     depth: usize,
 ) {
     let Some(object) = operation.surface.objects.iter().find(|o| o.name == name) else { return };
     for member in &object.members {
         let at = format!("{path}.{}", member.wire_name);
         match map.get(&member.wire_name).filter(|v| !v.is_null()) {
-            None if member.required => problems.push(format!("missing required attribute `{at}`")),
+            None if member.required => problems.push(format!("missing required attribute `{at}`").into()),
             None => {}
             Some(value) => match not_allowed(&at, &member.allowed_values, value) {
                 Some(problem) => problems.push(problem),
@@ -228,7 +292,7 @@ fn check_object(
     }
     for key in map.keys() {
         if !object.members.iter().any(|m| m.wire_name == *key) {
-            problems.push(format!("unknown attribute `{path}.{key}`: the docs do not list it"));
+            problems.push(format!("unknown attribute `{path}.{key}`: the docs do not list it").into());
         }
     }
 }

@@ -124,8 +124,9 @@ async fn broadcasts_to_every_chat_listed() {
     let bot = bot::Bot { client: client(&mock) };
     let sent = bot.broadcast("Promoção!").await.unwrap();
     let chats = mock.received_for("get-chats");
-    // The mock answers every page with the documented example: page 2 brings nothing new.
-    assert_eq!(chats.len(), 2, "the second page repeats the first: the stream stops");
+    // The documented example fits on page 1; page 2 is empty and ends the stream.
+    assert_eq!(chats.len(), 2, "page 1, then the empty page 2");
+    assert_eq!(chats[1].query_value("page"), Some("2"));
     assert_eq!(chats[0].query_value("pageSize"), Some("50"));
     assert!(sent >= 1);
     assert_eq!(mock.received_for("send-text").len(), sent);

@@ -128,7 +128,13 @@ async fn each_kind_of_violation_is_answered_with_what_is_wrong() {
         call(&mock, "POST", "/whatsapp/modify-chat", Some(r#"{"phone": "5511999999999", "action": "shelve"}"#), true)
             .await;
     assert_eq!(status, 400, "{body}");
-    assert_eq!(problems(&body), ["attribute `action` is `shelve`, allowed: `archive`, `unarchive`"]);
+    assert_eq!(
+        problems(&body),
+        [
+            "attribute `action` is `shelve`, allowed on this route: `archive`, `unarchive` (archive-chat); `delete` (delete-chat); `pin`, `unpin` (pin-chat)"
+        ]
+    );
+    assert_eq!(body["operations"], json!(["archive-chat", "delete-chat", "pin-chat"]));
     let (status, body) = call(&mock, "GET", "/whatsapp/chats?page=one&pageSize=10&x=1", None, true).await;
     assert_eq!(status, 400);
     assert_eq!(
@@ -462,4 +468,113 @@ fn the_binarys_help_documents_the_limits() {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
     assert!(help.contains("oldest dropped first"), "{help}");
+}
+
+/// GET `path` with a token; the status and the JSON answer.
+async fn get(base_url: &str, path: &str) -> (u16, Value) {
+    let response =
+        reqwest::Client::new().get(format!("{base_url}{path}")).header("Authorization", "t").send().await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
+}
+
+/// The pages of `GET {path}&page=N&pageSize={size}` from page 1 until an empty one.
+async fn all_pages(base_url: &str, path: &str, size: usize) -> Vec<Vec<Value>> {
+    let mut pages = Vec::new();
+    for page in 1.. {
+        let (status, body) = get(base_url, &format!("{path}page={page}&pageSize={size}")).await;
+        assert_eq!(status, 200, "page {page}: {body}");
+        let items = body.as_array().unwrap_or_else(|| panic!("page {page} is not a list: {body}")).clone();
+        if items.is_empty() {
+            return pages;
+        }
+        assert!(page <= 100, "page {page} is still not empty: the list has no end");
+        pages.push(items);
+    }
+    unreachable!()
+}
+
+/// `page`/`pageSize` slice the documented items, and the list ends: a client that loops until
+/// an empty page stops. Page numbers start at 1.
+#[tokio::test]
+async fn a_paginated_list_is_sliced_by_page_and_size_and_ends() {
+    let mock = MockServer::start().await;
+    let spec = plugchat_mock::bundled_spec();
+    let documented = spec.operations().find(|(page, _)| page.id == "get-chats").unwrap().1;
+    let documented = documented.success_response().unwrap().example.clone().unwrap();
+    let documented = documented.as_array().unwrap();
+    assert!(documented.len() >= 2, "{documented:?}");
+
+    let pages = all_pages(&mock.base_url(), "/whatsapp/chats?", 1).await;
+    assert_eq!(pages.len(), documented.len());
+    assert_eq!(pages.concat(), *documented);
+    let pages = all_pages(&mock.base_url(), "/whatsapp/chats?", 100).await;
+    assert_eq!(pages.len(), 1);
+    assert_eq!(pages[0], *documented);
+    assert_eq!(get(&mock.base_url(), "/whatsapp/chats?page=99&pageSize=1").await, (200, json!([])));
+    let huge = format!("/whatsapp/chats?page={}&pageSize={}", i64::MAX, i64::MAX);
+    assert_eq!(get(&mock.base_url(), &huge).await, (200, json!([])));
+
+    let (status, body) = get(&mock.base_url(), "/whatsapp/chats?page=0&pageSize=0").await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        problems(&body),
+        ["attribute `page` must be 1 or more, got 0", "attribute `pageSize` must be 1 or more, got 0"]
+    );
+
+    // A list set as the answer is the whole list, sliced the same way.
+    let chats: Vec<Value> =
+        (0..5).map(|i| json!({ "phone": format!("55119{i}"), "name": format!("chat {i}") })).collect();
+    mock.on("get-chats").respond(200, Value::Array(chats.clone()));
+    let pages = all_pages(&mock.base_url(), "/whatsapp/chats?", 2).await;
+    let sizes: Vec<usize> = pages.iter().map(Vec::len).collect();
+    assert_eq!(sizes, [2, 2, 1]);
+    assert_eq!(pages.concat(), chats);
+}
+
+/// The typed client's page stream reads a set list to its end, each item once.
+#[tokio::test]
+async fn the_clients_page_stream_reads_the_list_to_its_end() {
+    use futures_util::StreamExt;
+    let mock = MockServer::start().await;
+    let chats: Vec<Value> = (0..7).map(|i| json!({ "phone": format!("55119{i}") })).collect();
+    mock.on("get-chats").respond(200, Value::Array(chats));
+    let client = plugchat_api::Client::builder().token("t").base_url(mock.base_url()).build().unwrap();
+    let items: Vec<_> = client.get_chats_stream(3).into_stream().collect().await;
+    let phones: Vec<String> = items.into_iter().map(|item| item.unwrap().phone.unwrap()).collect();
+    assert_eq!(phones, ["551190", "551191", "551192", "551193", "551194", "551195", "551196"]);
+    let received = mock.received_for("get-chats");
+    let asked: Vec<&str> = received.iter().map(|r| r.query_value("page").unwrap()).collect();
+    assert_eq!(asked, ["1", "2", "3", "4"], "three pages, then the empty one that ends the list");
+}
+
+/// With a token required, only that exact `Authorization` passes; `Bearer <token>` (a
+/// generator's default) is refused saying the prefix is the difference.
+#[tokio::test]
+async fn a_required_token_is_checked_exactly_and_a_bearer_prefix_is_explained() {
+    let mock = MockServer::start().await;
+    let url = format!("{}/whatsapp/chats?page=1&pageSize=1", mock.base_url());
+    let send = |authorization: &'static str| {
+        let url = url.clone();
+        async move {
+            let response = reqwest::Client::new().get(url).header("Authorization", authorization).send().await.unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    assert_eq!(send("Bearer anything").await.0, 200, "without a required token any value passes");
+    mock.require_token(Some("s3cret"));
+    assert_eq!(send("s3cret").await.0, 200);
+    let (status, body) = send("Bearer s3cret").await;
+    assert_eq!(status, 401);
+    assert_eq!(body["operation"], "get-chats");
+    let error = body["error"].as_str().unwrap();
+    assert!(error.contains("without the `Bearer ` prefix"), "{error}");
+    assert!(!error.contains("s3cret"), "the token is not echoed: {error}");
+    let (status, body) = send("other").await;
+    assert_eq!(status, 401);
+    let error = body["error"].as_str().unwrap();
+    assert!(error.contains("not the token the mock was given") && !error.contains("Bearer"), "{error}");
+    mock.reset();
+    assert_eq!(send("other").await.0, 401, "reset keeps the token");
+    mock.require_token(None);
+    assert_eq!(send("other").await.0, 200);
 }
