@@ -578,3 +578,192 @@ async fn a_required_token_is_checked_exactly_and_a_bearer_prefix_is_explained() 
     mock.require_token(None);
     assert_eq!(send("other").await.0, 200);
 }
+
+/// The binary on a free port with `args`; its base URL (`http://127.0.0.1:PORT/api`).
+async fn start_binary(args: &[&str]) -> (tokio::process::Child, String) {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_plugchat-mock"))
+        .args(["--port", "0"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let base_url = tokio::time::timeout(Duration::from_secs(60), lines.next_line()).await.unwrap().unwrap().unwrap();
+    (child, base_url)
+}
+
+/// An admin call: method, URL, optional JSON body; the status and the JSON answer.
+async fn admin(method: &str, url: &str, body: Option<Value>) -> (u16, Value) {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut request = reqwest::Client::new().request(method, url);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
+}
+
+/// A receiver of webhooks on 127.0.0.1: its URL and the payloads it got.
+async fn receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<Value>) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |axum::Json(payload): axum::Json<Value>| {
+            let tx = tx.clone();
+            async move {
+                let _ = tx.send(payload);
+                axum::http::StatusCode::ACCEPTED
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, rx)
+}
+
+/// What a test in another language does: start the binary, set answers and failures over
+/// HTTP, page through a set list to its end, read the journal, reset, send a webhook.
+#[tokio::test]
+async fn the_admin_api_drives_the_binary_over_http() {
+    let (_child, base_url) = start_binary(&["--token", "tok"]).await;
+    let root = base_url.strip_suffix("/api").unwrap();
+    let admin_url = |path: &str| format!("{root}/__admin{path}");
+    let http = reqwest::Client::new();
+    let call = |method: &str, path: &str, body: Option<Value>| {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = http.request(method, format!("{base_url}{path}")).header("Authorization", "tok");
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            (response.status().as_u16(), response.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+
+    // `--token`: the exact token only.
+    let bearer = http.get(format!("{base_url}/whatsapp/chats?page=1&pageSize=1")).header("Authorization", "Bearer tok");
+    let response = bearer.send().await.unwrap();
+    assert_eq!(response.status(), 401);
+    assert!(response.text().await.unwrap().contains("`Bearer ` prefix"));
+
+    let (status, body) = admin("GET", &admin_url("/operations"), None).await;
+    assert_eq!(status, 200, "{body}");
+    let operations = body["operations"].as_array().unwrap();
+    assert_eq!(operations.len(), 73);
+    let get_chats = operations.iter().find(|o| o["id"] == "get-chats").unwrap();
+    assert_eq!(get_chats["paginated"], true);
+    assert_eq!(get_chats["path"], "/whatsapp/chats");
+
+    // A list of five chats, read two at a time until an empty page.
+    let chats: Vec<Value> = (0..5).map(|i| json!({ "phone": format!("55119{i}") })).collect();
+    let put = json!({ "respond": { "status": 200, "body": chats } });
+    let (status, body) = admin("PUT", &admin_url("/operations/get-chats"), Some(put)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["respond"]["status"], 200);
+    let mut read = Vec::new();
+    for page in 1.. {
+        assert!(page <= 10, "the list never ended");
+        let (status, items) = call("GET", &format!("/whatsapp/chats?page={page}&pageSize=2"), None).await;
+        assert_eq!(status, 200, "{items}");
+        let items = items.as_array().unwrap().clone();
+        if items.is_empty() {
+            break;
+        }
+        read.push(items.len());
+    }
+    assert_eq!(read, [2, 2, 1]);
+
+    // Two failures, then the documented answer; a delay is accepted and reported.
+    let fail = json!({ "fail": { "times": 2, "status": 429 }, "delay_ms": 20 });
+    let (status, body) = admin("PUT", &admin_url("/operations/send-text"), Some(fail)).await;
+    assert_eq!((status, &body["fail"], &body["delay_ms"]), (200, &json!({ "times": 2, "status": 429 }), &json!(20)));
+    let message = json!({ "phone": "5511999999999", "message": "Olá" });
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(call("POST", "/whatsapp/send-text", Some(message.clone())).await.0);
+    }
+    assert_eq!(statuses, [429, 429, 200]);
+
+    let (status, journal) = admin("GET", &admin_url("/requests?operation=send-text"), None).await;
+    assert_eq!(status, 200, "{journal}");
+    let requests = journal["requests"].as_array().unwrap();
+    let statuses: Vec<&Value> = requests.iter().map(|r| &r["status"]).collect();
+    assert_eq!(statuses, [429, 429, 200]);
+    assert_eq!(requests[2]["method"], "POST");
+    assert_eq!(requests[2]["path"], "/api/whatsapp/send-text");
+    assert_eq!(requests[2]["body"], message);
+    assert!(requests[2]["headers"].as_array().unwrap().contains(&json!(["authorization", "tok"])), "{journal}");
+    let (_, all) = admin("GET", &admin_url("/requests"), None).await;
+    assert_eq!(
+        all["requests"].as_array().unwrap().len(),
+        8,
+        "the refused Bearer call, 4 pages, 3 sends; admin calls are not journaled"
+    );
+    assert_eq!(all["requests"][0]["status"], 401);
+    assert_eq!(all["requests"][1]["query"], json!([["page", "1"], ["pageSize", "2"]]));
+
+    // Back to the documented answer, then everything forgotten.
+    assert_eq!(admin("DELETE", &admin_url("/operations/get-chats"), None).await.0, 200);
+    let (_, page) = call("GET", "/whatsapp/chats?page=1&pageSize=100", None).await;
+    assert_ne!(page.as_array().unwrap().len(), 5, "{page}");
+    assert_eq!(admin("POST", &admin_url("/reset"), None).await.0, 200);
+    assert_eq!(admin("GET", &admin_url("/requests"), None).await.1["requests"], json!([]));
+    assert_eq!(call("POST", "/whatsapp/send-text", Some(message)).await.0, 200, "reset removed the failures");
+    assert_eq!(admin("DELETE", &admin_url("/requests"), None).await.0, 200);
+    assert_eq!(admin("GET", &admin_url("/requests"), None).await.1["requests"], json!([]));
+
+    // A documented event, and any payload, POSTed to a receiver.
+    let (hook, mut payloads) = receiver().await;
+    let (_, events) = admin("GET", &admin_url("/events"), None).await;
+    let event = &events["events"][0];
+    let send = json!({ "url": hook, "event": event["id"] });
+    assert_eq!(admin("POST", &admin_url("/webhooks"), Some(send)).await, (200, json!({ "status": 202 })));
+    assert_eq!(payloads.recv().await.unwrap(), event["payload"]);
+    let send = json!({ "url": hook, "payload": { "type": "Custom" } });
+    assert_eq!(admin("POST", &admin_url("/webhooks"), Some(send)).await.1, json!({ "status": 202 }));
+    assert_eq!(payloads.recv().await.unwrap(), json!({ "type": "Custom" }));
+}
+
+/// Bad admin calls are answered with what is wrong, never a panic or a silent success.
+#[tokio::test]
+async fn bad_admin_calls_are_answered_with_what_is_wrong() {
+    let mock = MockServer::start().await;
+    let admin_url = |path: &str| format!("http://{}/__admin{path}", mock.addr());
+    let error = |body: &Value| body["error"].as_str().unwrap_or_default().to_owned();
+
+    let (status, body) = admin("PUT", &admin_url("/operations/send-txt"), Some(json!({ "delay_ms": 1 }))).await;
+    assert_eq!(status, 404);
+    assert!(error(&body).contains("no operation has the id `send-txt`; nearest: send-text"), "{body}");
+    let (status, body) = admin("PUT", &admin_url("/operations/send-text"), Some(json!({ "delay": 1 }))).await;
+    assert_eq!(status, 400);
+    assert!(error(&body).contains("unknown field `delay`"), "{body}");
+    let bad_status = json!({ "respond": { "status": 42, "body": {} } });
+    let (status, body) = admin("PUT", &admin_url("/operations/send-text"), Some(bad_status)).await;
+    assert_eq!(status, 400);
+    assert!(error(&body).contains("`42` is not an HTTP status"), "{body}");
+    let (status, body) = admin("GET", &admin_url("/journal"), None).await;
+    assert_eq!(status, 404);
+    assert!(error(&body).contains("/__admin/requests"), "{body}");
+    assert_eq!(admin("POST", &admin_url("/operations"), None).await.0, 405);
+
+    let (status, body) =
+        admin("POST", &admin_url("/webhooks"), Some(json!({ "url": "http://x", "event": "nope" }))).await;
+    assert_eq!(status, 404);
+    assert!(error(&body).contains("message-received"), "the documented events are listed: {body}");
+    let (status, body) = admin("POST", &admin_url("/webhooks"), Some(json!({ "url": "http://x" }))).await;
+    assert_eq!(status, 400);
+    assert!(error(&body).contains("give `event`"), "{body}");
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
+    let send = json!({ "url": format!("http://{closed}/hook"), "payload": {} });
+    let (status, body) = admin("POST", &admin_url("/webhooks"), Some(send)).await;
+    assert_eq!(status, 502);
+    assert!(error(&body).to_lowercase().contains("connection refused"), "{body}");
+
+    // None of it changed the mock or reached the journal.
+    assert_eq!(send_text(&mock, "oi").await, 200);
+    assert_eq!(mock.received().len(), 1);
+}
