@@ -12,8 +12,18 @@
 //!   `Authorization` a 401, and a request whose attributes are missing, of another type, not
 //!   among the allowed values, undocumented, or whose JSON body is not well-formed a 400 whose
 //!   body names every problem: `{"operation": "send-text", "problems": ["missing required attribute `message` (body)"]}`;
+//! - a paginated list (an operation with a page number and size) answers the slice asked for
+//!   of its list (the documented items, or a list set with `respond`), and an empty page past
+//!   its end, so a client looping until an empty page stops; pages are numbered from 1;
+//! - [`MockServer::require_token`] (`--token`) accepts only that exact `Authorization`, and
+//!   names a `Bearer ` prefix when it is the difference;
+//! - on a route several pages share (modify-chat: archive, pin, delete), a value outside the
+//!   allowed ones is reported with the values of every page on the route;
 //! - [`MockServer::received`] lists what arrived, and [`MockServer::on`] changes an operation's
-//!   answer (a status and body, a delay, a number of failures before the normal answer).
+//!   answer (a status and body, a delay, a number of failures before the normal answer);
+//! - the same controls are an HTTP API under `/__admin/` on the mock's port, for tests in
+//!   other languages (see the `admin` module: answers, delays, failures, the journal as
+//!   JSON, reset, webhooks).
 //!
 //! What it keeps and waits for is bounded ([`Limits`], defaults in brackets): the journal of
 //! received requests holds the latest [10,000] requests and [64 MiB] of them (body, path, query

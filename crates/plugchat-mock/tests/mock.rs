@@ -464,6 +464,7 @@ fn the_binarys_help_documents_the_limits() {
         "--idle-timeout",
         "--max-connections",
         "--allow-remote",
+        "--token",
     ] {
         assert!(help.contains(flag), "{flag} missing from:\n{help}");
     }
