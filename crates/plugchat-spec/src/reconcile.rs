@@ -90,8 +90,15 @@ fn distance_limit(shorter: usize) -> usize {
 /// an index of those finds them all; only a key with none is compared with the rows whose
 /// length is within two of its own, the most a near miss allows.
 struct Unshown<'a> {
-    rows: Vec<(&'a Attribute, Spelling)>,
+    rows: Vec<&'a Attribute>,
     taken: Vec<bool>,
+    /// Built for the first unknown key: most examples have none.
+    index: Option<Index>,
+}
+
+#[derive(Default)]
+struct Index {
+    spellings: Vec<Spelling>,
     by_length: HashMap<usize, Vec<usize>>,
     by_deletion: HashMap<String, Vec<usize>>,
 }
@@ -104,35 +111,41 @@ fn deletions(folded: &str) -> impl Iterator<Item = String> + '_ {
 
 impl<'a> Unshown<'a> {
     fn new(rows: Vec<&'a Attribute>) -> Self {
-        let rows: Vec<(&Attribute, Spelling)> = rows.into_iter().map(|a| (a, Spelling::new(&a.name))).collect();
-        let mut by_length: HashMap<usize, Vec<usize>> = HashMap::new();
-        let mut by_deletion: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, (_, spelling)) in rows.iter().enumerate() {
-            by_length.entry(spelling.length).or_default().push(i);
+        Unshown { taken: vec![false; rows.len()], rows, index: None }
+    }
+
+    fn index(rows: &[&Attribute]) -> Index {
+        let mut index = Index { spellings: rows.iter().map(|a| Spelling::new(&a.name)).collect(), ..Index::default() };
+        for (i, spelling) in index.spellings.iter().enumerate() {
+            index.by_length.entry(spelling.length).or_default().push(i);
             if spelling.length <= MAX_EDITED {
                 for variant in deletions(&spelling.folded) {
-                    let list = by_deletion.entry(variant).or_default();
+                    let list = index.by_deletion.entry(variant).or_default();
                     // `aab` gives `ab` twice.
                     if list.last() != Some(&i) {
                         list.push(i);
                     }
                 }
             } else {
-                by_deletion.entry(spelling.folded.clone()).or_default().push(i);
+                index.by_deletion.entry(spelling.folded.clone()).or_default().push(i);
             }
         }
-        Unshown { taken: vec![false; rows.len()], rows, by_length, by_deletion }
+        index
     }
 
     /// Takes the closest row to `key` (the smallest distance, then the first in the table).
     fn take_closest(&mut self, key: &str) -> Option<&'a Attribute> {
+        if self.rows.is_empty() {
+            return None;
+        }
         let key = Spelling::new(key);
-        let distance = |i: &usize| key.near_miss(&self.rows[*i].1).map(|d| (d, *i));
+        let index = self.index.get_or_insert_with(|| Self::index(&self.rows));
+        let distance = |i: &usize| key.near_miss(&index.spellings[*i]).map(|d| (d, *i));
         let variants: Vec<String> =
             if key.length <= MAX_EDITED { deletions(&key.folded).collect() } else { vec![key.folded.clone()] };
         let mut best = variants
             .iter()
-            .filter_map(|variant| self.by_deletion.get(variant))
+            .filter_map(|variant| index.by_deletion.get(variant))
             .flatten()
             .filter(|i| !self.taken[**i])
             .filter_map(distance)
@@ -141,7 +154,7 @@ impl<'a> Unshown<'a> {
         // share a deletion with the key.
         if best.is_none_or(|(d, _)| d > 1) && key.length >= 7 {
             best = (key.length - 2..=key.length + 2)
-                .filter_map(|length| self.by_length.get(&length))
+                .filter_map(|length| index.by_length.get(&length))
                 .flatten()
                 .filter(|i| !self.taken[**i])
                 .filter_map(distance)
@@ -149,12 +162,12 @@ impl<'a> Unshown<'a> {
         }
         let (_, i) = best?;
         self.taken[i] = true;
-        Some(self.rows[i].0)
+        Some(self.rows[i])
     }
 
     /// The rows not taken, in table order.
     fn rest(self) -> impl Iterator<Item = &'a Attribute> {
-        self.rows.into_iter().zip(self.taken).filter(|(_, taken)| !taken).map(|((row, _), _)| row)
+        self.rows.into_iter().zip(self.taken).filter(|(_, taken)| !taken).map(|(row, _)| row)
     }
 }
 
