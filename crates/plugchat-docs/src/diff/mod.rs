@@ -5,7 +5,7 @@
 //! not the markdown. Each change carries two verdicts: `wire` (does a caller that followed
 //! the old docs now get it wrong on HTTP?) and `rust` (what the change does to code written
 //! against the generated crate, under Cargo's semver rules). The rules are in [`Kind::verdicts`]
-//! and `tests/semver.rs` compiles a consumer per kind to prove the `rust` column.
+//! and `xtask/tests/it/semver.rs` compiles a consumer per kind to prove the `rust` column.
 //! README.md's table of kinds is [`Kind::table`]; a test keeps the two equal.
 
 mod render;

@@ -4,7 +4,7 @@
 //! (one cargo invocation, a shared target dir); the consumer must compile against the old
 //! crate always, and against the new one exactly when the diff did not say `major`.
 
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -10,7 +10,7 @@
 //! fixed one (`support::sync_dir`), and built by one `cargo build` each, in `target/generated`, so
 //! a warm run rebuilds only what the generator changed.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
