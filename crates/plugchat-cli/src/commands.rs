@@ -99,7 +99,64 @@ pub fn pagination(operation: &OperationSurface) -> Option<(&ParamSurface, &Param
     Some((find(&pagination.page)?, find(&pagination.page_size)?))
 }
 
-fn operation_command(operation: &OperationSurface, title: &str) -> Command {
+/// `text` as one shell word: bare when it is safe, else in single quotes.
+fn shell_word(text: &str) -> String {
+    let safe = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | '@' | ',' | '+' | '='));
+    if safe { text.to_owned() } else { format!("'{}'", text.replace('\'', r"'\''")) }
+}
+
+/// The command line that sends the page's request example: the same call as the rustdoc
+/// example of the method (the model's `example_values`; a required attribute the example
+/// leaves out is a header's documented example, or `<name>`).
+pub fn example(api: &Api, operation: &OperationSurface) -> Option<String> {
+    let model = api.spec.pages.iter().find(|p| p.id == operation.id)?.operation.as_ref()?;
+    let values = model.example_values();
+    let mut words = vec!["plugchat".to_owned(), operation.id.clone()];
+    for param in &operation.params {
+        let Some(flag) = flag_name(param) else { continue };
+        let value = match values.get(&param.wire_name) {
+            Some(value) if !value.is_null() => value.clone(),
+            _ if !param.required => continue,
+            _ => match model.headers.iter().find(|h| h.name == param.wire_name) {
+                Some(header) => Value::String(header.example.clone()),
+                None => Value::String(format!("<{}>", param.wire_name)),
+            },
+        };
+        match (kind_of(param), value) {
+            (Kind::TextList, Value::Array(items)) => {
+                for item in items {
+                    words.push(format!("--{flag}"));
+                    words.push(shell_word(&item.as_str().map_or_else(|| item.to_string(), str::to_owned)));
+                }
+            }
+            (_, Value::String(text)) => {
+                words.push(format!("--{flag}"));
+                words.push(shell_word(&text));
+            }
+            (_, other) => {
+                words.push(format!("--{flag}"));
+                words.push(shell_word(&other.to_string()));
+            }
+        }
+    }
+    Some(words.join(" "))
+}
+
+/// The operation id nearest to `id`, if one is close.
+pub fn nearest_operation<'a>(api: &'a Api, id: &str) -> Option<&'a str> {
+    api.surface
+        .operations
+        .iter()
+        .map(|o| (strsim::normalized_damerau_levenshtein(id, &o.id), o.id.as_str()))
+        .filter(|(score, _)| *score >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, id)| id)
+}
+
+fn operation_command(operation: &OperationSurface, title: &str, example: Option<String>) -> Command {
     let mut command = Command::new(operation.id.clone())
         .about(title.to_owned())
         .long_about(format!(
@@ -150,7 +207,15 @@ fn operation_command(operation: &OperationSurface, title: &str) -> Command {
             if in_pagination {
                 unless.push("all");
             }
-            arg = arg.required_unless_present_any(unless);
+            // clap marks required flags only in the usage line; the help line says it too.
+            let help = param.description.trim();
+            let mark =
+                if in_pagination { "[required unless --body-file or --all]" } else { "[required unless --body-file]" };
+            arg = arg.required_unless_present_any(unless).help(if help.is_empty() {
+                mark.to_owned()
+            } else {
+                format!("{help} {mark}")
+            });
         }
         arg = arg.help_heading(match param.location {
             ParamLocation::Path => "Path",
@@ -159,6 +224,9 @@ fn operation_command(operation: &OperationSurface, title: &str) -> Command {
             ParamLocation::Header => "Headers",
         });
         command = command.arg(arg);
+    }
+    if let Some(example) = example {
+        command = command.after_help(format!("Example (the page's request example):\n  {example}"));
     }
     if paginated.is_some() {
         command = command.arg(
@@ -226,6 +294,45 @@ pub fn command(api: &Api) -> Command {
                 .help("Append each exchange to FILE as HAR 1.2, token redacted (for `plugchat-docs drift`)"),
         )
         .arg(
+            Arg::new("profile")
+                .long("profile")
+                .global(true)
+                .value_name("NAME")
+                .help("Base URL, token file and allow_insecure_http from [profiles.NAME] of the config file (PLUGCHAT_CONFIG, else plugchat/config.toml in the config directory) [env: PLUGCHAT_PROFILE]"),
+        )
+        .arg(
+            Arg::new("allow-insecure-http")
+                .long("allow-insecure-http")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Accept a plain-http base URL whose host is not loopback (a docker-compose service): the token then crosses the network unencrypted"),
+        )
+        .arg(
+            Arg::new("output")
+                .long("output")
+                .short('o')
+                .global(true)
+                .value_name("FORMAT")
+                .value_parser(clap::value_parser!(crate::output::Format))
+                .help("json (pretty on a terminal, one line in a pipe), jsonl (a list's items one per line) or table [default: json]"),
+        )
+        .arg(
+            Arg::new("jq")
+                .long("jq")
+                .short('q')
+                .global(true)
+                .value_name("EXPR")
+                .help("Filter the answer with a jq expression (jaq); strings it outputs are printed raw. With --all, each item"),
+        )
+        .arg(
+            Arg::new("verbose")
+                .long("verbose")
+                .short('v')
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Print each request and answer on stderr (the token redacted)"),
+        )
+        .arg(
             Arg::new("dry-run")
                 .long("dry-run")
                 .global(true)
@@ -236,9 +343,8 @@ pub fn command(api: &Api) -> Command {
         .subcommand(
             Command::new("describe")
                 .about("Print what the docs say about an operation")
-                .arg(Arg::new("operation").required(true).value_parser(PossibleValuesParser::new(
-                    api.surface.operations.iter().map(|o| o.id.clone()).collect::<Vec<_>>(),
-                ))),
+                // Checked by `describe`, which names the nearest id instead of all of them.
+                .arg(Arg::new("operation").required(true).value_name("OPERATION")),
         )
         .subcommand(
             Command::new("completions")
@@ -246,7 +352,7 @@ pub fn command(api: &Api) -> Command {
                 .arg(Arg::new("shell").required(true).value_parser(clap::value_parser!(clap_complete::Shell))),
         );
     for operation in &api.surface.operations {
-        command = command.subcommand(operation_command(operation, api.title(&operation.id)));
+        command = command.subcommand(operation_command(operation, api.title(&operation.id), example(api, operation)));
     }
     command
 }

@@ -85,6 +85,7 @@ impl Hook for SeenUrl {
 pub async fn url_sent(
     token: &str,
     base_url: &str,
+    allow_insecure_http: bool,
     id: &str,
     args: serde_json::Map<String, Value>,
 ) -> Result<String, String> {
@@ -100,6 +101,7 @@ pub async fn url_sent(
     let client = Client::builder()
         .token(token)
         .base_url(base_url)
+        .allow_insecure_http(allow_insecure_http)
         .max_retries(0)
         .http_client(http)
         .hook(SeenUrl(seen.clone()))

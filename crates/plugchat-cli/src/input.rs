@@ -73,6 +73,70 @@ pub fn unknown_keys(operation: &OperationSurface, args: &Map<String, Value>) -> 
     unknown
 }
 
+/// Every value of `args` whose JSON type is not the one its attribute or member takes, each
+/// named by its path (`buttonList.buttons[0].id: expected a string, got the number 1`): the
+/// typed builder would refuse it too, without saying where.
+pub fn type_problems(operation: &OperationSurface, args: &Map<String, Value>) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    for (key, value) in args {
+        if let Some(param) = operation.params.iter().find(|p| p.wire_name == *key) {
+            check_type(operation, &param.ty, value, key, key, &mut problems, 0);
+        }
+    }
+    problems
+}
+
+fn check_type(
+    operation: &OperationSurface,
+    ty: &TypeSurface,
+    value: &Value,
+    attribute: &str,
+    path: &str,
+    problems: &mut Vec<(String, String)>,
+    depth: usize,
+) {
+    if depth >= MAX_DEPTH || value.is_null() {
+        return;
+    }
+    let expected = match (ty, value) {
+        (TypeSurface::Json, _)
+        | (TypeSurface::String | TypeSurface::Enum { .. }, Value::String(_))
+        | (TypeSurface::Bool, Value::Bool(_))
+        | (TypeSurface::Number, Value::Number(_)) => return,
+        (TypeSurface::Integer, value) if value.is_i64() => return,
+        (TypeSurface::List { element }, Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                check_type(operation, element, item, attribute, &format!("{path}[{i}]"), problems, depth + 1);
+            }
+            return;
+        }
+        (TypeSurface::Object { name }, Value::Object(map)) => {
+            let Some(object) = operation.objects.iter().find(|o| o.name == *name) else { return };
+            for (key, value) in map {
+                if let Some(member) = object.members.iter().find(|m| m.wire_name == *key) {
+                    check_type(operation, &member.ty, value, attribute, &format!("{path}.{key}"), problems, depth + 1);
+                }
+            }
+            return;
+        }
+        (TypeSurface::String | TypeSurface::Enum { .. }, _) => "a string",
+        (TypeSurface::Bool, _) => "true or false",
+        (TypeSurface::Integer, _) => "an integer",
+        (TypeSurface::Number, _) => "a number",
+        (TypeSurface::List { .. }, _) => "a list",
+        (TypeSurface::Object { .. }, _) => "an object",
+    };
+    let got = match value {
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the string {s:?}"),
+        Value::Array(_) => "a list".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
+        Value::Null => "null".to_owned(),
+    };
+    problems.push((attribute.to_owned(), format!("`{path}`: expected {expected}, got {got}")));
+}
+
 /// Objects nest as deep as the docs' sub-tables; a value deeper than this is not looked into
 /// (serde_json refuses nesting past 128 anyway).
 const MAX_DEPTH: usize = 64;

@@ -8,11 +8,15 @@
 //! ripgrep does.
 
 mod commands;
+mod config;
 mod dry_run;
 mod input;
+mod jq;
+mod output;
+mod verbose;
 
 use std::collections::HashMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::ArgMatches;
@@ -76,8 +80,37 @@ fn exit_code(error: &Error) -> u8 {
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
-        Failure { code: exit_code(&error), message: error.to_string() }
+        Failure { code: exit_code(&error), message: describe_error(&error) }
     }
+}
+
+/// The base URL of this run's call, for connection errors.
+static BASE_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// The message of a client error; a connection error names the URL and the cause
+/// ("connection refused"), which reqwest's own message ("error sending request") leaves out.
+pub(crate) fn describe_error(error: &Error) -> String {
+    let (operation, source, what) = match error {
+        Error::Connect { operation, source, .. } => (operation, source, "cannot connect to"),
+        Error::Transport { operation, source, .. } => (operation, source, "the connection failed with"),
+        other => return other.to_string(),
+    };
+    // The client leaves URLs out of its errors; the base URL is the one the command set.
+    let url = source.url().map(ToString::to_string).or_else(|| BASE_URL.get().cloned());
+    let url = url.unwrap_or_else(|| "the server".to_owned());
+    let mut cause: Option<String> = None;
+    let mut next: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(source);
+    while let Some(current) = next {
+        cause = Some(match current.downcast_ref::<std::io::Error>().map(std::io::Error::kind) {
+            Some(std::io::ErrorKind::ConnectionRefused) => "connection refused (is the server running?)".to_owned(),
+            Some(std::io::ErrorKind::ConnectionReset) => "connection reset by the server".to_owned(),
+            Some(std::io::ErrorKind::TimedOut) => "timed out".to_owned(),
+            _ => current.to_string(),
+        });
+        next = current.source();
+    }
+    let cause = cause.unwrap_or_else(|| source.to_string());
+    format!("{operation}: {what} {url}: {cause}")
 }
 
 /// Prints one JSON value: pretty on a terminal, one line otherwise (for pipes and `jq`).
@@ -88,38 +121,111 @@ fn sent(answer: &plugchat_runtime::Response<Value>) -> Value {
     answer.json().unwrap_or_else(|_| Value::clone(answer))
 }
 
-fn print_json(value: &Value) -> Result<(), Failure> {
-    let text = if std::io::stdout().is_terminal() {
-        serde_json::to_string_pretty(value)
-    } else {
-        serde_json::to_string(value)
+/// How the answer is printed: `--output`, `--jq`.
+struct Printer {
+    format: output::Format,
+    jq: Option<jq::Filter>,
+}
+
+impl Printer {
+    fn new(global: &ArgMatches) -> Result<Printer, Failure> {
+        let format = global.get_one::<output::Format>("output").copied().unwrap_or(output::Format::Json);
+        let jq = global.get_one::<String>("jq").map(|code| jq::Filter::new(code)).transpose();
+        Ok(Printer { format, jq: jq.map_err(|e| Failure::new(code::USAGE, e))? })
     }
-    .expect("a JSON value serialises");
-    write_stdout(format!("{text}\n").as_bytes())
-}
 
-fn token(matches: &ArgMatches) -> Result<Option<String>, Failure> {
-    if let Some(file) = matches.get_one::<String>("token-file") {
-        let text = input::read_token_file(file).map_err(|e| Failure::new(code::CONFIG, e))?;
-        return Ok(Some(text.trim().to_owned()));
+    fn outputs(&self, value: &Value) -> Result<Vec<Value>, Failure> {
+        match &self.jq {
+            Some(filter) => filter.run(value).map_err(|e| Failure::new(code::USAGE, e)),
+            None => Ok(vec![value.clone()]),
+        }
     }
-    Ok(std::env::var("PLUGCHAT_TOKEN").ok().filter(|t| !t.is_empty()))
+
+    /// The whole answer.
+    fn print(&self, value: &Value) -> Result<(), Failure> {
+        let outputs = self.outputs(value)?;
+        write_stdout(output::render(&outputs, self.format, self.jq.is_some()).as_bytes())
+    }
+
+    /// One item of a `--all` stream.
+    fn print_item(&self, value: &Value) -> Result<(), Failure> {
+        let mut text = String::new();
+        for value in self.outputs(value)? {
+            text.push_str(&output::line(&value, self.format, self.jq.is_some()));
+        }
+        write_stdout(text.as_bytes())
+    }
 }
 
-fn base_url(matches: &ArgMatches) -> String {
-    matches
-        .get_one::<String>("base-url")
-        .cloned()
-        .or_else(|| std::env::var("PLUGCHAT_BASE_URL").ok().filter(|u| !u.is_empty()))
-        .unwrap_or_else(|| plugchat_api::DEFAULT_BASE_URL.to_owned())
+/// Where the connection settings come from: flags, then the profile (`--profile`), then the
+/// environment, then the documented defaults.
+struct Settings {
+    profile: config::Profile,
 }
 
-fn client(token: &str, base_url: &str, record: Option<&String>) -> Result<Client, Failure> {
-    let mut builder = Client::builder().token(token).base_url(base_url);
-    if let Some(file) = record {
+impl Settings {
+    fn new(global: &ArgMatches) -> Result<Settings, Failure> {
+        let name = global
+            .get_one::<String>("profile")
+            .cloned()
+            .or_else(|| std::env::var("PLUGCHAT_PROFILE").ok().filter(|p| !p.is_empty()));
+        let profile = match name {
+            Some(name) => config::profile(&name).map_err(|e| Failure::new(code::CONFIG, e))?,
+            None => config::Profile::default(),
+        };
+        Ok(Settings { profile })
+    }
+
+    fn token(&self, matches: &ArgMatches) -> Result<Option<String>, Failure> {
+        let file = matches.get_one::<String>("token-file").map(std::path::PathBuf::from);
+        if let Some(file) = file.or_else(|| self.profile.token_file.clone()) {
+            let file = file.display().to_string();
+            let text = input::read_token_file(&file).map_err(|e| Failure::new(code::CONFIG, e))?;
+            return Ok(Some(text.trim().to_owned()));
+        }
+        Ok(std::env::var("PLUGCHAT_TOKEN").ok().filter(|t| !t.is_empty()))
+    }
+
+    fn base_url(&self, matches: &ArgMatches) -> String {
+        matches
+            .get_one::<String>("base-url")
+            .cloned()
+            .or_else(|| self.profile.base_url.clone())
+            .or_else(|| std::env::var("PLUGCHAT_BASE_URL").ok().filter(|u| !u.is_empty()))
+            .unwrap_or_else(|| plugchat_api::DEFAULT_BASE_URL.to_owned())
+    }
+
+    fn allow_insecure_http(&self, matches: &ArgMatches) -> bool {
+        matches.get_flag("allow-insecure-http") || self.profile.allow_insecure_http
+    }
+}
+
+/// The client options the command line sets besides the token and base URL.
+#[derive(Default)]
+struct Options<'a> {
+    record: Option<&'a String>,
+    verbose: bool,
+    allow_insecure_http: bool,
+}
+
+fn client(token: &str, base_url: &str, options: Options<'_>) -> Result<Client, Failure> {
+    let mut builder =
+        Client::builder().token(token).base_url(base_url).allow_insecure_http(options.allow_insecure_http);
+    if let Some(file) = options.record {
         builder = builder.hook(plugchat_api::HarRecorder::new(file));
     }
-    Ok(builder.build()?)
+    if options.verbose {
+        builder = builder.hook(verbose::Verbose);
+    }
+    builder.build().map_err(|error| match error {
+        Error::Config(message) if message.contains("allow_insecure_http") => Failure::new(
+            code::CONFIG,
+            format!(
+                "the base URL `{base_url}` uses plain http to a host that is not loopback: use https, or pass --allow-insecure-http (or `allow_insecure_http = true` in the profile)"
+            ),
+        ),
+        other => other.into(),
+    })
 }
 
 /// The attributes of an operation call: `--body-file`, then each flag given. A key no
@@ -150,6 +256,19 @@ fn arguments(
         };
         args.insert(param.wire_name.clone(), value);
         origins.insert(param.wire_name.clone(), format!("--{flag}"));
+    }
+    let wrong = input::type_problems(operation, &args);
+    if !wrong.is_empty() {
+        let lines: Vec<String> = wrong
+            .iter()
+            .map(|(attribute, problem)| {
+                format!("  {} {problem}", origins.get(attribute).map_or("--body-file", String::as_str))
+            })
+            .collect();
+        return Err(Failure::new(
+            code::USAGE,
+            format!("values of another type than {} takes:\n{}", operation.id, lines.join("\n")),
+        ));
     }
     let unknown = input::unknown_keys(operation, &args);
     if !unknown.is_empty() {
@@ -188,12 +307,16 @@ fn eprintln_quiet(text: &str) {
 async fn call(api: &Api, id: &str, matches: &ArgMatches, global: &ArgMatches) -> Result<(), Failure> {
     let operation = api.operation(id).expect("subcommands are the operations");
     let mut args = arguments(operation, matches)?;
-    let base_url = base_url(global);
+    let printer = Printer::new(global)?;
+    let settings = Settings::new(global)?;
+    let base_url = settings.base_url(global);
+    let _ = BASE_URL.set(base_url.clone());
+    let allow_insecure_http = settings.allow_insecure_http(global);
     let all = matches.try_get_one::<bool>("all").ok().flatten().copied().unwrap_or(false);
     if global.get_flag("dry-run") {
         // The configuration is checked as for a real call (a token is not needed to show one).
-        let token = token(global)?.unwrap_or_else(|| "dry-run".to_owned());
-        client(&token, &base_url, None)?;
+        let token = settings.token(global)?.unwrap_or_else(|| "dry-run".to_owned());
+        client(&token, &base_url, Options { allow_insecure_http, ..Options::default() })?;
         if let Some((page, size)) = pagination(operation).filter(|_| all) {
             args.entry(page.wire_name.clone()).or_insert(Value::from(1));
             args.entry(size.wire_name.clone()).or_insert(Value::from(100));
@@ -210,14 +333,23 @@ async fn call(api: &Api, id: &str, matches: &ArgMatches, global: &ArgMatches) ->
             .await
             .map_err(|e| Failure::new(code::CONFIG, e.to_string()))?
             .map_err(|e| Failure::new(code::CONFIG, format!("the request could not be captured: {e}")))?;
-        let url = dry_run::url_sent(&token, &base_url, id, args)
+        let url = dry_run::url_sent(&token, &base_url, allow_insecure_http, id, args)
             .await
             .map_err(|e| Failure::new(code::CONFIG, format!("the request's URL could not be captured: {e}")))?;
-        return print_json(&dry_run::describe(&captured, &url));
+        return printer.print(&dry_run::describe(&captured, &url));
     }
-    let token = token(global)?
-        .ok_or_else(|| Failure::new(code::CONFIG, "no token: set PLUGCHAT_TOKEN or pass --token-file FILE"))?;
-    let client = client(&token, &base_url, global.get_one::<String>("record"))?;
+    let token = settings.token(global)?.ok_or_else(|| {
+        Failure::new(
+            code::CONFIG,
+            "no token: set PLUGCHAT_TOKEN, pass --token-file FILE, or use a --profile with a token_file",
+        )
+    })?;
+    let options = Options {
+        record: global.get_one::<String>("record"),
+        verbose: global.get_flag("verbose"),
+        allow_insecure_http,
+    };
+    let client = client(&token, &base_url, options)?;
     if let Some((page, size)) = pagination(operation).filter(|_| all) {
         let page_size = args.get(&size.wire_name).and_then(Value::as_i64).unwrap_or(100);
         let operation_id: &'static str = Box::leak(id.to_owned().into_boxed_str());
@@ -240,13 +372,12 @@ async fn call(api: &Api, id: &str, matches: &ArgMatches, global: &ArgMatches) ->
             }
         });
         while let Some(item) = items.next().await {
-            let line = serde_json::to_string(&item?).expect("a JSON value serialises");
-            write_stdout(format!("{line}\n").as_bytes())?;
+            printer.print_item(&item?)?;
         }
         return Ok(());
     }
     let answer = plugchat_api::dynamic::call(&client, id, args).await?;
-    print_json(&sent(&answer))
+    printer.print(&sent(&answer))
 }
 
 fn list(api: &Api) -> Result<(), Failure> {
@@ -265,7 +396,14 @@ fn list(api: &Api) -> Result<(), Failure> {
 }
 
 fn describe(api: &Api, id: &str) -> Result<(), Failure> {
-    let operation = api.operation(id).expect("clap checked the id");
+    let Some(operation) = api.operation(id) else {
+        let hint =
+            commands::nearest_operation(api, id).map(|near| format!("; did you mean `{near}`?")).unwrap_or_default();
+        return Err(Failure::new(
+            code::USAGE,
+            format!("no operation `{id}`{hint} (`plugchat list` shows every operation)"),
+        ));
+    };
     let mut out = format!("{} — {}\n\n{} {}\n", operation.id, api.title(id), operation.http_method, operation.path);
     out.push_str(&format!("documented in {}; Rust: Client::{}\n\n", operation.file, operation.method_name));
     if let Some(model) = api.spec.pages.iter().find(|p| p.id == id).and_then(|p| p.operation.as_ref())
@@ -330,7 +468,24 @@ fn run(api: &Api, matches: &ArgMatches) -> Result<(), Failure> {
 
 fn main() -> ExitCode {
     let api = Api::load();
-    let matches = commands::command(&api).get_matches();
+    let matches = match commands::command(&api).try_get_matches() {
+        Ok(matches) => matches,
+        // clap suggests every subcommand a little alike (15 `send-*`); one, the nearest, helps.
+        Err(error) if error.kind() == clap::error::ErrorKind::InvalidSubcommand => {
+            let given = match error.get(clap::error::ContextKind::InvalidSubcommand) {
+                Some(clap::error::ContextValue::String(given)) => given.clone(),
+                _ => error.exit(),
+            };
+            let hint = commands::nearest_operation(&api, &given)
+                .map(|near| format!("; did you mean `{near}`?"))
+                .unwrap_or_default();
+            eprintln_quiet(&format!(
+                "error: no command `{given}`{hint} (`plugchat list` shows every operation, `plugchat --help` every command)"
+            ));
+            return ExitCode::from(code::USAGE);
+        }
+        Err(error) => error.exit(),
+    };
     match run(&api, &matches) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) if failure.code == 0 => ExitCode::SUCCESS,

@@ -507,3 +507,200 @@ async fn record_appends_each_exchange_as_har_without_the_token() {
     assert_eq!(entries[1]["response"]["content"]["text"], r#"{"zaapId":"z","messageId":"m","extra":1}"#);
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// The binary with `args` and extra environment, no token or base URL unless given.
+fn plugchat_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_plugchat"));
+    command.args(args).env_remove("PLUGCHAT_TOKEN").env_remove("PLUGCHAT_BASE_URL").env_remove("PLUGCHAT_PROFILE");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("the binary runs")
+}
+
+/// `--jq` filters the answer with jaq (strings raw), also item by item with `--all`; a
+/// filter that does not parse is a usage error before anything is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jq_filters_the_answer() {
+    let mock = plugchat_mock::MockServer::start().await;
+    let chats =
+        json!([{ "phone": "1", "unread": "0" }, { "phone": "2", "unread": "3" }, { "phone": "3", "unread": "1" }]);
+    mock.on("get-chats").respond(200, chats);
+    let base = mock.base_url();
+    let (unread, all, bad) = tokio::task::spawn_blocking(move || {
+        let filter = r#"map(select(.unread != "0")) | length"#;
+        (
+            plugchat(&base, &["get-chats", "--page", "1", "--page-size", "10", "--jq", filter]),
+            plugchat(&base, &["get-chats", "--all", "--page-size", "2", "--jq", ".phone"]),
+            plugchat(&base, &["get-chats", "--page", "1", "--page-size", "10", "--jq", ".[] |"]),
+        )
+    })
+    .await
+    .unwrap();
+    assert!(unread.status.success(), "{}", text(&unread.stderr));
+    assert_eq!(text(&unread.stdout), "2\n");
+    assert!(all.status.success(), "{}", text(&all.stderr));
+    assert_eq!(text(&all.stdout), "1\n2\n3\n", "each item's phone, raw");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("--jq `.[] |`: expected"), "{}", text(&bad.stderr));
+    let pages: Vec<String> =
+        mock.received_for("get-chats").iter().map(|r| r.query_value("page").unwrap().to_owned()).collect();
+    assert_eq!(pages, ["1", "1", "2", "3"], "one call, then two pages and the empty one; the bad filter sent nothing");
+}
+
+/// `--output table` prints a list of objects as columns; `jsonl` one item per line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn output_table_and_jsonl() {
+    let mock = plugchat_mock::MockServer::start().await;
+    mock.on("get-chats")
+        .respond(200, json!([{ "phone": "5511", "name": "Ana" }, { "phone": "5522", "name": "Bia Lima" }]));
+    let base = mock.base_url();
+    let (table, jsonl) = tokio::task::spawn_blocking(move || {
+        (
+            plugchat(&base, &["get-chats", "--page", "1", "--page-size", "10", "--output", "table"]),
+            plugchat(&base, &["get-chats", "--page", "1", "--page-size", "10", "-o", "jsonl"]),
+        )
+    })
+    .await
+    .unwrap();
+    assert!(table.status.success(), "{}", text(&table.stderr));
+    assert_eq!(text(&table.stdout), "PHONE  NAME\n5511   Ana\n5522   Bia Lima\n");
+    assert_eq!(
+        text(&jsonl.stdout),
+        "{\"phone\":\"5511\",\"name\":\"Ana\"}\n{\"phone\":\"5522\",\"name\":\"Bia Lima\"}\n"
+    );
+}
+
+/// `--verbose` shows the request and the answer on stderr, never the token (also when the
+/// server echoes it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verbose_prints_the_exchange_without_the_token() {
+    let server = RecordingServer::start([Reply::json(json!({ "zaapId": "z", "echo": "my-token" }))]).await;
+    let base = server.base_url();
+    let output = tokio::task::spawn_blocking(move || {
+        plugchat(&base, &["--verbose", "send-text", "--phone", "5511", "--message", "oi"])
+    })
+    .await
+    .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains(&format!("> POST {}/whatsapp/send-text", server.base_url())), "{stderr}");
+    assert!(stderr.contains("> authorization: [redacted]"), "{stderr}");
+    assert!(stderr.contains(r#"> {"phone":"5511","message":"oi"}"#), "{stderr}");
+    assert!(stderr.contains("< 200 OK"), "{stderr}");
+    assert!(stderr.contains(r#""zaapId":"z""#), "{stderr}");
+    assert!(!stderr.contains("my-token"), "the token leaked:\n{stderr}");
+    assert_eq!(server.requests()[0].headers["authorization"], "my-token", "the token was sent");
+}
+
+/// `--profile NAME` takes the base URL and token file from the config file
+/// (`PLUGCHAT_CONFIG`), a relative token file beside it; flags still win; an unknown profile
+/// names the ones there are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_gives_the_base_url_and_the_token_file() {
+    let mock = plugchat_mock::MockServer::start().await;
+    mock.require_token(Some("profile-token"));
+    let dir = tempfile::tempdir().unwrap();
+    let token = dir.path().join("staging.token");
+    std::fs::write(&token, "profile-token\n").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::PermissionsExt::set_mode(&mut std::fs::metadata(&token).unwrap().permissions(), 0o600);
+    #[cfg(unix)]
+    std::fs::set_permissions(&token, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let config = dir.path().join("config.toml");
+    let base = mock.base_url();
+    std::fs::write(
+        &config,
+        format!("[profiles.staging]\nbase_url = \"{base}\"\ntoken_file = \"staging.token\"\n\n[profiles.other]\n"),
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let (ok, by_env, unknown, bad_key) = tokio::task::spawn_blocking(move || {
+        let env = [("PLUGCHAT_CONFIG", config.as_str())];
+        let args = ["get-chats", "--page", "1", "--page-size", "1", "--jq", ".[0].phone"];
+        let ok = plugchat_env(&[&["--profile", "staging"], &args[..]].concat(), &env);
+        let by_env = plugchat_env(&args, &[env[0], ("PLUGCHAT_PROFILE", "staging")]);
+        let unknown = plugchat_env(&[&["--profile", "stagin"], &args[..]].concat(), &env);
+        std::fs::write(&config, "[profiles.staging]\nbase_uri = \"x\"\n").unwrap();
+        let bad_key = plugchat_env(&[&["--profile", "staging"], &args[..]].concat(), &env);
+        (ok, by_env, unknown, bad_key)
+    })
+    .await
+    .unwrap();
+    assert!(ok.status.success(), "{}", text(&ok.stderr));
+    assert_eq!(text(&ok.stdout), "5511999999999\n");
+    assert_eq!(text(&ok.stderr), "");
+    assert!(by_env.status.success(), "{}", text(&by_env.stderr));
+    assert_eq!(mock.received_for("get-chats").len(), 2);
+    assert_eq!(unknown.status.code(), Some(3));
+    assert!(text(&unknown.stderr).contains("no profile `stagin`") && text(&unknown.stderr).contains("other, staging"));
+    assert_eq!(bad_key.status.code(), Some(3));
+    assert!(text(&bad_key.stderr).contains("base_uri"), "{}", text(&bad_key.stderr));
+}
+
+/// A server that is down: the message names the URL and the cause.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_is_down_is_named_with_the_cause() {
+    let refused = plugchat_tests::FaultServer::refused_base_url().await;
+    let base = refused.clone();
+    let output = tokio::task::spawn_blocking(move || plugchat(&base, &["send-text", "--phone", "1", "--message", "x"]))
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(4));
+    assert_eq!(
+        text(&output.stderr),
+        format!("error: send-text: cannot connect to {refused}: connection refused (is the server running?)\n")
+    );
+}
+
+/// A plain-http host that is not loopback needs `--allow-insecure-http`, which the message
+/// names; with it, the client goes on (here to a dry run).
+#[test]
+fn allow_insecure_http_reaches_a_plain_http_host() {
+    let refused = plugchat("http://prism:4010/api", &["send-text", "--phone", "1", "--message", "x"]);
+    assert_eq!(refused.status.code(), Some(3));
+    assert!(text(&refused.stderr).contains("--allow-insecure-http"), "{}", text(&refused.stderr));
+    let allowed = plugchat(
+        "http://prism:4010/api",
+        &["--allow-insecure-http", "--dry-run", "send-text", "--phone", "1", "--message", "x"],
+    );
+    assert!(allowed.status.success(), "{}", text(&allowed.stderr));
+    assert!(text(&allowed.stdout).contains("http://prism:4010/api/whatsapp/send-text"), "{}", text(&allowed.stdout));
+}
+
+/// Unknown operations get the nearest one, help marks required flags and shows the page's
+/// example, and a nested value of the wrong type is named by its path.
+#[test]
+fn did_you_mean_required_flags_examples_and_value_paths() {
+    let output = plugchat("", &["describe", "send-txt"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("did you mean `send-text`?"), "{}", text(&output.stderr));
+    assert!(!text(&output.stderr).contains("send-audio"), "not every name: {}", text(&output.stderr));
+    let output = plugchat("", &["send-txt"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("did you mean `send-text`?"), "{}", text(&output.stderr));
+    assert!(!text(&output.stderr).contains("send-audio"), "not every name: {}", text(&output.stderr));
+
+    let help = text(&plugchat("", &["send-text", "--help"]).stdout);
+    assert!(help.contains("O texto da mensagem [required unless --body-file]"), "{help}");
+    assert!(help.contains("plugchat send-text --phone 5511999999999 --message 'Olá, *Plug Chat*'"), "{help}");
+
+    let output = plugchat(
+        "http://127.0.0.1:1/api",
+        &[
+            "send-button-list",
+            "--phone",
+            "1",
+            "--message",
+            "x",
+            "--button-list",
+            r#"{"buttons":[{"id":1,"label":"Sim"}]}"#,
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("--button-list `buttonList.buttons[0].id`: expected a string, got the number 1"),
+        "{}",
+        text(&output.stderr)
+    );
+}
