@@ -15,10 +15,10 @@ use crate::model::{
 use crate::reconcile::{attributes_describing_response, reconcile};
 use crate::rows;
 use crate::sections::{
-    AttributeGroup, Section, attribute_group_of, is_body_name, nested_table_label, normalize_into, section_named,
-    section_of, status_of,
+    AttributeGroup, Section, attribute_group_of, is_body_name, nested_table_label, normalize_into, object_label,
+    section_named, section_of, status_of, sub_table_heading,
 };
-use crate::tables::{attributes, headers};
+use crate::tables::{attributes, headers, listed_values};
 use crate::url::{method_heading, method_line, url_path};
 
 /// Everything gathered while walking the blocks.
@@ -227,6 +227,9 @@ struct Walker<'a, 'r> {
     walk: Walk<'a>,
     section: Section,
     group: AttributeGroup,
+    /// The level of the heading that opened the attributes section: a deeper heading there
+    /// may name a sub-table even when it starts with a section word (`#### Atributos do X`).
+    attributes_level: u8,
     blocks: &'a [Block<'a>],
     index: &'r LineIndex<'r>,
     diagnostics: &'r mut Vec<Diagnostic>,
@@ -239,6 +242,7 @@ fn walk<'a>(blocks: &'a [Block<'a>], index: &LineIndex<'_>, diagnostics: &mut Ve
         walk: Walk::default(),
         section: Section::Preamble,
         group: AttributeGroup::Unnamed,
+        attributes_level: 0,
         blocks,
         index,
         diagnostics,
@@ -258,7 +262,56 @@ fn walk<'a>(blocks: &'a [Block<'a>], index: &LineIndex<'_>, diagnostics: &mut Ve
     report_code_fences(&walk.code_fences, diagnostics);
     // Sub-table headings that hold no table (a heading for prose) are not objects.
     walk.objects.retain(|o| !o.required.is_empty() || !o.optional.is_empty());
+    name_objects_by_their_rows(&mut walk);
     walk
+}
+
+/// A row whose Tipo is a bare `object` or `array` (or empty) and whose name an object's label
+/// gives (`order | object` above `Object (order)`) takes the object's name as its Tipo
+/// (`order`, or `order[]` for a list), so the object types the row. Rows whose Tipo names
+/// the object already are left alone.
+fn name_objects_by_their_rows(walk: &mut Walk<'_>) {
+    use crate::model::Tipo;
+    let names: Vec<String> = walk
+        .objects
+        .iter()
+        .map(|o| o.name.clone())
+        .filter(|name| matches!(Tipo::parse(name), Tipo::Named(_)))
+        .collect();
+    let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let mut rows: Vec<&mut Attribute> = walk.required.iter_mut().chain(walk.optional.iter_mut()).collect();
+    for object in walk.objects.iter_mut() {
+        rows.extend(object.required.iter_mut().chain(object.optional.iter_mut()));
+    }
+    for name in names {
+        if rows.iter().any(|row| Some(row.tipo()).is_some_and(|t| names_object(&t, &name))) {
+            continue;
+        }
+        let generic = |t: &Tipo| matches!(t, Tipo::Object | Tipo::Any);
+        if let Some(row) = rows.iter_mut().find(|row| key(&row.name) == key(&name)) {
+            match row.tipo() {
+                t if generic(&t) => row.ty = name.clone(),
+                Tipo::List(element) if generic(&element) => row.ty = format!("{name}[]"),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Whether `tipo` names the object `name` (or a list of it).
+fn names_object(tipo: &crate::model::Tipo, name: &str) -> bool {
+    use crate::model::Tipo;
+    match tipo {
+        Tipo::Named(written) => ObjectType {
+            name: name.to_owned(),
+            required: Vec::new(),
+            optional: Vec::new(),
+            location: Location::default(),
+        }
+        .is_named_by(written),
+        Tipo::List(element) => names_object(element, name),
+        _ => false,
+    }
 }
 
 impl<'a> Walker<'a, '_> {
@@ -270,8 +323,26 @@ impl<'a> Walker<'a, '_> {
             self.walk.body_heading = true;
             return;
         }
+        if self.section == Section::Attributes
+            && level > self.attributes_level
+            && section_named(&self.normalized).is_some()
+            && let Some(name) = {
+                let walk = &self.walk;
+                let objects = walk.objects.iter().flat_map(|o| o.required.iter().chain(&o.optional));
+                let fields: Vec<Attribute> =
+                    walk.required.iter().chain(&walk.optional).chain(objects).cloned().collect();
+                sub_table_heading(text, &self.normalized, &fields)
+            }
+        {
+            object(&mut self.walk.objects, &name, self.index.location(start));
+            self.group = AttributeGroup::SubTable { name, optional: false };
+            return;
+        }
         if let Some(next) = section_named(&self.normalized) {
             self.section = next;
+            if next == Section::Attributes {
+                self.attributes_level = level;
+            }
             self.group = AttributeGroup::Unnamed;
             if next == Section::Method && self.walk.method_heading.is_none() {
                 self.walk.method_heading = Some(self.index.location(start));
@@ -283,6 +354,11 @@ impl<'a> Walker<'a, '_> {
             self.walk.method_without_url.get_or_insert((method, path, self.index.location(start)));
         } else if self.section == Section::Method && text.trim().starts_with('/') {
             self.walk.path_heading.get_or_insert((text.trim().to_owned(), self.index.location(start)));
+        } else if self.section == Section::Request
+            && matches!(attribute_group_of(text, &self.normalized), AttributeGroup::Required | AttributeGroup::Optional)
+        {
+            // `#### Obrigatórios` under `### Request Body`: the attributes, with no section of their own.
+            self.group = attribute_group_of(text, &self.normalized);
         } else if self.section == Section::Attributes {
             self.group = attribute_group_of(text, &self.normalized);
             if let AttributeGroup::SubTable { name, .. } = &self.group {
@@ -370,7 +446,17 @@ impl<'a> Walker<'a, '_> {
                     discriminator.extend(rows.into_iter().map(|h| Discriminator { field: h.name, value: h.example }));
                 }
             }
-            Section::Attributes => {
+            Section::Attributes | Section::Request
+                if self.section == Section::Attributes
+                    || matches!(self.group, AttributeGroup::Required | AttributeGroup::Optional) =>
+            {
+                let label = match i.checked_sub(1).map(|before| &self.blocks[before]) {
+                    Some(Block::Paragraph { text, .. }) => Some(&**text),
+                    _ => None,
+                };
+                if self.labelled_table(label, table, start) {
+                    return;
+                }
                 if !matches!(self.group, AttributeGroup::SubTable { .. }) {
                     self.walk.attribute_table.get_or_insert_with(|| self.index.location(start));
                 }
@@ -423,6 +509,48 @@ impl<'a> Walker<'a, '_> {
             }
             _ => {}
         }
+    }
+
+    /// A table the paragraph above it labels: the values a field allows (`(string) status`
+    /// above `| Valores | ... |`), or a nested object's fields (`Object (order)`), required or
+    /// optional as the group it is under. Returns whether the table was read so.
+    fn labelled_table(&mut self, label: Option<&str>, table: &Table<'_>, start: usize) -> bool {
+        let fields: Vec<Attribute> = {
+            let top = self.walk.required.iter().chain(&self.walk.optional);
+            top.chain(self.walk.objects.iter().flat_map(|o| o.required.iter().chain(&o.optional))).cloned().collect()
+        };
+        if let Some(values) = listed_values(table, &mut self.normalized) {
+            // The field the label names, else the last row read (the table follows its row).
+            let name =
+                label.and_then(|l| nested_table_label(l, &fields)).or_else(|| fields.last().map(|f| f.name.clone()));
+            let walk = &mut self.walk;
+            let rows = walk.required.iter_mut().chain(walk.optional.iter_mut());
+            let mut rows: Vec<&mut Attribute> = rows
+                .chain(walk.objects.iter_mut().flat_map(|o| o.required.iter_mut().chain(o.optional.iter_mut())))
+                .collect();
+            if let Some(row) = rows.iter_mut().rev().find(|row| Some(&row.name) == name.as_ref()) {
+                for value in values {
+                    if !row.allowed_values.contains(&value) {
+                        row.allowed_values.push(value);
+                    }
+                }
+            }
+            return true;
+        }
+        let Some(name) = label.and_then(|l| object_label(l, &fields)) else { return false };
+        let optional = match &self.group {
+            AttributeGroup::Optional => true,
+            AttributeGroup::SubTable { optional, .. } => *optional,
+            _ => false,
+        };
+        let rows = attributes(table, self.index, &mut self.normalized);
+        let object = object(&mut self.walk.objects, &name, self.index.location(start));
+        if optional {
+            object.optional.extend(rows)
+        } else {
+            object.required.extend(rows)
+        }
+        true
     }
 
     /// A fenced block: an HTTP request, or a JSON example of the request, a response or an event.

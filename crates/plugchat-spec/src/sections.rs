@@ -179,6 +179,67 @@ pub(crate) fn nested_table_label(text: &str, fields: &[Attribute]) -> Option<Str
         .then(|| rest.trim().to_owned())
 }
 
+/// A short paragraph (not a heading) labelling the attribute table below it as the fields of
+/// a nested object of the request: `Object (order)`, `Objeto order`, `Array (items)`, or a
+/// label naming one of the `fields` read so far (its name, or the sub-table its Tipo names).
+/// Returns the object's name: the one the label gives, the Tipo it names, or the field's name.
+pub(crate) fn object_label(text: &str, fields: &[Attribute]) -> Option<String> {
+    let label = text.trim().trim_matches('*').trim_end_matches(':').trim();
+    if label.contains('\n') || label.len() > 60 || !(1..=4).contains(&label.split_whitespace().count()) {
+        return None;
+    }
+    let explicit = label.split_once(|c: char| c.is_whitespace() || c == '(').and_then(|(first, rest)| {
+        let kind = ["object", "objeto", "array", "lista", "list"].iter().any(|w| first.eq_ignore_ascii_case(w));
+        let name = rest.trim().trim_start_matches('(').trim_end_matches(')').trim();
+        (kind && !name.is_empty() && name.split_whitespace().count() <= 2).then(|| name.to_owned())
+    });
+    if explicit.is_some() {
+        return explicit;
+    }
+    let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let tokens: Vec<String> = label.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(key).collect();
+    let named = |written: &str| !written.is_empty() && tokens.contains(&key(written));
+    fields.iter().rev().find_map(|f| match f.tipo() {
+        Tipo::Named(name) if named(&name) => Some(name),
+        Tipo::List(element) if matches!(&*element, Tipo::Named(name) if named(name)) => match *element {
+            Tipo::Named(name) => Some(name),
+            _ => None,
+        },
+        _ => named(&f.name).then(|| f.name.clone()),
+    })
+}
+
+/// A heading below the attributes section's own heading that names a sub-table although it
+/// starts with a section word: `Atributos do Contato` / `Attributes of Contact` (the object
+/// `Contato`), or a heading a row's Tipo names (`### Event` under a row typed `Event`).
+pub(crate) fn sub_table_heading(heading: &str, name: &str, fields: &[Attribute]) -> Option<String> {
+    let heading = heading.trim().trim_end_matches(':').trim();
+    for word in ["atributos ", "attributes ", "parametros ", "parameters "] {
+        if let Some(rest) = name.strip_prefix(word) {
+            let link = rest.split_once(' ').map_or("", |(link, _)| link);
+            let joined = ["do", "da", "de", "dos", "das", "of", "the", "for", "in"].contains(&link);
+            let words = if joined { 2 } else { 1 };
+            let object = heading.splitn(words + 1, ' ').nth(words).unwrap_or("").trim();
+            // `Atributos obrigatórios` is a group, `Atributos (Query String)` qualifies one.
+            let group = ["obrigatori", "required", "opcio", "optional"].iter().any(|w| rest.starts_with(w));
+            return (!object.is_empty() && !object.starts_with('(') && !group).then(|| object.to_owned());
+        }
+    }
+    let named = fields.iter().any(|f| match f.tipo() {
+        Tipo::Named(tipo) => names_same(&tipo, heading),
+        Tipo::List(element) => matches!(*element, Tipo::Named(tipo) if names_same(&tipo, heading)),
+        _ => false,
+    });
+    named.then(|| heading.to_owned())
+}
+
+/// Two spellings of one name: case and everything but letters and digits ignored.
+fn names_same(a: &str, b: &str) -> bool {
+    let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let a = key(a);
+    !a.is_empty() && a == key(b)
+}
+
 /// `#### Body`, `### Request body`, `#### Corpo` (normalised): the heading of a request's JSON body.
 pub(crate) fn is_body_name(name: &str) -> bool {
     matches!(name, "body" | "request body" | "corpo" | "corpo da requisicao" | "json body")

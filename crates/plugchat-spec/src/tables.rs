@@ -77,6 +77,18 @@ pub(crate) fn attributes(table: &Table<'_>, index: &LineIndex<'_>, normalized: &
         .collect()
 }
 
+/// The values a table of allowed values lists (`| Valores | Tipo | Descrição |`: its first
+/// column is headed by a word for values, not names), or `None` for any other table.
+pub(crate) fn listed_values(table: &Table<'_>, normalized: &mut String) -> Option<Vec<String>> {
+    let mut rows = table.rows();
+    let header = rows.next()?;
+    normalize_into(header.cells.first()?, normalized);
+    if !matches!(normalized.as_str(), "valores" | "valor" | "values" | "value" | "allowed values" | "valores aceitos") {
+        return None;
+    }
+    Some(rows.filter_map(|row| row.cells.first().map(|c| clean_cell(c))).filter(|value| !value.is_empty()).collect())
+}
+
 pub(crate) fn headers(table: &Table<'_>, index: &LineIndex<'_>) -> Vec<Header> {
     table
         .rows()

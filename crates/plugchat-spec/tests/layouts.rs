@@ -1,0 +1,89 @@
+//! Page layouts other docs trees of the format's family use (issue 26): one fixture per layout
+//! under `tests/layouts/`, with what the parser must read from it and the diagnostics it gives.
+
+use plugchat_spec::{Attribute, Operation, Page, ParseOptions, parse_page};
+
+fn parse(name: &str) -> (Page, Vec<String>) {
+    let path = format!("{}/tests/layouts/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let options = ParseOptions { base_url: Some("https://api.example.com/api".into()) };
+    let (page, diagnostics) = parse_page(&format!("layouts/{name}"), &text, &options);
+    (page, diagnostics.iter().map(ToString::to_string).collect())
+}
+
+fn operation(name: &str) -> (Operation, Vec<String>) {
+    let (page, diagnostics) = parse(name);
+    (page.operation.expect("the fixture documents an endpoint"), diagnostics)
+}
+
+fn names(rows: &[Attribute]) -> Vec<&str> {
+    rows.iter().map(|a| a.name.as_str()).collect()
+}
+
+/// Layout 1: a short paragraph `Object (order)` / `Objeto (order)` above a table labels the
+/// fields of the nested object `order`; under `### Opcionais` they are its optional fields.
+#[test]
+fn a_labelled_table_in_the_attributes_is_a_nested_object() {
+    let (operation, diagnostics) = operation("object-label.md");
+    assert_eq!(diagnostics, Vec::<String>::new());
+    assert_eq!(names(&operation.required), ["phone", "order"]);
+    assert_eq!(names(&operation.optional), ["delayMessage"]);
+    assert_eq!(operation.objects.len(), 1);
+    let order = &operation.objects[0];
+    assert_eq!(order.name, "order");
+    assert_eq!(names(&order.required), ["productId", "quantity"]);
+    // The object's own `phone`, not the top level's a second time.
+    assert_eq!(names(&order.optional), ["phone", "note"]);
+    // The row's bare `object` now names the object, so its fields are typed.
+    let row = &operation.required[1];
+    assert_eq!(operation.object_named(&row.tipo()).map(|o| o.name.as_str()), Some("order"));
+}
+
+/// Layout 2: `(string) status` above a `| Valores | Tipo | Descrição |` table lists the
+/// values `status` allows; they are not attributes.
+#[test]
+fn a_table_of_values_gives_the_field_its_allowed_values() {
+    let (operation, diagnostics) = operation("allowed-values-table.md");
+    assert_eq!(diagnostics, Vec::<String>::new());
+    assert_eq!(names(&operation.required), ["phone", "status"]);
+    assert_eq!(operation.required[1].allowed_values, ["OPEN", "CLOSED"]);
+    assert!(operation.objects.is_empty());
+}
+
+/// Layout 3: `### Event` under the attributes, naming the Tipo of a row above it, is that
+/// object's sub-table, not a webhook's `## Evento` section.
+#[test]
+fn a_sub_table_named_like_a_section_is_a_sub_table() {
+    let (page, diagnostics) = parse("section-word-subtable.md");
+    assert_eq!(diagnostics, Vec::<String>::new());
+    assert!(page.callback.is_none());
+    let operation = page.operation.expect("operation");
+    assert_eq!(names(&operation.required), ["phone", "event"]);
+    assert_eq!(operation.objects.len(), 1);
+    assert_eq!(operation.objects[0].name, "Event");
+    assert_eq!(names(&operation.objects[0].required), ["name", "startsAt"]);
+}
+
+/// Layout 4: `#### Atributos do Contato` below `### Opcionais` is the sub-table `Contato`,
+/// not a new attributes section (which would drop the grouping).
+#[test]
+fn attributes_of_an_object_is_a_sub_table() {
+    let (operation, diagnostics) = operation("attributes-of-subtable.md");
+    assert_eq!(diagnostics, Vec::<String>::new());
+    assert_eq!(names(&operation.required), ["phone", "contact"]);
+    assert_eq!(names(&operation.optional), ["delayMessage"]);
+    assert_eq!(operation.objects.len(), 1);
+    assert_eq!(operation.objects[0].name, "Contato");
+    assert_eq!(names(&operation.objects[0].required), ["name", "number"]);
+}
+
+/// Layout 5: `#### Obrigatórios` / `#### Opcionais` tables inside `### Request Body`, with no
+/// attributes section, are the attributes; the JSON fence after them is the example.
+#[test]
+fn required_and_optional_tables_under_the_request_body() {
+    let (operation, diagnostics) = operation("groups-in-request-body.md");
+    assert_eq!(diagnostics, Vec::<String>::new());
+    assert_eq!(names(&operation.required), ["phone", "url"]);
+    assert_eq!(names(&operation.optional), ["title"]);
+    assert!(operation.request_example.is_some());
+}
