@@ -294,7 +294,11 @@ mod tests {
             std::fs::create_dir_all(root.join(dir)).unwrap();
         }
         std::fs::create_dir_all(&outside).unwrap();
-        std::fs::write(root.join(super::API_MANIFEST), "[features]\ndefault = [\"chats\"]\nchats = []\n").unwrap();
+        std::fs::write(
+            root.join(super::API_MANIFEST),
+            "[features]\ndefault = [\"chats\", \"client\"]\nchats = []\nclient = []\n",
+        )
+        .unwrap();
         let page = "---\nid: pwn/../../../../../../outside/PWNED\ntitle: Pwn\n---\n\n## Método\n\n`GET` https://x.example/api/chats\n";
         std::fs::write(root.join("docs-spec/chats/list.md"), page).unwrap();
         let manifest = "base_url: https://x.example/api\n";

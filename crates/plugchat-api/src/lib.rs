@@ -25,6 +25,12 @@
 //!
 //! Types live in one module per docs section ([`contacts`], ...).
 //!
+//! The HTTP client is the default feature `client`. A webhook receiver, or a program calling
+//! the API through another HTTP stack, can leave it out: with `default-features = false,
+//! features = ["webhooks"]` (or any sections) the crate builds without reqwest, hyper, tokio
+//! or rustls, and keeps the types, `webhooks::WebhookEvent` and the response structs
+//! (`serde_json::from_slice::<chats::GetChatsItem>(..)`; request sub-tables serialise with serde).
+//!
 //! The code comes from `spec.json` beside this crate's `Cargo.toml`, which
 //! `cargo xtask regen` writes from the markdown pages in `docs-spec/`.
 
@@ -43,17 +49,21 @@ pub const SPEC_JSON: &str = include_str!("../spec.json");
 #[cfg(feature = "blocking")]
 pub type BlockingClient = plugchat_runtime::BlockingClient<Client>;
 
+#[cfg(feature = "client")]
 pub use plugchat_runtime::{
-    ApiError, AttemptReport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_MAX_WEBHOOK_BYTES, DEFAULT_TIMEOUT, Error, HarRecorder, HeaderMap, Hook, HookRequest, MAX_WEBHOOK_DEPTH,
-    Mismatch, Pages, PayloadRecorder, RequestOptions, Response, RetryPolicy, StatusCode, USER_AGENT_PREFIX,
-    WebhookError,
+    ApiError, AttemptReport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    Error, HarRecorder, Hook, HookRequest, Pages, PayloadRecorder, RequestOptions, RetryPolicy, USER_AGENT_PREFIX,
+};
+pub use plugchat_runtime::{
+    DEFAULT_MAX_WEBHOOK_BYTES, HeaderMap, MAX_WEBHOOK_DEPTH, Mismatch, Response, StatusCode, WebhookError,
 };
 
 /// The `reqwest` the client is built with: build the client you give
 /// [`ClientBuilder::http_client`] with this one, so the versions match.
+#[cfg(feature = "client")]
 pub use plugchat_runtime::reqwest;
 
+#[cfg(feature = "client")]
 impl Client {
     /// A client configured from the environment: `PLUGCHAT_TOKEN` (required),
     /// `PLUGCHAT_BASE_URL`, `PLUGCHAT_TIMEOUT_SECS`, `PLUGCHAT_OPERATION_TIMEOUT_SECS`,
@@ -70,5 +80,5 @@ impl Client {
     }
 }
 
-/// The prefix of the environment variables [`Client::from_env`] reads.
+/// The prefix of the environment variables `Client::from_env` reads.
 pub const ENV_PREFIX: &str = "PLUGCHAT";

@@ -125,6 +125,7 @@ impl Builder<'_> {
             });
             quote! {
                 #[doc = #doc]
+                #[cfg(feature = "client")]
                 #[allow(non_camel_case_types)]
                 pub mod #markers { #(#items)* }
             }
@@ -159,6 +160,7 @@ impl Builder<'_> {
             };
             let moved = all_fields.iter().filter(|f| **f != ident).map(|f| quote!(#f: self.#f));
             quote! {
+                #[cfg(feature = "client")]
                 impl<'client, #(#others),*> #name<'client, #(#before),*> {
                     #docs
                     pub fn #ident(self, #ident: #arg) -> #name<'client, #(#after),*> {
@@ -218,12 +220,14 @@ impl Builder<'_> {
             #marker_module
 
             #[doc = #struct_doc]
+            #[cfg(feature = "client")]
             #[must_use = #must_use]
             pub struct #name<'client, #(#defaults),*> {
                 __client: &'client crate::Client,
                 #(#field_decls,)*
             }
 
+            #[cfg(feature = "client")]
             impl crate::Client {
                 #method_doc
                 #[inline]
@@ -234,6 +238,7 @@ impl Builder<'_> {
 
             #(#required_setters)*
 
+            #[cfg(feature = "client")]
             impl<'client, #(#params),*> #name<'client, #(#params),*> {
                 #(#optional_setters)*
 

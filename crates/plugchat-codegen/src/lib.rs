@@ -136,14 +136,18 @@ pub fn generate_for_crate(spec: &Spec, crate_name: &str) -> Result<TokenStream, 
         pub const API_SURFACE_JSON: &str = #surface_json;
 
         /// A client of the API. Build one with [`Client::builder`]; clones share connections.
+        /// (Feature `client`: without it the crate holds the types and the webhook decoder only.)
+        #[cfg(feature = "client")]
         #[derive(Clone, Debug)]
         pub struct Client {
             runtime: ::plugchat_runtime::Client,
         }
 
         /// Configures a [`Client`]: token, base URL, timeouts, retries.
+        #[cfg(feature = "client")]
         pub type ClientBuilder = ::plugchat_runtime::ClientBuilder<Client>;
 
+        #[cfg(feature = "client")]
         impl Client {
             /// A builder with [`DEFAULT_BASE_URL`]; `.token(..)` is required before `.build()`.
             pub fn builder() -> ClientBuilder {
@@ -151,6 +155,7 @@ pub fn generate_for_crate(spec: &Spec, crate_name: &str) -> Result<TokenStream, 
             }
         }
 
+        #[cfg(feature = "client")]
         impl ::core::convert::From<::plugchat_runtime::Client> for Client {
             fn from(runtime: ::plugchat_runtime::Client) -> Self {
                 Client { runtime }
@@ -169,6 +174,8 @@ pub fn generate_for_crate(spec: &Spec, crate_name: &str) -> Result<TokenStream, 
             /// names). The answer is the decoded body re-encoded as JSON; the body as the server
             /// sent it is [`Response::json`](::plugchat_runtime::Response::json). An unknown id,
             /// or an argument that does not fit its attribute's type, is `Error::InvalidRequest`.
+            /// (Feature `client`.)
+            #[cfg(feature = "client")]
             pub async fn call(
                 client: &crate::Client,
                 id: &str,
@@ -205,14 +212,19 @@ pub fn feature_of(section: &str) -> String {
     names::ascii(section).chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect()
 }
 
-/// The cargo features the generated code expects the invoking crate to declare, one per
-/// docs section, sorted.
+/// The cargo feature that compiles the HTTP client (`Client`, the builders, `dynamic::call`):
+/// without it a generated crate holds the types, the webhook decoder and `dynamic::decode`.
+pub const CLIENT_FEATURE: &str = "client";
+
+/// The cargo features the generated code expects the invoking crate to declare and enable by
+/// default: one per docs section, and [`CLIENT_FEATURE`], sorted.
 pub fn section_features(spec: &Spec) -> Vec<String> {
     let mut features: Vec<String> = spec
         .pages
         .iter()
         .filter(|p| p.operation.is_some() || p.callback.is_some())
         .map(|p| feature_of(&p.section))
+        .chain([CLIENT_FEATURE.to_owned()])
         .collect();
     features.sort();
     features.dedup();

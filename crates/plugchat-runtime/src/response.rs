@@ -209,6 +209,7 @@ impl<'de, T: Deserialize<'de>> serde::de::DeserializeSeed<'de> for ObjectOnlySee
 /// decoder) keeps the last: a 2xx body is decoded again from this rewrite so that every
 /// decoder reads the same value. One pass; members are copied as sent, so numbers keep their
 /// digits, and only objects that repeat a key are rebuilt.
+#[cfg(feature = "client")]
 pub(crate) fn last_wins(body: &[u8]) -> Option<Vec<u8>> {
     let mut rewrite = LastWins { input: body, at: 0, out: Vec::with_capacity(body.len()), repeated: false };
     rewrite.value(0)?;
@@ -217,8 +218,10 @@ pub(crate) fn last_wins(body: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Nesting [`last_wins`] follows; serde_json refuses deeper bodies anyway (its limit is 128).
+#[cfg(feature = "client")]
 const MAX_REWRITE_DEPTH: usize = 128;
 
+#[cfg(feature = "client")]
 struct LastWins<'a> {
     input: &'a [u8],
     at: usize,
@@ -226,6 +229,7 @@ struct LastWins<'a> {
     repeated: bool,
 }
 
+#[cfg(feature = "client")]
 impl<'a> LastWins<'a> {
     fn whitespace(&mut self) {
         while self.input.get(self.at).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
