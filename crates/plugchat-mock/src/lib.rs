@@ -106,9 +106,10 @@ impl Default for Limits {
             header_timeout: Duration::from_secs(5),
             idle_timeout: Duration::from_secs(10),
             max_connections: 128,
-            // The largest answer the client accepts (`DEFAULT_MAX_RESPONSE_BYTES`); the CLI
-            // reads files up to the same size.
-            max_body_bytes: plugchat_api::DEFAULT_MAX_RESPONSE_BYTES,
+            // The largest answer the client accepts (`DEFAULT_MAX_RESPONSE_BYTES`, which a unit
+            // test compares: the mock builds plugchat-api without its client, where that
+            // constant lives); the CLI reads files up to the same size.
+            max_body_bytes: 4 * 1024 * 1024,
         }
     }
 }
@@ -811,6 +812,11 @@ fn page_of<'a>(operation: &MockOperation, incoming: &validate::Incoming<'_>, ite
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_body_limit_is_the_clients_response_limit() {
+        assert_eq!(super::Limits::default().max_body_bytes, plugchat_api::DEFAULT_MAX_RESPONSE_BYTES);
+    }
+
     /// `--host 0.0.0.0 --allow-remote` prints a URL the client accepts over plain http: loopback.
     #[test]
     fn an_unspecified_address_is_named_by_loopback() {
