@@ -290,11 +290,26 @@ pub(crate) fn reconcile(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     if let Some((heading, at)) = path_heading {
-        let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric() || *c == '/').collect::<String>().to_lowercase();
+        // Segments are compared from the end, letters and digits only. Placeholders are
+        // compared by position, not name (`{groupId}` and `{idDoGrupo}` are one segment; a
+        // heading may write the placeholder's name bare), and a heading's query string
+        // (`/join?url={{x}}`) is not its path.
+        let segments = |path: &str| -> Vec<(bool, String)> {
+            let (path, _) = crate::url::url_path(&crate::url::join_placeholders(path.trim()), "");
+            let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+            path.split('/').filter(|s| !s.is_empty()).map(|s| (s.starts_with('{'), key(s))).collect()
+        };
+        let same = |(a_placeholder, a): &(bool, String), (b_placeholder, b): &(bool, String)| {
+            a == b || (*a_placeholder && *b_placeholder)
+        };
+        let ends_with = |path: &[(bool, String)], heading: &[(bool, String)]| {
+            path.len() >= heading.len()
+                && path[path.len() - heading.len()..].iter().zip(heading).all(|(p, h)| same(p, h))
+        };
         // A heading of just `/` names no path: there is nothing to compare (a page copied
         // from another keeps the URL, which the cross-page rules report).
         let names_a_path = heading.chars().any(char::is_alphanumeric);
-        if names_a_path && !key(&operation.path).ends_with(&key(heading)) {
+        if names_a_path && !ends_with(&segments(&operation.path), &segments(heading)) {
             diagnostics.push(Diagnostic::new(
                 Rule::HeadingPathMismatch,
                 at.clone(),

@@ -23,6 +23,30 @@ pub(crate) fn allowed_values(description: &str) -> Vec<String> {
     description[at..].split('`').skip(1).step_by(2).map(str::to_owned).filter(|v| !v.is_empty()).collect()
 }
 
+/// A Tipo with its allowed values in parentheses: `string (a ou b)`, ``string (`a`, `b` or
+/// `c`)`` → (`string`, [a, b, c]). Two values at least, each one word: `string (ISO 8601)` is
+/// a type with a remark, not values.
+fn tipo_with_values(ty: &str) -> Option<(String, Vec<String>)> {
+    let (tipo, rest) = ty.split_once('(')?;
+    let inside = rest.trim_end().strip_suffix(')')?;
+    let tipo = tipo.trim();
+    if tipo.is_empty() || tipo.contains(' ') {
+        return None;
+    }
+    let mut values = Vec::new();
+    for part in inside.split([',', '|', '/']) {
+        for value in part.split(" ou ").flat_map(|v| v.split(" or ")) {
+            let value = value.trim().trim_start_matches("ou ").trim_start_matches("or ");
+            let value = value.trim().trim_matches(|c| matches!(c, '`' | '"' | '\'' | '*')).trim();
+            if value.is_empty() || value.contains(char::is_whitespace) {
+                return None;
+            }
+            values.push(value.to_owned());
+        }
+    }
+    (values.len() >= 2).then(|| (tipo.to_owned(), values))
+}
+
 pub(crate) fn clean_cell(cell: &str) -> String {
     cell.trim().trim_matches(|c| matches!(c, '`' | '*')).trim().to_owned()
 }
@@ -66,10 +90,16 @@ pub(crate) fn attributes(table: &Table<'_>, index: &LineIndex<'_>, normalized: &
         .filter(|row| !says_none(cell(*row, name_col)))
         .map(|row| {
             let description = cell(row, description_col).to_owned();
+            let mut ty = clean_cell(cell(row, type_col));
+            let mut allowed = allowed_values(&description);
+            if let Some((tipo, values)) = tipo_with_values(&ty) {
+                allowed.extend(values.into_iter().filter(|v| !allowed.contains(v)).collect::<Vec<_>>());
+                ty = tipo;
+            }
             Attribute {
                 name: clean_cell(cell(row, name_col)),
-                ty: clean_cell(cell(row, type_col)),
-                allowed_values: allowed_values(&description),
+                ty,
+                allowed_values: allowed,
                 description,
                 location: index.location(row.start),
             }

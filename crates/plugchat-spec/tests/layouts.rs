@@ -87,3 +87,29 @@ fn required_and_optional_tables_under_the_request_body() {
     assert_eq!(names(&operation.optional), ["title"]);
     assert!(operation.request_example.is_some());
 }
+
+/// Layout 9: a path heading with the query string the URL shows, or another name for the
+/// same placeholder, names the URL's path.
+#[test]
+fn a_path_heading_with_a_query_or_another_placeholder_name_matches() {
+    let (operation, diagnostics) = operation("heading-with-query.md");
+    assert_eq!(diagnostics, Vec::<String>::new());
+    assert_eq!(operation.path, "/join-group");
+    let (operation, diagnostics) = self::operation("heading-placeholder-name.md");
+    assert_eq!(diagnostics, Vec::<String>::new());
+    assert_eq!(operation.path, "/groups/{idDoGrupo}/leave");
+}
+
+/// Layout 10: a Tipo with its values in parentheses (`string (a ou b)`) is that type with
+/// those allowed values.
+#[test]
+fn a_tipo_with_values_in_parentheses_is_the_type_with_allowed_values() {
+    let (operation, diagnostics) = operation("tipo-with-values.md");
+    assert_eq!(diagnostics, Vec::<String>::new());
+    let presence = &operation.required[1];
+    assert_eq!(presence.ty, "string");
+    assert_eq!(presence.allowed_values, ["available", "unavailable"]);
+    let mode = &operation.optional[0];
+    assert_eq!(mode.ty, "string");
+    assert_eq!(mode.allowed_values, ["typing", "recording", "paused"]);
+}
