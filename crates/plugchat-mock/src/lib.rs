@@ -768,11 +768,11 @@ fn unauthorized(shared: &Shared, headers: &HeaderMap) -> Option<String> {
     let bearer = sent.get(..7).is_some_and(|prefix| prefix.eq_ignore_ascii_case(b"bearer "));
     if bearer && sent[7..].trim_ascii() == expected.as_bytes() {
         return Some(
-            "the `Authorization` header is `Bearer ` and the token: PlugChat expects the token alone, without the `Bearer ` prefix (`Authorization: <token>`)"
+            "the `Authorization` header is `Bearer ` and the token: the service expects the token alone, without the `Bearer ` prefix (`Authorization: <token>`)"
                 .to_owned(),
         );
     }
-    Some("the `Authorization` header is not the token the mock was given (`--token`): PlugChat expects the token alone (`Authorization: <token>`)".to_owned())
+    Some("the `Authorization` header is not the token the mock was given (`--token`): the service expects the token alone (`Authorization: <token>`)".to_owned())
 }
 
 /// The problems of the operation a request was taken for; on a route several pages share, a
