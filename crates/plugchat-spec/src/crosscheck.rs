@@ -30,15 +30,82 @@ fn signature(operation: &Operation) -> (Vec<String>, Vec<(String, String)>) {
     (names, fixed)
 }
 
+/// Pages on one method and path told apart by the value their request examples give one
+/// string attribute the table leaves open (`"action": "clear"` on one page, `"delete"` on
+/// the other, `pin`/`unpin` allowed on a third): each page sends its value, so it becomes that
+/// page's one allowed value (its fixed value). Only word-like values count (`clear`,
+/// `add-admin`), and only a value no other page on the endpoint sends or allows: a phone
+/// number, a sentence, or one word repeated by two copies of a page tells nothing apart.
+pub(crate) fn fix_values_telling_pages_apart(pages: &mut [Page]) {
+    fn word(v: &serde_json::Value) -> Option<&str> {
+        v.as_str().filter(|s| {
+            (1..=40).contains(&s.len())
+                && s.starts_with(|c: char| c.is_ascii_alphabetic())
+                && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        })
+    }
+    let mut groups: HashMap<(Method, &str), Vec<usize>> = HashMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        if let Some(operation) = &page.operation {
+            groups.entry((operation.method, operation.path.as_str())).or_default().push(i);
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    groups.sort();
+    // (page, attribute, value) to fix, found before any page is changed.
+    let mut fixes: Vec<(usize, String, String)> = Vec::new();
+    for group in &groups {
+        // Per page: each attribute's example word (when open) or allowed values.
+        let values = |i: usize, name: &str| -> (Option<String>, Vec<String>) {
+            let Some(operation) = pages[i].operation.as_ref() else { return (None, Vec::new()) };
+            let Some(row) = operation.required.iter().chain(&operation.optional).find(|a| a.name == name) else {
+                return (None, Vec::new());
+            };
+            let open = row.allowed_values.is_empty() && row.tipo() == crate::model::Tipo::String;
+            let sent = match &operation.request_example {
+                Some(crate::model::RequestExample::Json { body, .. }) if open => {
+                    body.get(name).and_then(word).map(str::to_owned)
+                }
+                _ => None,
+            };
+            (sent, row.allowed_values.clone())
+        };
+        let Some(first) = pages[group[0]].operation.as_ref() else { continue };
+        let names: Vec<String> = first.required.iter().chain(&first.optional).map(|a| a.name.clone()).collect();
+        for name in names {
+            let per_page: Vec<(Option<String>, Vec<String>)> = group.iter().map(|&i| values(i, &name)).collect();
+            for (k, (sent, _)) in per_page.iter().enumerate() {
+                let Some(sent) = sent else { continue };
+                let elsewhere = per_page
+                    .iter()
+                    .enumerate()
+                    .any(|(l, (theirs, allowed))| l != k && (theirs.as_ref() == Some(sent) || allowed.contains(sent)));
+                if !elsewhere {
+                    fixes.push((group[k], name.clone(), sent.clone()));
+                }
+            }
+        }
+    }
+    for (i, name, value) in fixes {
+        let Some(operation) = pages[i].operation.as_mut() else { continue };
+        if let Some(row) = operation.required.iter_mut().chain(operation.optional.iter_mut()).find(|a| a.name == name) {
+            row.allowed_values = vec![value];
+        }
+    }
+}
+
 /// Reports duplicate ids, pages that repeat another page's endpoint with the same
 /// attributes (pages on one endpoint that send different things become separate methods), paths nested under
 /// another endpoint or cut short of one, and one path used with two methods.
 pub(crate) fn cross_check(pages: &[Page]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     // Ids name generated methods, so only endpoint pages must not share one.
-    let mut ids: HashMap<&str, &Page> = HashMap::new();
+    // The site generator prefixes ids with the folder: the same id in two folders names two
+    // pages (the generator renames the second method).
+    let folder = |page: &Page| page.file.rsplit_once('/').map_or("", |(dir, _)| dir).to_owned();
+    let mut ids: HashMap<(String, &str), &Page> = HashMap::new();
     for (page, operation) in pages.iter().filter_map(|p| p.operation.as_ref().map(|o| (p, o))) {
-        if let Some(first) = ids.insert(page.id.as_str(), page) {
+        if let Some(first) = ids.insert((folder(page), page.id.as_str()), page) {
             diagnostics.push(Diagnostic::new(
                 Rule::DuplicateId,
                 operation.location.clone(),

@@ -96,6 +96,55 @@ fn without_position(error: &serde_json::Error) -> String {
     }
 }
 
+/// The alternatives an example writes for a key's string value:
+/// `"action": "archive" ou "unarchive"` → (`action`, [archive, unarchive]). The JSON repair
+/// keeps the first; these are the values the page's author allows.
+pub(crate) fn string_alternatives(text: &str) -> Vec<(String, Vec<String>)> {
+    if !text.contains(" ou ") && !text.contains(" or ") {
+        return Vec::new();
+    }
+    // Tokens: string literals (without escapes: keys and words), `:`, `ou`/`or`, anything else.
+    #[derive(PartialEq)]
+    enum Token<'t> {
+        Str(&'t str),
+        Colon,
+        Or,
+        Other,
+    }
+    let mut tokens = Vec::new();
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '"' {
+            let Some(end) = rest[1..].find('"') else { break };
+            tokens.push(Token::Str(&rest[1..1 + end]));
+            rest = &rest[end + 2..];
+        } else if c == ':' {
+            tokens.push(Token::Colon);
+            rest = &rest[1..];
+        } else if c.is_whitespace() {
+            rest = &rest[c.len_utf8()..];
+        } else {
+            let end = rest.find(|c: char| c.is_whitespace() || matches!(c, '"' | ':')).unwrap_or(rest.len()).max(1);
+            tokens.push(if matches!(&rest[..end], "ou" | "or") { Token::Or } else { Token::Other });
+            rest = &rest[end..];
+        }
+    }
+    let mut found = Vec::new();
+    for (i, window) in tokens.windows(3).enumerate() {
+        let [Token::Str(key), Token::Colon, Token::Str(first)] = window else { continue };
+        let mut values = vec![first.to_string()];
+        let mut next = i + 3;
+        while let (Some(Token::Or), Some(Token::Str(value))) = (tokens.get(next), tokens.get(next + 1)) {
+            values.push(value.to_string());
+            next += 2;
+        }
+        if values.len() >= 2 {
+            found.push((key.to_string(), values));
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::error_offset;

@@ -5,7 +5,7 @@
 
 use crate::ParseOptions;
 use crate::diagnostic::{Diagnostic, LineIndex, Rule};
-use crate::examples::{is_json, json_example, report_code_fences};
+use crate::examples::{is_json, json_example, report_code_fences, string_alternatives};
 use crate::frontmatter;
 use crate::markdown::{self, Block, Table};
 use crate::model::{
@@ -46,6 +46,8 @@ struct Walk<'a> {
     /// request example, even after a method line under a `URL` heading.
     body_heading: bool,
     request_example: Option<RequestExample>,
+    /// `"action": "archive" ou "unarchive"` in the request example: the values it allows.
+    alternatives: Vec<(String, Vec<String>)>,
     responses: Vec<Response>,
     /// Every JSON example under each response: the evidence that an attribute table describes
     /// the response (`reconcile::attributes_describing_response`). The model keeps the first
@@ -129,6 +131,16 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
                     location.clone(),
                     format!("URL path `{path}` is not under the base path `{}`", options.base_path()),
                 ));
+            }
+            // An open string attribute the example gives alternatives for allows those values.
+            for (key, values) in std::mem::take(&mut walk.alternatives) {
+                let rows = walk.required.iter_mut().chain(walk.optional.iter_mut());
+                if let Some(row) = rows.into_iter().find(|a| a.name == key)
+                    && row.allowed_values.is_empty()
+                    && row.tipo() == crate::model::Tipo::String
+                {
+                    row.allowed_values = values;
+                }
             }
             let mut operation = Operation {
                 method,
@@ -576,6 +588,7 @@ impl<'a> Walker<'a, '_> {
                 if let Some(body) =
                     json_example(text, content_start, self.index, self.diagnostics, &mut self.walk.code_fences)
                 {
+                    self.walk.alternatives = string_alternatives(text);
                     self.walk.request_example =
                         Some(RequestExample::Json { body, location: self.index.location(start) });
                 }

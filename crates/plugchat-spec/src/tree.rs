@@ -371,6 +371,7 @@ pub fn parse_sources(
     }
     let allowed =
         |d: &Diagnostic| allowed_by_page.get(d.location.file.as_str()).is_some_and(|rules| rules.contains(&d.rule));
+    crate::crosscheck::fix_values_telling_pages_apart(&mut pages);
     diagnostics.extend(crate::crosscheck::cross_check(&pages).into_iter().filter(|d| !allowed(d)).map(|mut d| {
         d.location.file = format!("{display}/{}", d.location.file);
         d

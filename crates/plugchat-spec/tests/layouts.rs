@@ -113,3 +113,51 @@ fn a_tipo_with_values_in_parentheses_is_the_type_with_allowed_values() {
     assert_eq!(mode.ty, "string");
     assert_eq!(mode.allowed_values, ["typing", "recording", "paused"]);
 }
+
+/// Parses the tree `tests/layouts/<name>/`: the layouts that span pages.
+fn tree(name: &str) -> (plugchat_spec::Spec, Vec<String>) {
+    let root = format!("{}/tests/layouts/{name}", env!("CARGO_MANIFEST_DIR"));
+    let (spec, diagnostics) = plugchat_spec::parse_tree(std::path::Path::new(&root));
+    let diagnostics = diagnostics.iter().map(|d| d.to_string().replace(&root, name)).collect();
+    (spec, diagnostics)
+}
+
+/// Layout 7: pages on one method and path told apart only by the value their examples give
+/// one string attribute (`"action": "clear"`, `"action": "delete"`) each send that value:
+/// it is the attribute's one allowed value, and the pages are not duplicates. Alternatives
+/// in an example (`"archive" ou "unarchive"`) are the values that page allows.
+#[test]
+fn pages_on_one_endpoint_told_apart_by_a_fixed_body_value() {
+    let (spec, diagnostics) = tree("fixed-body-value");
+    assert_eq!(
+        diagnostics,
+        [
+            "fixed-body-value/chats/archive-chat.md:24:1: warning[json-repaired]: JSON example repaired: kept the first of alternatives written with `ou`"
+        ]
+    );
+    let allowed: Vec<(&str, &[String])> = spec
+        .pages
+        .iter()
+        .map(|p| {
+            let operation = p.operation.as_ref().expect("operation");
+            let action = operation.required.iter().find(|a| a.name == "action").expect("action");
+            (p.id.as_str(), action.allowed_values.as_slice())
+        })
+        .collect();
+    let strings = |values: &[&str]| values.iter().map(|v| v.to_string()).collect::<Vec<_>>();
+    assert_eq!(allowed[0], ("archive-chat", &strings(&["archive", "unarchive"])[..]));
+    assert_eq!(allowed[1], ("clear-chat", &strings(&["clear"])[..]));
+    assert_eq!(allowed[2], ("delete-chat", &strings(&["delete"])[..]));
+    // `phone` differs in no example and stays free.
+    assert!(spec.pages.iter().all(|p| p.operation.as_ref().unwrap().required[0].allowed_values.is_empty()));
+}
+
+/// Layout 8: one front-matter id in two folders names two pages (the site prefixes ids with
+/// the folder); only pages of one folder sharing an id are `duplicate-id`.
+#[test]
+fn one_id_in_two_folders_is_not_a_duplicate() {
+    let (spec, diagnostics) = tree("same-id-two-folders");
+    assert_eq!(diagnostics, Vec::<String>::new());
+    let pages: Vec<(&str, &str)> = spec.pages.iter().map(|p| (p.file.as_str(), p.id.as_str())).collect();
+    assert_eq!(pages, [("contacts/get-all.md", "get-all"), ("groups/get-all.md", "get-all")]);
+}
