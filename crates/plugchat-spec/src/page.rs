@@ -262,7 +262,7 @@ fn walk<'a>(blocks: &'a [Block<'a>], index: &LineIndex<'_>, diagnostics: &mut Ve
     };
     for (i, block) in blocks.iter().enumerate() {
         match block {
-            Block::Heading { level, text, start } => walker.heading(*level, text, *start),
+            Block::Heading { level, text, start } => walker.heading(i, *level, text, *start),
             Block::Paragraph { text, start, source_starts_with_pipe } => {
                 walker.paragraph(i, text, *start, *source_starts_with_pipe)
             }
@@ -328,7 +328,7 @@ fn names_object(tipo: &crate::model::Tipo, name: &str) -> bool {
 
 impl<'a> Walker<'a, '_> {
     /// A heading opens a section, names an attribute group or a status, or is a method line.
-    fn heading(&mut self, level: u8, text: &'a str, start: usize) {
+    fn heading(&mut self, i: usize, level: u8, text: &'a str, start: usize) {
         self.walk.last_heading = text;
         normalize_into(text, &mut self.normalized);
         if self.section == Section::Request && is_body_name(&self.normalized) {
@@ -364,7 +364,9 @@ impl<'a> Walker<'a, '_> {
             }
         } else if let Some((method, path)) = method_heading(text) {
             self.walk.method_without_url.get_or_insert((method, path, self.index.location(start)));
-        } else if self.section == Section::Method && text.trim().starts_with('/') {
+        } else if text.trim().starts_with('/')
+            && (self.section == Section::Method || (self.walk.method_line.is_none() && self.method_line_follows(i)))
+        {
             self.walk.path_heading.get_or_insert((text.trim().to_owned(), self.index.location(start)));
         } else if self.section == Section::Request
             && matches!(attribute_group_of(text, &self.normalized), AttributeGroup::Required | AttributeGroup::Optional)
@@ -389,6 +391,12 @@ impl<'a> Walker<'a, '_> {
         } else if level <= 2 {
             self.section = Section::Other;
         }
+    }
+
+    /// Whether the block after block `i` is a paragraph holding a method line: a `#### /path`
+    /// heading right above one names its path, whatever section (`### API`) holds them.
+    fn method_line_follows(&self, i: usize) -> bool {
+        matches!(self.blocks.get(i + 1), Some(Block::Paragraph { text, .. }) if method_line(text).is_some())
     }
 
     /// Prose: a method line, an example URL, a response's description, the concept text.

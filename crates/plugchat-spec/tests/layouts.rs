@@ -161,3 +161,17 @@ fn one_id_in_two_folders_is_not_a_duplicate() {
     let pages: Vec<(&str, &str)> = spec.pages.iter().map(|p| (p.file.as_str(), p.id.as_str())).collect();
     assert_eq!(pages, [("contacts/get-all.md", "get-all"), ("groups/get-all.md", "get-all")]);
 }
+
+/// Missed defect: a `#### /path` heading right above the method line under `### API` (not
+/// `## Método`) is the path heading, compared with the URL.
+#[test]
+fn a_path_heading_under_another_section_is_compared_with_the_url() {
+    let (operation, diagnostics) = operation("method-under-api-heading.md");
+    assert_eq!(
+        diagnostics,
+        [
+            "layouts/method-under-api-heading.md:10:1: warning[heading-path-mismatch]: heading `/update-every-webhook` does not match the URL path `/update-webhooks`"
+        ]
+    );
+    assert_eq!(operation.path, "/update-webhooks");
+}
