@@ -33,17 +33,32 @@ pub(crate) fn read(text: &str) -> Example {
     ];
     let mut current = text.to_owned();
     let mut applied = Vec::new();
-    for (name, repair) in repairs {
+    for (i, (_, repair)) in repairs.iter().enumerate() {
         let next = repair(&current);
         if next != current {
-            applied.push(name);
+            applied.push(i);
             current = next;
             let value = if parses(&current) { serde_json::from_str::<Value>(&current).ok() } else { None };
-            if let Some(value) = value {
-                return Example::Repaired(value, applied);
+            if let Some(mut value) = value {
+                // A repair that changed the text on the way but is not needed (a trailing
+                // comma also read as a prose line) is not named: the message says what is wrong.
+                let mut k = 0;
+                while k < applied.len() && applied.len() > 1 {
+                    let without: Vec<usize> = applied.iter().copied().filter(|&j| j != applied[k]).collect();
+                    let text = without.iter().fold(text.to_owned(), |t, &j| (repairs[j].1)(&t));
+                    match serde_json::from_str::<Value>(&text) {
+                        Ok(fewer) => {
+                            value = fewer;
+                            applied = without;
+                        }
+                        Err(_) => k += 1,
+                    }
+                }
+                return Example::Repaired(value, applied.iter().map(|&j| repairs[j].0).collect());
             }
         }
     }
+    let mut applied: Vec<&'static str> = applied.iter().map(|&j| repairs[j].0).collect();
     // Several values one after another: keep the first.
     // (Another value follows when anything but JSON whitespace does: the stream would read
     // it, and its reading, right or wrong, is not needed.)

@@ -175,3 +175,15 @@ fn a_path_heading_under_another_section_is_compared_with_the_url() {
     );
     assert_eq!(operation.path, "/update-webhooks");
 }
+
+/// Missed defect: an example whose only fault is a trailing comma says so, not "removed prose
+/// lines".
+#[test]
+fn a_trailing_comma_is_named_as_the_only_repair() {
+    let (operation, diagnostics) = operation("trailing-comma.md");
+    assert_eq!(
+        diagnostics,
+        ["layouts/trailing-comma.md:22:1: warning[json-repaired]: JSON example repaired: removed trailing commas"]
+    );
+    assert!(operation.request_example.is_some());
+}
