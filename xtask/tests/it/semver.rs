@@ -646,7 +646,8 @@ fn changes_are_grouped_by_operation() {
     renamed.optional.push("| note | string | Nota |");
     write_tree(&from, &[send(), other()], &[]);
     write_tree(&to, &[renamed, other()], &[]);
-    let output = xtask(&["diff", "--from", from.to_str().unwrap(), "--to", to.to_str().unwrap(), "--format", "markdown"]);
+    let output =
+        xtask(&["diff", "--from", from.to_str().unwrap(), "--to", to.to_str().unwrap(), "--format", "markdown"]);
     let markdown = String::from_utf8(output.stdout).unwrap();
     assert!(markdown.contains("### Operation `demo-send-message` (`demo/demo-send-message.md`)\n"), "{markdown}");
     assert_eq!(markdown.matches("### Operation").count(), 1, "{markdown}");

@@ -22,7 +22,8 @@ const COPIED: &[&str] = &[
 const SEND_TEXT: &str = "docs-spec/message/send-message-text.md";
 /// The page the tests edit, owned by them.
 const SEND_TEXT_FIXTURE: &str = "xtask/tests/fixtures/workflow/send-message-text.md";
-const SEND_TEXT_CODE: &str = "crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__message__send-message-text.md.snap";
+const SEND_TEXT_CODE: &str =
+    "crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__message__send-message-text.md.snap";
 const SEND_TEXT_MODEL: &str =
     "crates/plugchat-spec/tests/snapshots/snapshots__docs_spec__message__send-message-text.md.snap";
 
@@ -342,7 +343,13 @@ fn a_renamed_id_is_a_rename_not_a_removal() {
     let changed = numstat(&ws);
     assert_eq!(
         changed.keys().collect::<Vec<_>>(),
-        ["crates/plugchat-api/openapi.json", "crates/plugchat-api/spec.json", SEND_TEXT_CODE, SEND_TEXT_MODEL, SEND_TEXT]
+        [
+            "crates/plugchat-api/openapi.json",
+            "crates/plugchat-api/spec.json",
+            SEND_TEXT_CODE,
+            SEND_TEXT_MODEL,
+            SEND_TEXT
+        ]
     );
     let status = Command::new("git").current_dir(&ws.root).args(["status", "--porcelain"]).output().unwrap();
     assert!(stdout(&status).lines().all(|line| line.starts_with("M ")), "{}", stdout(&status));
@@ -364,7 +371,8 @@ fn a_failure_halfway_leaves_the_tree_as_it_was() {
     std::fs::write(ws.root.join("docs-spec/message/send-text-later.md"), page).unwrap();
     ws.edit(SEND_TEXT, "| message | string |", "| message | texto |");
     // A directory (with a file in it) where the new page's code snapshot must go.
-    let blocker = ws.root.join("crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__message__send-text-later.md.snap");
+    let blocker =
+        ws.root.join("crates/plugchat-codegen/tests/snapshots/snapshots__docs_spec__message__send-text-later.md.snap");
     std::fs::create_dir_all(&blocker).unwrap();
     std::fs::write(blocker.join("keep"), "x").unwrap();
     let before = ws.files();
