@@ -425,7 +425,7 @@ fn rows(inputs: &Inputs) -> Vec<Row<'_>> {
                 let responses = &inputs.responses;
                 move || {
                     for (id, body) in responses {
-                        black_box(plugchat_api::dynamic::decode(id, black_box(body)).unwrap().unwrap());
+                        black_box(plugchat_api::dynamic::decode(id, black_box(body))).unwrap().unwrap();
                     }
                 }
             }),
