@@ -226,20 +226,7 @@ async fn an_override_of_an_unknown_operation_names_the_nearest_ids() {
 #[tokio::test]
 async fn webhooks_post_documented_and_custom_events_to_a_receiver() {
     let mock = MockServer::start().await;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
-    let app = axum::Router::new().route(
-        "/hook",
-        axum::routing::post(move |axum::Json(payload): axum::Json<Value>| {
-            let tx = tx.clone();
-            async move {
-                let _ = tx.send(payload);
-                axum::http::StatusCode::OK
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/hook", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let (url, mut rx) = receiver(axum::http::StatusCode::OK).await;
 
     let events = mock.documented_events();
     assert!(events.len() >= 8, "{events:?}");
@@ -606,8 +593,8 @@ async fn admin(method: &str, url: &str, body: Option<Value>) -> (u16, Value) {
     (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
 }
 
-/// A receiver of webhooks on 127.0.0.1: its URL and the payloads it got.
-async fn receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<Value>) {
+/// A receiver of webhooks on 127.0.0.1 answering `status`: its URL and the payloads it got.
+async fn receiver(status: axum::http::StatusCode) -> (String, tokio::sync::mpsc::UnboundedReceiver<Value>) {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Value>();
     let app = axum::Router::new().route(
         "/hook",
@@ -615,7 +602,7 @@ async fn receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<Value>) {
             let tx = tx.clone();
             async move {
                 let _ = tx.send(payload);
-                axum::http::StatusCode::ACCEPTED
+                status
             }
         }),
     );
@@ -718,7 +705,7 @@ async fn the_admin_api_drives_the_binary_over_http() {
     assert_eq!(admin("GET", &admin_url("/requests"), None).await.1["requests"], json!([]));
 
     // A documented event, and any payload, POSTed to a receiver.
-    let (hook, mut payloads) = receiver().await;
+    let (hook, mut payloads) = receiver(axum::http::StatusCode::ACCEPTED).await;
     let (_, events) = admin("GET", &admin_url("/events"), None).await;
     let event = &events["events"][0];
     let send = json!({ "url": hook, "event": event["id"] });
