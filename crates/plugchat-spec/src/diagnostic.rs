@@ -191,6 +191,9 @@ rules! {
     ExampleUrlWithoutQuery = "example-url-without-query", Note,
         "The example URL has no query string, so it shows none of the required query attributes.",
         "Add a query string with the required attributes to the example URL.";
+    AttributesTableMissing = "attributes-table-missing", Warning,
+        "The request example sends keys but the page has no attribute table at all: the body (or query) is documented only by its example (one diagnostic per page, instead of an `example-key-unknown` per key).",
+        "Add an attribute table (`## Atributos`, `### Obrigatórios` / `### Opcionais`) listing the example's keys with their types.";
     ExampleKeyUnknown = "example-key-unknown", Warning,
         "The request example sends a key no attribute table declares.",
         "Add the attribute to a table, or remove it from the example.";

@@ -176,7 +176,8 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
                     response.example = Some(example);
                 }
             }
-            reconcile(&operation, walk.path_heading.as_ref(), &walk.ungrouped, &mut diagnostics);
+            let has_attribute_table = walk.attribute_table.is_some();
+            reconcile(&operation, walk.path_heading.as_ref(), &walk.ungrouped, has_attribute_table, &mut diagnostics);
             Some(operation)
         }
         None => {

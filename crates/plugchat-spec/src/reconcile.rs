@@ -287,6 +287,7 @@ pub(crate) fn reconcile(
     operation: &Operation,
     path_heading: Option<&(String, Location)>,
     ungrouped: &[String],
+    has_attribute_table: bool,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     if let Some((heading, at)) = path_heading {
@@ -335,6 +336,54 @@ pub(crate) fn reconcile(
         .map(|a| a.name.as_str())
         .collect();
     let required_set: HashSet<&str> = required.iter().copied().collect();
+    // A request documented only by its example: one diagnostic for the missing table says it
+    // better than one `example-key-unknown` per key. A table the page has but that was read
+    // as something else (the response's fields) keeps the per-key reports.
+    if attributes.is_empty() && !has_attribute_table {
+        let (keys, location): (Vec<String>, _) = match &operation.request_example {
+            Some(RequestExample::Json { body: Value::Object(body), location }) => {
+                (body.keys().cloned().collect(), Some(location))
+            }
+            Some(example @ RequestExample::Url { location, .. }) => {
+                (example.query().into_iter().map(|(key, _)| key).filter(|k| !k.is_empty()).collect(), Some(location))
+            }
+            _ => (Vec::new(), None),
+        };
+        if let (Some(location), false) = (location, keys.is_empty()) {
+            let what = match &operation.request_example {
+                Some(RequestExample::Json { .. }) => "request example",
+                _ => "example URL",
+            };
+            let shown: Vec<String> = keys.iter().take(6).map(|k| format!("`{k}`")).collect();
+            let more = if keys.len() > shown.len() {
+                format!(" and {} more", keys.len() - shown.len())
+            } else {
+                String::new()
+            };
+            diagnostics.push(Diagnostic::new(
+                Rule::AttributesTableMissing,
+                location.clone(),
+                format!(
+                    "the {what} sends {} ({}{more}) but the page has no attribute table documenting {}",
+                    if keys.len() == 1 { "1 key".to_owned() } else { format!("{} keys", keys.len()) },
+                    shown.join(", "),
+                    if keys.len() == 1 { "it" } else { "them" },
+                ),
+            ));
+            if let Some(RequestExample::Json { location, .. }) = &operation.request_example
+                && !operation.method.has_body()
+            {
+                diagnostics.push(Diagnostic::new(
+                    Rule::GetWithBody,
+                    location.clone(),
+                    format!("a {} request has a JSON body in its example", operation.method),
+                ));
+            }
+            check_responses(operation, diagnostics);
+            check_tipos(operation, diagnostics);
+            return;
+        }
+    }
     match &operation.request_example {
         Some(RequestExample::Json { body, location }) => {
             if !operation.method.has_body() {
@@ -387,6 +436,12 @@ pub(crate) fn reconcile(
         None => {}
     }
 
+    check_responses(operation, diagnostics);
+    check_tipos(operation, diagnostics);
+}
+
+/// Each response's table against its example.
+fn check_responses(operation: &Operation, diagnostics: &mut Vec<Diagnostic>) {
     for response in &operation.responses {
         let Some(example) = &response.example else { continue };
         if let Value::Array(items) = example {
@@ -419,7 +474,10 @@ pub(crate) fn reconcile(
         let what = format!("response {} example", response.status);
         compare(Side::Response, &what, &fields, &[], sample, &response.location, operation, diagnostics);
     }
+}
 
+/// Every attribute's Tipo is a known type or names a sub-table of the page.
+fn check_tipos(operation: &Operation, diagnostics: &mut Vec<Diagnostic>) {
     for attribute in operation.required.iter().chain(&operation.optional) {
         let ty = attribute.ty.trim();
         let tipo = attribute.tipo();

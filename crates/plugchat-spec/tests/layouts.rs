@@ -187,3 +187,19 @@ fn a_trailing_comma_is_named_as_the_only_repair() {
     );
     assert!(operation.request_example.is_some());
 }
+
+/// Layout 12: a request body documented only by its example, with no attribute table at all:
+/// one warning for the page saying the table is missing, not one `example-key-unknown` per key.
+/// The example is still the request's.
+#[test]
+fn a_body_documented_only_by_its_example_is_one_missing_table() {
+    let (operation, diagnostics) = operation("body-example-only.md");
+    assert_eq!(
+        diagnostics,
+        [
+            "layouts/body-example-only.md:24:1: warning[attributes-table-missing]: the request example sends 3 keys (`phone`, `messageId`, `hours`) but the page has no attribute table documenting them"
+        ]
+    );
+    assert!(operation.required.is_empty() && operation.optional.is_empty());
+    assert!(operation.request_example.is_some());
+}

@@ -307,6 +307,13 @@ fn cases() -> Vec<Case> {
             one(get_page("## Request Params\n\n`GET` https://x.example/api/send-text?phone=5511&delayMessage=2")),
         ),
         case(
+            Rule::AttributesTableMissing,
+            // The clean page without its attributes section: the example is all that documents the body.
+            one(CLEAN[..CLEAN.find("## Atributos").unwrap()].to_owned()
+                + &CLEAN[CLEAN.find("## Request Body").unwrap()..]),
+            clean(),
+        ),
+        case(
             Rule::ExampleKeyUnknown,
             one(edit("\"delayMessage\": 2", "\"delayMessage\": 2, \"linkUrl\": \"x\"")),
             clean(),
