@@ -218,6 +218,9 @@ rules! {
     ResponseTableFlat = "response-table-flat", Warning,
         "The response table lists fields flat that the example nests under one key.",
         "List the wrapper key, and the nested fields in a sub-table.";
+    ResponseTableUnrelated = "response-table-unrelated", Warning,
+        "None of a response table's fields is in the response example, which shows keys of its own: the table describes another response (often copied from another page).",
+        "Replace the table with the fields this response returns (or fix the example).";
     DuplicateId = "duplicate-id", Error,
         "Two endpoint pages share an id, which names the generated method.",
         "Give each page its own `id`.";

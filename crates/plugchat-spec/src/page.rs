@@ -336,6 +336,18 @@ impl<'a> Walker<'a, '_> {
             self.walk.body_heading = true;
             return;
         }
+        // `#### Body` right above a fence with no request heading on the page (under the
+        // attributes, the header, ...): the request's body all the same. Under a response it
+        // is the response's; above a table it names a sub-table.
+        if is_body_name(&self.normalized)
+            && !matches!(self.section, Section::Response | Section::Event | Section::Examples)
+            && matches!(self.blocks.get(i + 1), Some(Block::Code { .. }))
+        {
+            self.section = Section::Request;
+            self.group = AttributeGroup::Unnamed;
+            self.walk.body_heading = true;
+            return;
+        }
         if self.section == Section::Attributes
             && level > self.attributes_level
             && section_named(&self.normalized).is_some()
@@ -622,7 +634,12 @@ impl<'a> Walker<'a, '_> {
                     self.walk.examples.push(CallbackExample { title, payload, location: self.index.location(start) });
                 }
             }
-            _ => {}
+            // A fence under any other heading (the attributes, a free-standing example, a
+            // second request example) is no part of the model, but a reader copies it: it is
+            // checked like the others.
+            _ => {
+                json_example(text, content_start, self.index, self.diagnostics, &mut self.walk.code_fences);
+            }
         }
     }
 }

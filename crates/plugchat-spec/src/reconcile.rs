@@ -174,7 +174,12 @@ impl<'a> Unshown<'a> {
 /// A list example whose elements show one key with values of different JSON types (an integer
 /// and a fraction count as one): the generated field gets the widest type that holds them all,
 /// and the reader should know (one note per key).
-fn disagreeing_elements(response: &plugchat_model::Response, items: &[Value], diagnostics: &mut Vec<Diagnostic>) {
+fn disagreeing_elements(
+    response: &plugchat_model::Response,
+    items: &[Value],
+    mismatched: &[&str],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let mut kinds: Vec<(&str, Vec<&'static str>)> = Vec::new();
     for object in items.iter().filter_map(Value::as_object) {
         for (key, value) in object.iter().filter(|(_, v)| !v.is_null()) {
@@ -192,7 +197,8 @@ fn disagreeing_elements(response: &plugchat_model::Response, items: &[Value], di
             }
         }
     }
-    for (key, seen) in kinds.into_iter().filter(|(_, seen)| seen.len() > 1) {
+    // A key the table types is a mismatch where an element contradicts it (`check_responses`).
+    for (key, seen) in kinds.into_iter().filter(|(key, seen)| seen.len() > 1 && !mismatched.contains(key)) {
         diagnostics.push(Diagnostic::new(
             Rule::ExampleTypesDisagree,
             response.location.clone(),
@@ -444,8 +450,27 @@ pub(crate) fn reconcile(
 fn check_responses(operation: &Operation, diagnostics: &mut Vec<Diagnostic>) {
     for response in &operation.responses {
         let Some(example) = &response.example else { continue };
-        if let Value::Array(items) = example {
-            disagreeing_elements(response, items, diagnostics);
+        let items: &[Value] = match example {
+            Value::Array(items) => items,
+            _ => &[],
+        };
+        // Every element of a list example is checked against the table, not only the first:
+        // a key the table types and an element contradicts is a mismatch (at the first such
+        // element), not a disagreement between elements.
+        let mismatches: Vec<(&Attribute, usize, &Value)> = response
+            .fields
+            .iter()
+            .filter_map(|field| {
+                let tipo = field.tipo();
+                items.iter().enumerate().find_map(|(i, item)| {
+                    let value = item.as_object()?.get(&field.name)?;
+                    (tipo.fits(value, Some(operation)) == Some(false)).then_some((field, i, value))
+                })
+            })
+            .collect();
+        let mismatched: Vec<&str> = mismatches.iter().map(|(field, _, _)| field.name.as_str()).collect();
+        if !items.is_empty() {
+            disagreeing_elements(response, items, &mismatched, diagnostics);
         }
         if response.fields.is_empty() {
             continue;
@@ -458,22 +483,101 @@ fn check_responses(operation: &Operation, diagnostics: &mut Vec<Diagnostic>) {
         let Some(sample) = sample else { continue };
         let fields: Vec<&Attribute> = response.fields.iter().collect();
         let missing: Vec<&&Attribute> = fields.iter().filter(|f| !sample.contains_key(&f.name)).collect();
-        let wrapper =
-            sample.iter().find(|(_, v)| v.as_object().is_some_and(|o| missing.iter().any(|f| o.contains_key(&f.name))));
-        if let (Some((wrapper, _)), false) = (wrapper, missing.is_empty()) {
+        // The fields nested under one key: in an object, or in the objects of an array.
+        let nests = |value: &Value| match value {
+            Value::Object(object) => missing.iter().any(|f| object.contains_key(&f.name)),
+            Value::Array(elements) => elements
+                .iter()
+                .filter_map(Value::as_object)
+                .any(|object| missing.iter().any(|f| object.contains_key(&f.name))),
+            _ => false,
+        };
+        // An array the table lists is a list field whose element's rows were merged (an
+        // unlabelled sub-table), not a flat table: `compare` reports the rows the top level
+        // lacks. (An object the table lists is reported as before.)
+        let listed = |key: &str| fields.iter().any(|f| f.name == key);
+        let wrapper = sample.iter().find(|(key, v)| nests(v) && !(v.is_array() && listed(key)));
+        if let (Some((wrapper, value)), false) = (wrapper, missing.is_empty()) {
+            let under = if value.is_array() { "in the array under" } else { "under" };
             diagnostics.push(Diagnostic::new(
                 Rule::ResponseTableFlat,
                 response.location.clone(),
                 format!(
-                    "response {}: the table lists fields flat that the example nests under `{wrapper}`",
+                    "response {}: the table lists fields flat that the example nests {under} `{wrapper}`",
                     response.status
                 ),
             ));
             continue;
         }
+        if unrelated_table(response, &fields, items, sample, diagnostics) {
+            continue;
+        }
         let what = format!("response {} example", response.status);
         compare(Side::Response, &what, &fields, &[], sample, &response.location, operation, diagnostics);
+        for (field, i, value) in mismatches.into_iter().filter(|(_, i, _)| *i > 0) {
+            // The first element's mismatch is `compare`'s.
+            if sample.get(&field.name).is_some_and(|v| field.tipo().fits(v, Some(operation)) == Some(false)) {
+                continue;
+            }
+            diagnostics.push(Diagnostic::new(
+                Rule::ExampleTypeMismatch,
+                field.location.clone(),
+                format!(
+                    "`{}` is declared `{}` but element {} of the {what} shows {}",
+                    field.name,
+                    field.ty,
+                    i + 1,
+                    describe(value)
+                ),
+            ));
+        }
     }
+}
+
+/// A response table none of whose fields the example shows (nor a near miss of one), while the
+/// example shows keys of its own: the table describes something else (copied from another
+/// page). One warning instead of a note per field and per key. Returns whether it was reported.
+fn unrelated_table(
+    response: &plugchat_model::Response,
+    fields: &[&Attribute],
+    items: &[Value],
+    sample: &Map<String, Value>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    let objects: Vec<&Map<String, Value>> =
+        if items.is_empty() { vec![sample] } else { items.iter().filter_map(Value::as_object).collect() };
+    let keys: Vec<&String> = {
+        let mut keys: Vec<&String> = Vec::new();
+        for key in objects.iter().flat_map(|o| o.keys()) {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        keys
+    };
+    if fields.len() < 2 || keys.len() < 2 {
+        return false;
+    }
+    let related = fields.iter().any(|f| keys.iter().any(|key| *key == &f.name || near_miss(key, &f.name).is_some()));
+    if related {
+        return false;
+    }
+    let list = |names: &mut dyn Iterator<Item = &str>| -> String {
+        let names: Vec<String> = names.map(|n| format!("`{n}`")).collect();
+        if names.len() > 5 { format!("{}, ...", names[..5].join(", ")) } else { names.join(", ") }
+    };
+    diagnostics.push(Diagnostic::new(
+        Rule::ResponseTableUnrelated,
+        response.location.clone(),
+        format!(
+            "response {}: none of the table's {} fields ({}) is in the example, which shows {}: the table describes another response",
+            response.status,
+            fields.len(),
+            list(&mut fields.iter().map(|f| f.name.as_str())),
+            list(&mut keys.iter().map(|k| k.as_str())),
+        ),
+    ));
+    true
 }
 
 /// Every attribute's Tipo is a known type or names a sub-table of the page.

@@ -203,3 +203,77 @@ fn a_body_documented_only_by_its_example_is_one_missing_table() {
     assert!(operation.required.is_empty() && operation.optional.is_empty());
     assert!(operation.request_example.is_some());
 }
+
+/// Missed defect: a list example's elements are each checked against the table, not only the
+/// first: a string where the table says integer in the second element is a mismatch, like one
+/// in the first (not only a note that the elements disagree). A key the table does not list
+/// (`color`) still gets the note.
+#[test]
+fn every_element_of_a_list_example_is_checked_against_the_table() {
+    let (_, diagnostics) = operation("array-element-types.md");
+    assert_eq!(
+        diagnostics,
+        [
+            "layouts/array-element-types.md:20:1: note[example-types-disagree]: response 200: the elements of the example show `color` as a string and a number: it is typed to hold them all",
+            "layouts/array-element-types.md:26:1: warning[example-type-mismatch]: `chats` is declared `integer` but element 2 of the response 200 example shows \"12\" (a string)",
+        ]
+    );
+}
+
+/// Missed defect: a response table none of whose fields the example shows (copied from another
+/// page) is one warning, not a note per field and per key.
+#[test]
+fn a_response_table_matching_nothing_in_its_example_is_a_warning() {
+    let (_, diagnostics) = operation("response-table-copied.md");
+    assert_eq!(
+        diagnostics,
+        [
+            "layouts/response-table-copied.md:20:1: warning[response-table-unrelated]: response 200: none of the table's 2 fields (`zaapId`, `messageId`) is in the example, which shows `total`, `unread`, `archived`: the table describes another response"
+        ]
+    );
+}
+
+/// Missed defect: a response table listing flat the fields the example nests in an array under
+/// one key is `response-table-flat`, as for an object.
+#[test]
+fn a_flat_table_for_fields_nested_in_an_array_is_response_table_flat() {
+    let (_, diagnostics) = operation("response-table-flat-array.md");
+    assert_eq!(
+        diagnostics,
+        [
+            "layouts/response-table-flat-array.md:20:1: warning[response-table-flat]: response 200: the table lists fields flat that the example nests in the array under `tags`"
+        ]
+    );
+}
+
+/// Missed defect: a JSON fence under a heading that is no request or response section (a
+/// free-standing example in the concept text, a fence under the attributes) is checked like
+/// the examples: a reader copies it. It is not the request example.
+#[test]
+fn json_under_other_headings_is_checked() {
+    let (operation, diagnostics) = operation("json-outside-examples.md");
+    assert_eq!(
+        diagnostics,
+        [
+            "layouts/json-outside-examples.md:17:1: warning[json-repaired]: JSON example repaired: removed comments",
+            "layouts/json-outside-examples.md:34:15: warning[json-unparsable]: JSON example does not parse and was dropped: expected value",
+        ]
+    );
+    let Some(plugchat_spec::RequestExample::Json { body, .. }) = &operation.request_example else { panic!() };
+    assert_eq!(body, &serde_json::json!({ "presence": "available" }));
+}
+
+/// Missed defect: `#### Body` above a fence on a page with no request heading (right under the
+/// attributes) is the request's body: the example is read and checked.
+#[test]
+fn a_body_heading_without_a_request_heading_is_the_request_example() {
+    let (operation, diagnostics) = operation("body-without-request-heading.md");
+    assert_eq!(
+        diagnostics,
+        [
+            "layouts/body-without-request-heading.md:24:1: warning[json-repaired]: JSON example repaired: removed trailing commas"
+        ]
+    );
+    let Some(plugchat_spec::RequestExample::Json { body, .. }) = &operation.request_example else { panic!() };
+    assert_eq!(body["groupName"], "Family");
+}

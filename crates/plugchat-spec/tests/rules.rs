@@ -323,7 +323,11 @@ fn cases() -> Vec<Case> {
         case(Rule::ResponseFieldMissingFromExample, one(edit("{ \"messageId\": \"3EB0\" }", "{}")), clean()),
         case(
             Rule::ExampleTypesDisagree,
-            one(edit("{ \"messageId\": \"3EB0\" }", "[{ \"messageId\": \"3EB0\" }, { \"messageId\": 5 }]")),
+            // A key the table does not type (a typed one an element contradicts is a mismatch).
+            one(edit(
+                "{ \"messageId\": \"3EB0\" }",
+                "[{ \"messageId\": \"3EB0\", \"n\": \"1\" }, { \"messageId\": \"3EB1\", \"n\": 5 }]",
+            )),
             // Elements that differ in keys, or in an integer against a fraction, agree.
             one(edit("{ \"messageId\": \"3EB0\" }", "[{ \"messageId\": \"3EB0\", \"n\": 1 }, { \"n\": 1.5 }]")),
         ),
@@ -331,6 +335,16 @@ fn cases() -> Vec<Case> {
             Rule::ResponseKeyUndocumented,
             one(edit("{ \"messageId\": \"3EB0\" }", "{ \"messageId\": \"3EB0\", \"zaapId\": \"1\" }")),
             clean(),
+        ),
+        case(
+            Rule::ResponseTableUnrelated,
+            one(edit("{ \"messageId\": \"3EB0\" }", "{ \"total\": 3, \"unread\": 1 }").replacen(
+                "| messageId | string | Id |",
+                "| messageId | string | Id |\n| zaapId | string | Id |",
+                1,
+            )),
+            // One field of the table shown is enough to relate them.
+            one(edit("{ \"messageId\": \"3EB0\" }", "{ \"messageId\": \"3EB0\", \"unread\": 1 }")),
         ),
         case(
             Rule::ResponseTableFlat,
