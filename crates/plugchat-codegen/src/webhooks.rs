@@ -75,8 +75,9 @@ fn leaf(tipo: &Tipo) -> Leaf {
     }
 }
 
-/// The expression decoding a leaf field `wire` of the object `object` at `path` with `decoder`.
-fn decode_leaf(leaf: &Leaf, wire: &str) -> (TokenStream, TokenStream) {
+/// The expression decoding a leaf field `wire` whose raw value is `slot` (see
+/// `plugchat_runtime::webhook::Decoder`).
+fn decode_leaf(leaf: &Leaf, wire: &str, slot: &TokenStream) -> (TokenStream, TokenStream) {
     let element = |decoder: Option<&'static str>| match decoder {
         Some(decoder) => {
             let function = format_ident!("{}", decoder);
@@ -87,15 +88,15 @@ fn decode_leaf(leaf: &Leaf, wire: &str) -> (TokenStream, TokenStream) {
     match leaf {
         Leaf::Scalar(ty, decoder) => {
             let decode = element(Some(decoder));
-            (quote!(#ty), quote!(decoder.field(object, path, #wire, #decode)))
+            (quote!(#ty), quote!(decoder.field(#slot, at, #wire, #decode)))
         }
         Leaf::List(ty, decoder) => {
             let decode = element(*decoder);
-            (quote!(::std::vec::Vec<#ty>), quote!(decoder.list(object, path, #wire, #decode)))
+            (quote!(::std::vec::Vec<#ty>), quote!(decoder.list(#slot, at, #wire, #decode)))
         }
         Leaf::Value => (
             quote!(::plugchat_runtime::__private::serde_json::Value),
-            quote!(decoder.field(object, path, #wire, ::plugchat_runtime::__private::webhook::any)),
+            quote!(decoder.field(#slot, at, #wire, ::plugchat_runtime::__private::webhook::any)),
         ),
     }
 }
@@ -103,42 +104,34 @@ fn decode_leaf(leaf: &Leaf, wire: &str) -> (TokenStream, TokenStream) {
 /// The struct `name` for `nodes`, preceded by the structs of its nested objects. Every field
 /// is an `Option` decoded tolerantly (see `plugchat_runtime::webhook::Decoder`); an event's
 /// top-level struct (`top`) also keeps the mismatches and can be deserialised on its own.
+///
+/// Decoding reads the object's members once: `slot_of` maps each documented key to its
+/// field's slot (a `match`), the raw value of each key lands in its slot (the last, if a key
+/// repeats), and each field is then decoded from its slot, in the documented order.
 fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], top: bool, types: &mut Unique, out: &mut Vec<TokenStream>) {
     // Field names unique within the struct; type names unique within the module (`types`,
     // see [`crate::plan`]).
     let mut unique = Unique::default();
     let mut fields = Vec::new();
     let mut decoders = Vec::new();
-    for node in nodes {
+    let mut slot_arms = Vec::new();
+    for (index, node) in nodes.iter().enumerate() {
         let wire = node.segment.as_str();
         let ident = unique.snake(wire);
         let tipo = node.attribute.map_or(Tipo::Any, Attribute::tipo);
         let description = node.attribute.map_or(String::new(), |a| a.description.clone());
         let docs = doc_lines(&description);
+        let slot = quote!(slots[#index]);
+        slot_arms.push(quote!(#wire => #index,));
         let (ty, decode) = if node.children.is_empty() {
-            decode_leaf(&leaf(&tipo), wire)
+            decode_leaf(&leaf(&tipo), wire, &slot)
         } else {
             let child = types.camel(&name.to_string(), wire);
             structs(&child, &format!("`{wire}` of [`{name}`]. {description}"), &node.children, false, types, out);
             if node.is_list || matches!(tipo, Tipo::List(_)) {
-                (
-                    quote!(::std::vec::Vec<#child>),
-                    quote! {
-                        decoder.objects(object, path, #wire).map(|items| {
-                            items.into_iter().map(|(object, path)| #child::decode_object(object, &path, decoder)).collect()
-                        })
-                    },
-                )
+                (quote!(::std::vec::Vec<#child>), quote!(decoder.objects(#slot, at, #wire, #child::decode_members)))
             } else {
-                (
-                    quote!(#child),
-                    quote! {
-                        match decoder.object(object, path, #wire) {
-                            ::core::option::Option::Some((object, path)) => ::core::option::Option::Some(#child::decode_object(object, &path, decoder)),
-                            ::core::option::Option::None => ::core::option::Option::None,
-                        }
-                    },
-                )
+                (quote!(#child), quote!(decoder.object(#slot, at, #wire, #child::decode_members)))
             }
         };
         fields.push(quote! {
@@ -148,7 +141,9 @@ fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], top: bool, types: &mut U
         });
         decoders.push(quote!(#ident: #decode,));
     }
+    let count = nodes.len();
     let map = quote!(::plugchat_runtime::__private::serde_json::Map<::std::string::String, ::plugchat_runtime::__private::serde_json::Value>);
+    let webhook = quote!(::plugchat_runtime::__private::webhook);
     let docs = doc_lines(doc);
     let (mismatch_field, mismatch_init, top_items) = if top {
         (
@@ -167,9 +162,15 @@ fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], top: bool, types: &mut U
 
                     /// Decodes a payload object of this event (every field tolerantly).
                     #[inline] pub fn from_object(object: &#map) -> Self {
-                        let mut decoder = ::plugchat_runtime::__private::webhook::Decoder::new();
-                        let mut event = Self::decode_object(object, "", &mut decoder);
-                        event.__mismatches = decoder.finish();
+                        let (mut event, mismatches) = #webhook::decode_map(object, Self::decode_members);
+                        event.__mismatches = mismatches;
+                        event
+                    }
+
+                    #[doc(hidden)]
+                    #[inline] pub fn from_payload(payload: &#webhook::Payload<'_>) -> Self {
+                        let (mut event, mismatches) = payload.decode(Self::decode_members);
+                        event.__mismatches = mismatches;
                         event
                     }
                 }
@@ -177,7 +178,7 @@ fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], top: bool, types: &mut U
                 impl<'de> ::plugchat_runtime::__private::serde::Deserialize<'de> for #name {
                     fn deserialize<D: ::plugchat_runtime::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                         let payload = <::plugchat_runtime::__private::serde_json::Value as ::plugchat_runtime::__private::serde::Deserialize>::deserialize(deserializer)?;
-                        let object = ::plugchat_runtime::__private::webhook::object(&payload).map_err(<D::Error as ::plugchat_runtime::__private::serde::de::Error>::custom)?;
+                        let object = #webhook::object(&payload).map_err(<D::Error as ::plugchat_runtime::__private::serde::de::Error>::custom)?;
                         ::core::result::Result::Ok(Self::from_object(object))
                     }
                 }
@@ -198,8 +199,18 @@ fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], top: bool, types: &mut U
 
         impl #name {
             #[doc(hidden)]
-            #[inline] pub fn decode_object(object: &#map, path: &str, decoder: &mut ::plugchat_runtime::__private::webhook::Decoder) -> Self {
-                let _ = (&object, &path, &decoder);
+            #[inline] pub fn slot_of(key: &str) -> usize {
+                match key {
+                    #(#slot_arms)*
+                    _ => usize::MAX,
+                }
+            }
+
+            #[doc(hidden)]
+            pub fn decode_members(object: #webhook::Object<'_>, at: &#webhook::At<'_>, decoder: &mut #webhook::Decoder) -> Self {
+                let mut slots = [::core::option::Option::None; #count];
+                object.fill(&mut slots, Self::slot_of);
+                let _ = (&slots, &at, &decoder);
                 #name { #(#decoders)* #mismatch_init }
             }
         }
@@ -255,8 +266,8 @@ pub(crate) fn generate_webhooks_avoiding(pages: &[&Page], mut types: Unique) -> 
             }
         }
         arms.push(quote! {
-            if ::plugchat_runtime::__private::webhook::matches(payload, &[#(#pairs),*]) {
-                return ::core::result::Result::Ok(::core::option::Option::Some(WebhookEvent::#variant(#variant::from_object(object))));
+            if payload.matches(&[#(#pairs),*]) {
+                return ::core::result::Result::Ok(::core::option::Option::Some(WebhookEvent::#variant(#variant::from_payload(payload))));
             }
         });
         names_arms.push(quote!(WebhookEvent::#variant(_) => #id,));
@@ -296,33 +307,39 @@ pub(crate) fn generate_webhooks_avoiding(pages: &[&Page], mut types: Unique) -> 
 
             /// Decodes a payload of at most `limit` bytes.
             #[inline] pub fn from_slice_with_limit(bytes: &[u8], limit: usize) -> ::core::result::Result<Self, ::plugchat_runtime::WebhookError> {
-                Self::from_value(::plugchat_runtime::__private::webhook::parse(bytes, limit)?)
+                let payload = ::plugchat_runtime::__private::webhook::Payload::parse(bytes, limit)?;
+                ::core::result::Result::Ok(match Self::recognise(&payload)? {
+                    ::core::option::Option::Some(event) => event,
+                    ::core::option::Option::None => WebhookEvent::Unknown(payload.to_value()),
+                })
             }
 
             /// Like [`from_slice`](Self::from_slice), also returning the payload's JSON as sent
             /// (fields the docs do not list included).
             #[inline] pub fn from_slice_with_raw(bytes: &[u8]) -> ::core::result::Result<(Self, ::plugchat_runtime::__private::serde_json::Value), ::plugchat_runtime::WebhookError> {
-                let payload = ::plugchat_runtime::__private::webhook::parse(bytes, ::plugchat_runtime::DEFAULT_MAX_WEBHOOK_BYTES)?;
+                let payload = ::plugchat_runtime::__private::webhook::Payload::parse(bytes, ::plugchat_runtime::DEFAULT_MAX_WEBHOOK_BYTES)?;
+                let value = payload.to_value();
                 let event = match Self::recognise(&payload)? {
                     ::core::option::Option::Some(event) => event,
-                    ::core::option::Option::None => WebhookEvent::Unknown(payload.clone()),
+                    ::core::option::Option::None => WebhookEvent::Unknown(value.clone()),
                 };
-                ::core::result::Result::Ok((event, payload))
+                ::core::result::Result::Ok((event, value))
             }
 
             /// Decodes an already parsed payload.
             #[inline] pub fn from_value(payload: ::plugchat_runtime::__private::serde_json::Value) -> ::core::result::Result<Self, ::plugchat_runtime::WebhookError> {
-                ::core::result::Result::Ok(match Self::recognise(&payload)? {
+                let text = ::plugchat_runtime::__private::webhook::text_of(&payload)?;
+                let parsed = ::plugchat_runtime::__private::webhook::Payload::parse(text.as_bytes(), usize::MAX)?;
+                ::core::result::Result::Ok(match Self::recognise(&parsed)? {
                     ::core::option::Option::Some(event) => event,
                     ::core::option::Option::None => WebhookEvent::Unknown(payload),
                 })
             }
 
             /// The documented event `payload` is, `None` for an event the docs do not describe.
-            #[inline] fn recognise(payload: &::plugchat_runtime::__private::serde_json::Value) -> ::core::result::Result<::core::option::Option<Self>, ::plugchat_runtime::WebhookError> {
-                let object = ::plugchat_runtime::__private::webhook::object(payload)?;
+            #[inline] fn recognise(payload: &::plugchat_runtime::__private::webhook::Payload<'_>) -> ::core::result::Result<::core::option::Option<Self>, ::plugchat_runtime::WebhookError> {
                 #(#arms)*
-                ::plugchat_runtime::__private::webhook::unrecognised(payload, Self::DISCRIMINATORS)?;
+                payload.unrecognised(Self::DISCRIMINATORS)?;
                 ::core::result::Result::Ok(::core::option::Option::None)
             }
 

@@ -5,82 +5,249 @@
 //! these spellings and convert it; anything else (an object where a string belongs) is still
 //! a decode error naming the field.
 //!
-//! Each field is read as its raw JSON text first, so a number keeps its exact digits:
-//! `18446744073709551616` sent where a string belongs is that string, not the nearest `f64`
-//! (`"18446744073709552000"`), which serde's data model would otherwise hand over.
+//! A number sent where a string belongs keeps its exact digits: `18446744073709551616` is that
+//! string, not the nearest `f64` (`"18446744073709552000"`), which serde's data model would
+//! otherwise hand over. String fields therefore read the value's JSON text (borrowed from the
+//! input when serde_json deserializes from a slice or a `str`, so nothing is copied twice);
+//! boolean, integer and number fields take the value the deserializer hands over directly,
+//! since for them the digits beyond an `f64`'s do not change the result.
+
+use std::borrow::Cow;
+use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer};
-use serde_json::value::RawValue;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 
-/// A JSON scalar as sent.
-enum Scalar {
+/// A JSON scalar as sent, or the kind of a value that is not one.
+pub(crate) enum Scalar<'a> {
     Bool(bool),
     Int(i64),
     UInt(u64),
     /// A number that neither `i64` nor `u64` holds (a fraction, an exponent, many digits), as sent.
-    Text(String),
-    Str(String),
+    Number(Cow<'a, str>),
+    /// A number a deserializer handed over as an `f64` (its text is not known).
+    Float(f64),
+    Str(Cow<'a, str>),
     Null,
 }
 
 /// What a lenient field accepts, for error messages.
 const SCALAR: &str = "a string, number or boolean";
 
-/// The field's value, read as its JSON text first so that numbers keep their digits.
-fn scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
-    let raw = Box::<RawValue>::deserialize(d)?;
-    let text = raw.get();
-    let parse_error = |e: serde_json::Error| de::Error::custom(e);
+/// The name serde_json's `RawValue` asks a deserializer for: serde_json answers it with the
+/// value's JSON text (borrowed from a slice or `str` input), any other deserializer with
+/// `visit_newtype_struct`, which [`TextVisitor`] reads as a plain value.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// The scalar whose JSON text (as sent, no surrounding whitespace) is `text`. The text must
+/// be valid JSON (serde_json validated it while capturing it).
+pub(crate) fn scalar_of_text<E: de::Error>(text: &str) -> Result<Scalar<'_>, E> {
+    let text = text.trim_matches([' ', '\t', '\n', '\r']);
     match text.as_bytes().first() {
         Some(b'-' | b'0'..=b'9') => Ok(if let Ok(i) = text.parse::<i64>() {
             Scalar::Int(i)
         } else if let Ok(u) = text.parse::<u64>() {
             Scalar::UInt(u)
         } else {
-            Scalar::Text(text.to_owned())
+            Scalar::Number(Cow::Borrowed(text))
         }),
-        Some(b'"') => serde_json::from_str(text).map(Scalar::Str).map_err(parse_error),
-        Some(b't' | b'f') => serde_json::from_str(text).map(Scalar::Bool).map_err(parse_error),
+        Some(b'"') => {
+            let inner = text.get(1..text.len() - 1).unwrap_or_default();
+            if inner.contains('\\') {
+                serde_json::from_str::<String>(text).map(|s| Scalar::Str(Cow::Owned(s))).map_err(E::custom)
+            } else {
+                Ok(Scalar::Str(Cow::Borrowed(inner)))
+            }
+        }
+        Some(b't') => Ok(Scalar::Bool(true)),
+        Some(b'f') => Ok(Scalar::Bool(false)),
         Some(b'n') => Ok(Scalar::Null),
-        Some(b'[') => Err(de::Error::invalid_type(de::Unexpected::Seq, &SCALAR)),
-        _ => Err(de::Error::invalid_type(de::Unexpected::Map, &SCALAR)),
+        Some(b'[') => Err(E::invalid_type(de::Unexpected::Seq, &SCALAR)),
+        _ => Err(E::invalid_type(de::Unexpected::Map, &SCALAR)),
     }
 }
 
-fn unexpected(s: &Scalar) -> de::Unexpected<'_> {
+/// Reads one value as a [`Scalar`]: its text through serde_json's raw-value protocol
+/// (`visit_map`), or the value itself from any other deserializer.
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Scalar<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(SCALAR)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar<'de>, A::Error> {
+        // serde_json's raw value: one entry, the token, then the text. A real map (a
+        // deserializer that does not know the token) is the wrong kind of value.
+        if map.next_key_seed(TokenKey)? != Some(true) {
+            return Err(de::Error::invalid_type(de::Unexpected::Map, &SCALAR));
+        }
+        // Converted here, not inside the value: a path-tracking deserializer would otherwise
+        // add the token to the error's path.
+        match map.next_value_seed(RawText)? {
+            Cow::Borrowed(text) => scalar_of_text(text),
+            Cow::Owned(text) => scalar_of_text(&text).map(Scalar::into_owned),
+        }
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Scalar<'de>, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
+/// Whether a map's key is serde_json's raw-value token.
+struct TokenKey;
+
+impl<'de> DeserializeSeed<'de> for TokenKey {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        struct IsToken;
+        impl<'de> Visitor<'de> for IsToken {
+            type Value = bool;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
+                Ok(key == RAW_VALUE_TOKEN)
+            }
+        }
+        d.deserialize_str(IsToken)
+    }
+}
+
+/// The raw value's text, borrowed when the deserializer can lend it.
+struct RawText;
+
+impl<'de> DeserializeSeed<'de> for RawText {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
+        struct Text;
+        impl<'de> Visitor<'de> for Text {
+            type Value = Cow<'de, str>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON value's text")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Cow<'de, str>, E> {
+                Ok(Cow::Borrowed(text))
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Cow<'de, str>, E> {
+                Ok(Cow::Owned(text.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, text: String) -> Result<Cow<'de, str>, E> {
+                Ok(Cow::Owned(text))
+            }
+        }
+        d.deserialize_str(Text)
+    }
+}
+
+/// A value handed over by a deserializer, as a [`Scalar`] (numbers as the deserializer read them).
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(SCALAR)
+    }
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Bool(b))
+    }
+    fn visit_i64<E: de::Error>(self, i: i64) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Int(i))
+    }
+    fn visit_u64<E: de::Error>(self, u: u64) -> Result<Scalar<'de>, E> {
+        Ok(i64::try_from(u).map_or(Scalar::UInt(u), Scalar::Int))
+    }
+    fn visit_f64<E: de::Error>(self, f: f64) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Float(f))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Str(Cow::Borrowed(s)))
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Str(Cow::Owned(s.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Str(Cow::Owned(s)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Scalar<'de>, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Scalar<'de>, A::Error> {
+        Err(de::Error::invalid_type(de::Unexpected::Seq, &SCALAR))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Scalar<'de>, A::Error> {
+        Err(de::Error::invalid_type(de::Unexpected::Map, &SCALAR))
+    }
+}
+
+impl Scalar<'_> {
+    fn into_owned(self) -> Scalar<'static> {
+        match self {
+            Scalar::Bool(b) => Scalar::Bool(b),
+            Scalar::Int(i) => Scalar::Int(i),
+            Scalar::UInt(u) => Scalar::UInt(u),
+            Scalar::Number(text) => Scalar::Number(Cow::Owned(text.into_owned())),
+            Scalar::Float(f) => Scalar::Float(f),
+            Scalar::Str(s) => Scalar::Str(Cow::Owned(s.into_owned())),
+            Scalar::Null => Scalar::Null,
+        }
+    }
+}
+
+fn unexpected<'s>(s: &'s Scalar<'_>) -> de::Unexpected<'s> {
     match s {
         Scalar::Bool(b) => de::Unexpected::Bool(*b),
         Scalar::Int(i) => de::Unexpected::Signed(*i),
         Scalar::UInt(u) => de::Unexpected::Unsigned(*u),
-        Scalar::Text(_) => de::Unexpected::Other("number"),
+        Scalar::Number(_) => de::Unexpected::Other("number"),
+        Scalar::Float(f) => de::Unexpected::Float(*f),
         Scalar::Str(s) => de::Unexpected::Str(s),
         Scalar::Null => de::Unexpected::Unit,
     }
 }
 
-fn to_bool<E: de::Error>(s: Scalar) -> Result<bool, E> {
+/// An integer from a float, if it is one that `f64` holds exactly.
+fn whole(f: f64) -> Option<i64> {
+    (f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64)
+}
+
+pub(crate) fn to_bool<E: de::Error>(s: Scalar<'_>) -> Result<bool, E> {
     match &s {
         Scalar::Bool(b) => Ok(*b),
         Scalar::Int(0) | Scalar::UInt(0) => Ok(false),
         Scalar::Int(1) | Scalar::UInt(1) => Ok(true),
-        Scalar::Str(text) => match text.trim().to_ascii_lowercase().as_str() {
-            "true" | "1" => Ok(true),
-            "false" | "0" => Ok(false),
-            _ => Err(E::invalid_value(unexpected(&s), &"a boolean (or \"true\"/\"false\")")),
-        },
+        Scalar::Str(text) => {
+            let text = text.trim();
+            if text.eq_ignore_ascii_case("true") || text == "1" {
+                Ok(true)
+            } else if text.eq_ignore_ascii_case("false") || text == "0" {
+                Ok(false)
+            } else {
+                Err(E::invalid_value(unexpected(&s), &"a boolean (or \"true\"/\"false\")"))
+            }
+        }
         _ => Err(E::invalid_type(unexpected(&s), &"a boolean (or \"true\"/\"false\")")),
     }
 }
 
-fn to_i64<E: de::Error>(s: Scalar) -> Result<i64, E> {
+pub(crate) fn to_i64<E: de::Error>(s: Scalar<'_>) -> Result<i64, E> {
     match &s {
         Scalar::Int(i) => Ok(*i),
         Scalar::UInt(u) => i64::try_from(*u).map_err(|_| E::invalid_value(unexpected(&s), &"an integer")),
-        Scalar::Text(text) => match text.parse::<f64>() {
-            Ok(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
-            _ => Err(E::invalid_value(unexpected(&s), &"an integer")),
-        },
+        Scalar::Number(text) => {
+            text.parse::<f64>().ok().and_then(whole).ok_or_else(|| E::invalid_value(unexpected(&s), &"an integer"))
+        }
+        Scalar::Float(f) => whole(*f).ok_or_else(|| E::invalid_value(unexpected(&s), &"an integer")),
         Scalar::Str(text) => {
             text.trim().parse().map_err(|_| E::invalid_value(unexpected(&s), &"an integer (or a string of digits)"))
         }
@@ -88,11 +255,14 @@ fn to_i64<E: de::Error>(s: Scalar) -> Result<i64, E> {
     }
 }
 
-fn to_number<E: de::Error>(s: Scalar) -> Result<serde_json::Number, E> {
+pub(crate) fn to_number<E: de::Error>(s: Scalar<'_>) -> Result<serde_json::Number, E> {
     match &s {
         Scalar::Int(i) => Ok((*i).into()),
         Scalar::UInt(u) => Ok((*u).into()),
-        Scalar::Text(text) => text.parse().map_err(|_| E::invalid_value(unexpected(&s), &"a finite number")),
+        Scalar::Number(text) => text.parse().map_err(|_| E::invalid_value(unexpected(&s), &"a finite number")),
+        Scalar::Float(f) => {
+            serde_json::Number::from_f64(*f).ok_or_else(|| E::invalid_value(unexpected(&s), &"a finite number"))
+        }
         Scalar::Str(text) => {
             text.trim().parse().map_err(|_| E::invalid_value(unexpected(&s), &"a number (or a numeric string)"))
         }
@@ -100,25 +270,37 @@ fn to_number<E: de::Error>(s: Scalar) -> Result<serde_json::Number, E> {
     }
 }
 
-fn to_string<E: de::Error>(s: Scalar) -> Result<String, E> {
+pub(crate) fn to_string<E: de::Error>(s: Scalar<'_>) -> Result<String, E> {
     match s {
-        Scalar::Str(text) | Scalar::Text(text) => Ok(text),
+        Scalar::Str(text) | Scalar::Number(text) => Ok(text.into_owned()),
         Scalar::Bool(b) => Ok(b.to_string()),
         Scalar::Int(i) => Ok(i.to_string()),
         Scalar::UInt(u) => Ok(u.to_string()),
+        // Only from a deserializer other than serde_json's (which lends the number's text).
+        Scalar::Float(f) => Ok(f.to_string()),
         Scalar::Null => Err(E::invalid_type(de::Unexpected::Unit, &"a string")),
     }
 }
 
+/// A string field's value: its JSON text, so that a number keeps its digits.
+fn text_scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Scalar<'de>, D::Error> {
+    d.deserialize_newtype_struct(RAW_VALUE_TOKEN, TextVisitor)
+}
+
+/// Any other scalar field's value, as the deserializer reads it.
+fn plain_scalar<'de, D: Deserializer<'de>>(d: D) -> Result<Scalar<'de>, D::Error> {
+    d.deserialize_any(ScalarVisitor)
+}
+
 macro_rules! lenient {
-    ($($required:ident, $optional:ident, $ty:ty, $convert:ident;)*) => {$(
+    ($($required:ident, $optional:ident, $ty:ty, $read:ident, $convert:ident;)*) => {$(
         #[doc = concat!("A `", stringify!($ty), "` in any scalar spelling.")]
         pub fn $required<'de, D: Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
-            $convert(scalar(d)?)
+            $convert($read(d)?)
         }
         #[doc = concat!("An optional `", stringify!($ty), "`: `null` is `None`.")]
         pub fn $optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<$ty>, D::Error> {
-            match scalar(d)? {
+            match $read(d)? {
                 Scalar::Null => Ok(None),
                 s => $convert(s).map(Some),
             }
@@ -127,10 +309,10 @@ macro_rules! lenient {
 }
 
 lenient! {
-    bool, option_bool, bool, to_bool;
-    i64, option_i64, i64, to_i64;
-    number, option_number, serde_json::Number, to_number;
-    string, option_string, String, to_string;
+    bool, option_bool, bool, plain_scalar, to_bool;
+    i64, option_i64, i64, plain_scalar, to_i64;
+    number, option_number, serde_json::Number, plain_scalar, to_number;
+    string, option_string, String, text_scalar, to_string;
 }
 
 /// An optional scalar decoded leniently (`null` and absent are `None`), as a type: generated
@@ -150,6 +332,7 @@ impl<T> Default for Lenient<T> {
 macro_rules! lenient_type {
     ($($optional:ident, $ty:ty;)*) => {$(
         impl<'de> Deserialize<'de> for Lenient<$ty> {
+            #[inline]
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 $optional(d).map(Lenient)
             }
