@@ -140,6 +140,9 @@ rules! {
     MethodLineWithoutUrl = "method-line-without-url", Warning,
         "The method line names a path but no URL; the path was taken as written.",
         "Write the full URL after the method.";
+    PathSegmentLiteral = "path-segment-literal", Note,
+        "An attribute's description puts it in the path, while the URL shows an example value (`5511999999999`) where its placeholder belongs: the segment was read as the placeholder `{name}`.",
+        "Write the placeholder in the URL (`/chats/{phone}/pin`), and the example value in an example.";
     UrlOutsideBase = "url-outside-base", Warning,
         "The method line's URL is not under the tree's base path (`base_url` in `api.yml`).",
         "Fix the URL, or the manifest's `base_url`.";

@@ -124,7 +124,25 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
     });
     let operation = match walk.method_line {
         Some((method, url, location)) => {
-            let (path, under_base) = url_path(&url, options.base_path());
+            let (mut path, under_base) = url_path(&url, options.base_path());
+            // Rows whose description puts them in the path, where the URL shows an example
+            // value: the segment is their placeholder.
+            let rows: Vec<&Attribute> = walk.required.iter().chain(&walk.optional).collect();
+            for (literal, name) in literal_path_parameters(&path, &rows) {
+                let placeholder = format!("{{{name}}}");
+                path = replace_segment(&path, &literal, &placeholder);
+                if let Some((heading, _)) = walk.path_heading.as_mut() {
+                    *heading = replace_segment(heading, &literal, &placeholder);
+                }
+                diagnostics.push(Diagnostic::new(
+                    Rule::PathSegmentLiteral,
+                    location.clone(),
+                    format!(
+                        "the URL shows `{literal}` where `{name}` goes (its description puts it in the path): \
+                         read as the placeholder `{placeholder}`"
+                    ),
+                ));
+            }
             if !under_base {
                 diagnostics.push(Diagnostic::new(
                     Rule::UrlOutsideBase,
@@ -194,6 +212,64 @@ pub fn parse_page(file: &str, text: &str, options: &ParseOptions) -> (Page, Vec<
     };
     let page = Page { file: file.to_owned(), id, title: front.title.unwrap_or_default(), section, operation, callback };
     (page, diagnostics)
+}
+
+/// Rows the page says go in the path (their description: `no path`, `na URL`, `in the path`,
+/// `parâmetro de rota`, ...) while the URL has no placeholder for them but a segment that looks
+/// like an example value (`5511999999999`, `3EB0C4A1`, `SEU_ID`): each such segment with the
+/// row it stands for, in order. Only when rows and segments pair up one to one: anything
+/// else is left as written.
+fn literal_path_parameters(path: &str, rows: &[&Attribute]) -> Vec<(String, String)> {
+    let says_path = |description: &str| {
+        let folded = crate::sections::normalize(description);
+        let words: Vec<&str> = folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        words.windows(2).any(|pair| {
+            let places = ["path", "caminho", "rota", "url", "route"];
+            let before = ["no", "na", "in", "on", "do", "da", "de", "the", "of", "pela", "pelo", "via", "into"];
+            (before.contains(&pair[0]) && places.contains(&pair[1]))
+                || (pair[0] == "path" && pair[1].starts_with("param"))
+        })
+    };
+    let placeholders: Vec<&str> =
+        path.split('/').filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}'))).collect();
+    let key = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let fills_one = |name: &str| placeholders.iter().any(|p| key(p) == key(name));
+    let named: Vec<&str> = rows
+        .iter()
+        .filter(|row| !fills_one(&row.name) && says_path(&row.description))
+        .map(|row| row.name.as_str())
+        .collect();
+    if named.is_empty() {
+        return Vec::new();
+    }
+    let looks_like_value = |segment: &str| {
+        let digits = segment.chars().filter(char::is_ascii_digit).count();
+        let plain = segment.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@' | '+'));
+        let shouted = segment.contains('_')
+            && segment.len() >= 4
+            && segment.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit());
+        plain && ((digits >= 3 && digits * 2 >= segment.len()) || digits >= 4 || shouted)
+    };
+    let literals: Vec<&str> =
+        path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')).filter(|s| looks_like_value(s)).collect();
+    let mut unique = literals.clone();
+    unique.dedup();
+    if literals.len() != named.len() || unique.len() != literals.len() {
+        return Vec::new();
+    }
+    literals.into_iter().zip(named).map(|(literal, name)| (literal.to_owned(), name.to_owned())).collect()
+}
+
+/// `path` with its segment `literal` replaced by `with` (a heading's query string kept).
+fn replace_segment(path: &str, literal: &str, with: &str) -> String {
+    let (path, query) = path.split_once('?').map_or((path, None), |(p, q)| (p, Some(q)));
+    let replaced: Vec<&str> = path.split('/').map(|s| if s == literal { with } else { s }).collect();
+    let mut out = replaced.join("/");
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
 }
 
 /// The fields of the object named `name`, created on first use.

@@ -277,3 +277,20 @@ fn a_body_heading_without_a_request_heading_is_the_request_example() {
     let Some(plugchat_spec::RequestExample::Json { body, .. }) = &operation.request_example else { panic!() };
     assert_eq!(body["groupName"], "Family");
 }
+
+/// Layout 11: a row whose description says it goes in the path, while the URL shows an example
+/// value where its placeholder belongs: the segment is the row's placeholder (the path the
+/// heading names), with a note. The row is a path parameter, so the body example need not show it.
+#[test]
+fn an_example_value_in_the_url_for_a_path_row_is_its_placeholder() {
+    let (operation, diagnostics) = operation("path-value-in-url.md");
+    assert_eq!(
+        diagnostics,
+        [
+            "layouts/path-value-in-url.md:10:1: note[path-segment-literal]: the URL shows `5511999999999` where `phone` goes (its description puts it in the path): read as the placeholder `{phone}`"
+        ]
+    );
+    assert_eq!(operation.path, "/chats/{phone}/pin");
+    let phone = &operation.required[0];
+    assert_eq!(operation.location_of(phone), plugchat_model::ParamLocation::Path);
+}

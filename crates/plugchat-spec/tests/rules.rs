@@ -307,6 +307,14 @@ fn cases() -> Vec<Case> {
             one(get_page("## Request Params\n\n`GET` https://x.example/api/send-text?phone=5511&delayMessage=2")),
         ),
         case(
+            Rule::PathSegmentLiteral,
+            one(page("send-text", "POST", "send-text/5511999999999")
+                .replacen("| phone | string | Destination |", "| phone | string | Destination, in the path |", 1)
+                .replacen("\"phone\": \"5511999999999\", ", "", 1)),
+            // Without the description's word, an example value in the URL is left as written.
+            one(page("send-text", "POST", "send-text/5511999999999")),
+        ),
+        case(
             Rule::AttributesTableMissing,
             // The clean page without its attributes section: the example is all that documents the body.
             one(CLEAN[..CLEAN.find("## Atributos").unwrap()].to_owned()
