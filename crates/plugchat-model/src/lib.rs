@@ -186,7 +186,10 @@ pub struct Operation {
     pub objects: Vec<ObjectType>,
     /// The request example, if the page has one.
     pub request_example: Option<RequestExample>,
-    /// Documented answers, in page order.
+    /// Documented answers, in page order. A status may appear more than once: alternative
+    /// shapes of one answer (a page documenting, under one status, each shape under its own
+    /// heading with its table and example); the first is the one a client decodes
+    /// ([`Operation::success_index`]), the others document what else may come.
     pub responses: Vec<Response>,
     /// Where the method line is.
     #[serde(skip_serializing, default)]

@@ -57,6 +57,9 @@ struct Walk<'a> {
     attribute_table: Option<Location>,
     /// JSON fences holding code: where, and their first line.
     code_fences: Vec<(Location, String)>,
+    /// A heading under the status of `responses[.0]` before its table: the name of its shape,
+    /// added to its description if another shape of that status follows.
+    alternative_name: Option<(usize, String)>,
 }
 
 /// Reads one page. `file` is the path printed in locations and diagnostics.
@@ -476,10 +479,54 @@ impl<'a> Walker<'a, '_> {
                     example: None,
                     location: self.index.location(start),
                 });
+            } else {
+                self.response_alternative(i, text, start);
             }
         } else if level <= 2 {
             self.section = Section::Other;
         }
+    }
+
+    /// A heading under a status that is no status: where the response so far has its table and
+    /// its example, and the heading's own blocks hold another table, it names an alternative
+    /// shape of that status (`#### When the message is text` / `#### When it is an image`):
+    /// another response of the same status, in page order (the first is the one a client
+    /// decodes). A heading before any table or example names the first alternative, once
+    /// another follows. Any other heading (`#### Exemplo` between a table and its example, or
+    /// one naming a field of the table or its Tipo: a sub-table) is not a shape of its own.
+    fn response_alternative(&mut self, i: usize, text: &'a str, start: usize) {
+        let Some(current) = self.walk.responses.len().checked_sub(1) else { return };
+        let response = &self.walk.responses[current];
+        let has_example = self.walk.response_examples.last().is_some_and(|(at, _)| *at == current);
+        if response.fields.is_empty() && !has_example {
+            self.walk.alternative_name = Some((current, text.trim().to_owned()));
+            return;
+        }
+        let own_blocks = self.blocks[i + 1..].iter().take_while(|b| !matches!(b, Block::Heading { .. }));
+        let has_table = own_blocks.clone().any(|b| matches!(b, Block::Table { .. }));
+        let has_json = own_blocks.clone().any(|b| matches!(b, Block::Code { lang, text, .. } if is_json(lang, text)));
+        // `#### Operators` under a row typed `Operators[]` is that field's sub-table.
+        let names_a_field = nested_table_label(text, &response.fields).is_some();
+        if response.fields.is_empty() || !has_example || !has_table || !has_json || names_a_field {
+            return;
+        }
+        let status = response.status;
+        if let Some((at, name)) = self.walk.alternative_name.take()
+            && at == current
+        {
+            let first = &mut self.walk.responses[current];
+            if !first.description.is_empty() {
+                first.description.push_str("\n\n");
+            }
+            first.description.push_str(&name);
+        }
+        self.walk.responses.push(Response {
+            status,
+            description: text.trim().to_owned(),
+            fields: Vec::new(),
+            example: None,
+            location: self.index.location(start),
+        });
     }
 
     /// Whether the block after block `i` is a paragraph holding a method line: a `#### /path`

@@ -294,3 +294,42 @@ fn an_example_value_in_the_url_for_a_path_row_is_its_placeholder() {
     let phone = &operation.required[0];
     assert_eq!(operation.location_of(phone), plugchat_model::ParamLocation::Path);
 }
+
+/// Layout 6: one status with two alternative shapes under headings, each with its table and
+/// example: two responses of that status, in page order (the first is the one a client
+/// decodes), each named by its heading and compared with its own example. Merged, the second
+/// table's `messageId` was a duplicate row and the second example was never compared.
+#[test]
+fn alternative_shapes_of_one_status_are_two_responses() {
+    let (operation, diagnostics) = operation("response-alternatives.md");
+    assert_eq!(diagnostics, Vec::<String>::new());
+    let responses: Vec<(u16, &str, Vec<&str>)> =
+        operation.responses.iter().map(|r| (r.status, r.description.as_str(), names(&r.fields))).collect();
+    assert_eq!(
+        responses,
+        [
+            (200, "When the message is a text", vec!["messageId", "text"]),
+            (
+                200,
+                "When the message is an image\n\nThe image's address and its caption.",
+                vec!["messageId", "imageUrl", "caption"]
+            ),
+            (404, "No such message.", vec![]),
+        ]
+    );
+    assert_eq!(operation.responses[1].example.as_ref().unwrap()["caption"], "a cat");
+    assert_eq!(operation.success_index(), Some(0));
+}
+
+/// Layout 6's limit: a heading naming a field of the response table (or its Tipo) is that
+/// field's sub-table, not another shape of the status.
+#[test]
+fn a_heading_naming_a_response_field_is_no_alternative() {
+    let path = format!("{}/tests/layouts/response-alternatives.md", env!("CARGO_MANIFEST_DIR"));
+    let text =
+        std::fs::read_to_string(path).expect("fixture").replace("#### When the message is an image", "#### Text");
+    let options = ParseOptions { base_url: Some("https://api.example.com/api".into()) };
+    let (page, _) = parse_page("layouts/response-alternatives.md", &text, &options);
+    let statuses: Vec<u16> = page.operation.expect("operation").responses.iter().map(|r| r.status).collect();
+    assert_eq!(statuses, [200, 404]);
+}
