@@ -57,7 +57,7 @@ struct Walk<'a> {
     attribute_table: Option<Location>,
     /// JSON fences holding code: where, and their first line.
     code_fences: Vec<(Location, String)>,
-    /// A heading under the status of `responses[.0]` before its table: the name of its shape,
+    /// A heading under the status of `responses[index]` before its table: the name of its shape,
     /// added to its description if another shape of that status follows.
     alternative_name: Option<(usize, String)>,
 }
@@ -226,10 +226,14 @@ fn literal_path_parameters(path: &str, rows: &[&Attribute]) -> Vec<(String, Stri
     let says_path = |description: &str| {
         let folded = crate::sections::normalize(description);
         let words: Vec<&str> = folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        // `no path`, `parâmetro de rota`, `in the path`; a URL only as the place (`na URL`):
+        // `da URL` is as often about the URL's value.
+        let places = ["path", "caminho", "rota", "route"];
+        let before = ["no", "na", "in", "on", "do", "da", "de", "the", "of", "pela", "pelo", "via", "into"];
+        let into_url = ["no", "na", "in", "on", "pela", "pelo", "via", "into"];
         words.windows(2).any(|pair| {
-            let places = ["path", "caminho", "rota", "url", "route"];
-            let before = ["no", "na", "in", "on", "do", "da", "de", "the", "of", "pela", "pelo", "via", "into"];
             (before.contains(&pair[0]) && places.contains(&pair[1]))
+                || (into_url.contains(&pair[0]) && pair[1] == "url")
                 || (pair[0] == "path" && pair[1].starts_with("param"))
         })
     };
@@ -256,6 +260,7 @@ fn literal_path_parameters(path: &str, rows: &[&Attribute]) -> Vec<(String, Stri
     let literals: Vec<&str> =
         path.split('/').filter(|s| !s.is_empty() && !s.starts_with('{')).filter(|s| looks_like_value(s)).collect();
     let mut unique = literals.clone();
+    unique.sort_unstable();
     unique.dedup();
     if literals.len() != named.len() || unique.len() != literals.len() {
         return Vec::new();

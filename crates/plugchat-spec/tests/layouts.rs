@@ -293,6 +293,14 @@ fn an_example_value_in_the_url_for_a_path_row_is_its_placeholder() {
     assert_eq!(operation.path, "/chats/{phone}/pin");
     let phone = &operation.required[0];
     assert_eq!(operation.location_of(phone), plugchat_model::ParamLocation::Path);
+
+    // A description that does not put the row in the path leaves the URL as written.
+    let path = format!("{}/tests/layouts/path-value-in-url.md", env!("CARGO_MANIFEST_DIR"));
+    let text =
+        std::fs::read_to_string(path).expect("fixture").replace("sent in the path of the URL", "part of the URL");
+    let options = ParseOptions { base_url: Some("https://api.example.com/api".into()) };
+    let (page, _) = parse_page("layouts/path-value-in-url.md", &text, &options);
+    assert_eq!(page.operation.expect("operation").path, "/chats/5511999999999/pin");
 }
 
 /// Layout 6: one status with two alternative shapes under headings, each with its table and
