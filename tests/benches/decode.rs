@@ -467,6 +467,19 @@ fn criterion_benches(c: &mut Criterion, inputs: &Inputs) {
         })
     });
     group.finish();
+    // The two answers of the table, SDK and strict derive, one by one (to profile each).
+    for (id, strict) in [
+        ("send-text", strict_of::<strict::SendText> as fn(&[u8])),
+        ("get-chat-messages", strict_of::<Vec<strict::ChatMessage>>),
+    ] {
+        let body = response(inputs, id);
+        let mut group = c.benchmark_group(id);
+        group.throughput(Throughput::Bytes(body.len() as u64));
+        group
+            .bench_function("sdk", |b| b.iter(|| plugchat_api::dynamic::decode(id, black_box(body)).unwrap().unwrap()));
+        group.bench_function("strict_derive", |b| b.iter(|| strict(black_box(body))));
+        group.finish();
+    }
 }
 
 fn main() {

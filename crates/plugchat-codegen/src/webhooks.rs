@@ -266,7 +266,7 @@ pub(crate) fn generate_webhooks_avoiding(pages: &[&Page], mut types: Unique) -> 
             }
         }
         arms.push(quote! {
-            if payload.matches(&[#(#pairs),*]) {
+            if found.matches(&[#(#pairs),*]) {
                 return ::core::result::Result::Ok(::core::option::Option::Some(WebhookEvent::#variant(#variant::from_payload(payload))));
             }
         });
@@ -338,8 +338,9 @@ pub(crate) fn generate_webhooks_avoiding(pages: &[&Page], mut types: Unique) -> 
 
             /// The documented event `payload` is, `None` for an event the docs do not describe.
             #[inline] fn recognise(payload: &::plugchat_runtime::__private::webhook::Payload<'_>) -> ::core::result::Result<::core::option::Option<Self>, ::plugchat_runtime::WebhookError> {
+                let found = payload.discriminators(Self::DISCRIMINATORS);
                 #(#arms)*
-                payload.unrecognised(Self::DISCRIMINATORS)?;
+                found.unrecognised()?;
                 ::core::result::Result::Ok(::core::option::Option::None)
             }
 

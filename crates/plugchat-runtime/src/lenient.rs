@@ -39,21 +39,25 @@ const SCALAR: &str = "a string, number or boolean";
 /// `visit_newtype_struct`, which [`TextVisitor`] reads as a plain value.
 const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 
-/// The scalar whose JSON text (as sent, no surrounding whitespace) is `text`. The text must
-/// be valid JSON (serde_json validated it while capturing it).
+/// The scalar whose JSON text is `text`: valid JSON without surrounding whitespace, as
+/// serde_json captures a raw value.
 pub(crate) fn scalar_of_text<E: de::Error>(text: &str) -> Result<Scalar<'_>, E> {
-    let text = text.trim_matches([' ', '\t', '\n', '\r']);
     match text.as_bytes().first() {
-        Some(b'-' | b'0'..=b'9') => Ok(if let Ok(i) = text.parse::<i64>() {
-            Scalar::Int(i)
-        } else if let Ok(u) = text.parse::<u64>() {
-            Scalar::UInt(u)
-        } else {
-            Scalar::Number(Cow::Borrowed(text))
-        }),
+        // `-0` is an integer that does not print back as sent: kept as its text.
+        Some(b'-' | b'0'..=b'9') => Ok(
+            if let Ok(i) = text.parse::<i64>()
+                && text != "-0"
+            {
+                Scalar::Int(i)
+            } else if let Ok(u) = text.parse::<u64>() {
+                Scalar::UInt(u)
+            } else {
+                Scalar::Number(Cow::Borrowed(text))
+            },
+        ),
         Some(b'"') => {
             let inner = text.get(1..text.len() - 1).unwrap_or_default();
-            if inner.contains('\\') {
+            if has_backslash(inner.as_bytes()) {
                 serde_json::from_str::<String>(text).map(|s| Scalar::Str(Cow::Owned(s))).map_err(E::custom)
             } else {
                 Ok(Scalar::Str(Cow::Borrowed(inner)))
@@ -65,6 +69,23 @@ pub(crate) fn scalar_of_text<E: de::Error>(text: &str) -> Result<Scalar<'_>, E> 
         Some(b'[') => Err(E::invalid_type(de::Unexpected::Seq, &SCALAR)),
         _ => Err(E::invalid_type(de::Unexpected::Map, &SCALAR)),
     }
+}
+
+/// Whether `bytes` hold a backslash (a JSON string's text holds one only in escapes), eight bytes
+/// at a time: field values are short, where `str::contains`' setup costs more than the scan.
+pub(crate) fn has_backslash(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    const BACKSLASH: u64 = u64::from_ne_bytes([b'\\'; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_ne_bytes(chunk.try_into().unwrap_or_default()) ^ BACKSLASH;
+        // A zero byte of `word` (a backslash of the chunk) is one whose high bit this sets.
+        if word.wrapping_sub(ONES) & !word & HIGH != 0 {
+            return true;
+        }
+    }
+    chunks.remainder().contains(&b'\\')
 }
 
 /// Reads one value as a [`Scalar`]: its text through serde_json's raw-value protocol
@@ -94,6 +115,41 @@ impl<'de> Visitor<'de> for TextVisitor {
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Scalar<'de>, D::Error> {
         d.deserialize_any(ScalarVisitor)
+    }
+
+    // Deserializers that hand the value itself over instead (serde's own, for instance).
+    fn visit_bool<E: de::Error>(self, b: bool) -> Result<Scalar<'de>, E> {
+        ScalarVisitor.visit_bool(b)
+    }
+    fn visit_i64<E: de::Error>(self, i: i64) -> Result<Scalar<'de>, E> {
+        ScalarVisitor.visit_i64(i)
+    }
+    fn visit_u64<E: de::Error>(self, u: u64) -> Result<Scalar<'de>, E> {
+        ScalarVisitor.visit_u64(u)
+    }
+    fn visit_f64<E: de::Error>(self, f: f64) -> Result<Scalar<'de>, E> {
+        ScalarVisitor.visit_f64(f)
+    }
+    fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Scalar<'de>, E> {
+        ScalarVisitor.visit_borrowed_str(s)
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Scalar<'de>, E> {
+        ScalarVisitor.visit_str(s)
+    }
+    fn visit_string<E: de::Error>(self, s: String) -> Result<Scalar<'de>, E> {
+        ScalarVisitor.visit_string(s)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Scalar<'de>, E> {
+        ScalarVisitor.visit_unit()
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Scalar<'de>, E> {
+        ScalarVisitor.visit_none()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar<'de>, D::Error> {
+        ScalarVisitor.visit_some(d)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Scalar<'de>, A::Error> {
+        ScalarVisitor.visit_seq(seq)
     }
 }
 
@@ -394,6 +450,77 @@ mod tests {
         assert!(error.to_string().contains("invalid type: map, expected a string, number or boolean"), "{error}");
         let error = serde_json::from_str::<Link>(r#"{"link": ["a"]}"#).err().unwrap();
         assert!(error.to_string().contains("invalid type: sequence"), "{error}");
+    }
+
+    #[test]
+    fn strings_with_escapes_are_found_at_any_offset() {
+        for len in 0..40 {
+            let plain = "a".repeat(len);
+            assert!(!super::has_backslash(plain.as_bytes()), "{len}");
+            for at in 0..len {
+                let mut bytes = plain.clone().into_bytes();
+                bytes[at] = b'\\';
+                assert!(super::has_backslash(&bytes), "{len} {at}");
+                // Bytes beside a backslash's value do not look like one.
+                bytes[at] = b'\\' + 0x80;
+                assert!(!super::has_backslash(&bytes), "{len} {at}");
+            }
+        }
+    }
+
+    /// Every reader serde_json has (a slice and a `str` lend the text; a reader and a `Value`
+    /// hand over an owned one), and a deserializer that is not serde_json's.
+    #[test]
+    fn lenient_fields_read_alike_from_every_deserializer() {
+        use serde::de::IntoDeserializer;
+        use serde::de::value::Error;
+
+        use super::Lenient;
+
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Answer {
+            #[serde(default)]
+            s: Lenient<String>,
+            #[serde(default)]
+            b: Lenient<bool>,
+            #[serde(default)]
+            i: Lenient<i64>,
+            #[serde(default)]
+            n: Lenient<serde_json::Number>,
+        }
+        let answer = |s: Option<&str>, b, i, n: Option<i64>| Answer {
+            s: Lenient(s.map(str::to_owned)),
+            b: Lenient(b),
+            i: Lenient(i),
+            n: Lenient(n.map(Into::into)),
+        };
+        for (body, expected) in [
+            (r#"{"s":"a\"b","b":"true","i":"7","n":"8"}"#, answer(Some("a\"b"), Some(true), Some(7), Some(8))),
+            (r#"{"s":12,"b":0,"i":7.0,"n":-3}"#, answer(Some("12"), Some(false), Some(7), Some(-3))),
+            (r#"{"s":null,"b":null,"i":null,"n":null}"#, answer(None, None, None, None)),
+            (r#"{"s":-0,"x":[1,{"y":2}]}"#, answer(Some("-0"), None, None, None)),
+            (r#"{}"#, answer(None, None, None, None)),
+        ] {
+            let from_slice: Answer = serde_json::from_slice(body.as_bytes()).unwrap();
+            assert_eq!(from_slice, expected, "{body}");
+            assert_eq!(serde_json::from_str::<Answer>(body).unwrap(), expected, "{body}");
+            assert_eq!(serde_json::from_reader::<_, Answer>(body.as_bytes()).unwrap(), expected, "{body}");
+            if !body.contains("-0") {
+                let value: serde_json::Value = serde_json::from_str(body).unwrap();
+                assert_eq!(serde_json::from_value::<Answer>(value).unwrap(), expected, "{body}");
+            }
+        }
+        let text = serde_json::from_reader::<_, Answer>(&b"{\"s\": 18446744073709551616.50}"[..]).unwrap();
+        assert_eq!(text.s.0.as_deref(), Some("18446744073709551616.50"), "an owned text keeps its digits too");
+        // A deserializer that is not serde_json's hands values over as they are.
+        let of = |s: &str| {
+            Lenient::<String>::deserialize(s.into_deserializer() as serde::de::value::StrDeserializer<'_, Error>)
+        };
+        assert_eq!(of("x").unwrap().0.as_deref(), Some("x"));
+        let number = Lenient::<String>::deserialize(IntoDeserializer::<Error>::into_deserializer(5u64)).unwrap();
+        assert_eq!(number.0.as_deref(), Some("5"));
+        let flag = Lenient::<bool>::deserialize(IntoDeserializer::<Error>::into_deserializer("FALSE")).unwrap();
+        assert_eq!(flag.0, Some(false));
     }
 
     #[test]

@@ -312,35 +312,10 @@ impl<'a> Payload<'a> {
         Some(value)
     }
 
-    /// Whether every `(dotted path, value)` condition holds.
-    pub fn matches(&self, conditions: &[(&str, &str)]) -> bool {
-        conditions.iter().all(|(path, expected)| match self.lookup(path) {
-            Some(raw) if raw.get().starts_with('"') => {
-                matches!(lenient::scalar_of_text::<serde_json::Error>(raw.get()), Ok(Scalar::Str(s)) if s == *expected)
-            }
-            Some(raw) => serde_json::from_str::<Value>(expected).is_ok_and(|e| e == value_at(raw, 1)),
-            None => false,
-        })
-    }
-
-    /// For a payload no documented event matched: `Ok` if one of the discriminating `fields`
-    /// holds a string (an event these docs do not describe), whatever the others hold;
-    /// otherwise the error saying why the payload names no event. `null` counts as absent.
-    pub fn unrecognised(&self, fields: &'static [&'static str]) -> Result<(), WebhookError> {
-        let mut bad = None;
-        for field in fields {
-            match self.lookup(field) {
-                None => {}
-                Some(raw) => match raw_kind(raw) {
-                    "null" => {}
-                    "string" => return Ok(()),
-                    found => {
-                        bad.get_or_insert(WebhookError::BadDiscriminator { field, found });
-                    }
-                },
-            }
-        }
-        Err(bad.unwrap_or(WebhookError::NoDiscriminator { fields }))
+    /// The values of the dotted `fields` that tell events apart, looked up once for the
+    /// conditions of every event.
+    pub fn discriminators(&self, fields: &'static [&'static str]) -> Discriminators<'a> {
+        Discriminators { fields, values: fields.iter().map(|field| self.lookup(field)).collect() }
     }
 
     /// The top-level object through `decode` (a generated struct's `decode_members`), with the
@@ -349,6 +324,47 @@ impl<'a> Payload<'a> {
         let mut decoder = Decoder::new();
         let decoded = decode(Object::Members(&self.members), &At::Root, &mut decoder);
         (decoded, decoder.finish())
+    }
+}
+
+/// The raw values of the fields that tell a payload's event apart ([`Payload::discriminators`]).
+#[derive(Debug)]
+pub struct Discriminators<'a> {
+    fields: &'static [&'static str],
+    values: Vec<Option<&'a RawValue>>,
+}
+
+impl Discriminators<'_> {
+    /// Whether every `(dotted path, value)` condition holds: the field holds that string, or
+    /// the JSON value `value` spells.
+    pub fn matches(&self, conditions: &[(&str, &str)]) -> bool {
+        conditions.iter().all(|(path, expected)| {
+            let Some(at) = self.fields.iter().position(|field| field == path) else { return false };
+            match self.values[at] {
+                Some(raw) if raw.get().starts_with('"') => {
+                    matches!(lenient::scalar_of_text::<serde_json::Error>(raw.get()), Ok(Scalar::Str(s)) if s == *expected)
+                }
+                Some(raw) => serde_json::from_str::<Value>(expected).is_ok_and(|e| e == value_at(raw, 1)),
+                None => false,
+            }
+        })
+    }
+
+    /// For a payload no documented event matched: `Ok` if one of the fields holds a string (an
+    /// event these docs do not describe), whatever the others hold; otherwise the error saying
+    /// why the payload names no event. `null` counts as absent.
+    pub fn unrecognised(&self) -> Result<(), WebhookError> {
+        let mut bad = None;
+        for (field, value) in self.fields.iter().zip(&self.values) {
+            match value.map(raw_kind) {
+                None | Some("null") => {}
+                Some("string") => return Ok(()),
+                Some(found) => {
+                    bad.get_or_insert(WebhookError::BadDiscriminator { field, found });
+                }
+            }
+        }
+        Err(bad.unwrap_or(WebhookError::NoDiscriminator { fields: self.fields }))
     }
 }
 
@@ -591,6 +607,12 @@ pub mod leaf {
 
     /// A string, or a number or boolean as its text.
     pub fn string(raw: &RawValue, _: &At<'_>) -> Result<Option<String>, serde_json::Error> {
+        // Most values: a string without escapes, copied as it is.
+        if let Some(inner) = raw.get().strip_prefix('"').and_then(|text| text.strip_suffix('"'))
+            && !lenient::has_backslash(inner.as_bytes())
+        {
+            return Ok(Some(inner.to_owned()));
+        }
         scalar(raw, lenient::to_string)
     }
 
@@ -813,7 +835,7 @@ mod tests {
         }
         assert_eq!(object(&json!([1])).unwrap_err(), WebhookError::NotAnObject { found: "array" });
         const FIELDS: &[&str] = &["type", "attendance.status"];
-        let unrecognised = |payload: &[u8]| Payload::parse(payload, 100).unwrap().unrecognised(FIELDS);
+        let unrecognised = |payload: &[u8]| Payload::parse(payload, 100).unwrap().discriminators(FIELDS).unrecognised();
         assert_eq!(
             unrecognised(br#"{"type": 5}"#),
             Err(WebhookError::BadDiscriminator { field: "type", found: "number" })

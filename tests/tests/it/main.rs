@@ -4,6 +4,7 @@
 
 mod blocking;
 mod corpus;
+mod decode_paths;
 mod docs_toolchain;
 mod drift;
 mod every_operation;
