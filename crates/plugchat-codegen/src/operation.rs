@@ -3,7 +3,7 @@
 //! The builder is written by [`crate::builder`]: required attributes are required members,
 //! so leaving one out does not compile; optional ones are `Option`s.
 
-use plugchat_model::{Attribute, Operation, Page, ParamLocation, PathPiece, RequestExample, Tipo};
+use plugchat_model::{Attribute, Operation, Page, ParamLocation, PathPiece, RequestExample, Response, Tipo};
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -131,6 +131,70 @@ fn request_options_member<'a>(ident: &'a Ident, doc: &str) -> Member<'a> {
     Member { ident, ty: quote!(::plugchat_runtime::RequestOptions), into: false, required: false, doc: doc.to_owned() }
 }
 
+/// A response's heading (the first line of its description) and the prose under it.
+fn heading_and_prose(description: &str) -> (&str, &str) {
+    let (heading, prose) = description.split_once('\n').unwrap_or((description, ""));
+    (heading.trim(), prose.trim())
+}
+
+/// The fields a response documents: its table's rows with their Tipo, or, with no table, the
+/// keys of its example (of its first element, for a list).
+fn shape_fields(response: &Response) -> Vec<String> {
+    if !response.fields.is_empty() {
+        return response.fields.iter().map(|f| format!("`{}` ({})", f.name, f.ty)).collect();
+    }
+    let example = match &response.example {
+        Some(serde_json::Value::Array(items)) => items.first(),
+        other => other.as_ref(),
+    };
+    match example {
+        Some(serde_json::Value::Object(keys)) => keys.keys().map(|k| format!("`{k}`")).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The `# Other shapes of the answer` section: the page documents the success status in more
+/// than one shape (each under its own heading), `send()` decodes the first, and a user should
+/// know the answer may come in another. `None` when the page documents one shape.
+fn other_shapes(operation: &Operation) -> Option<String> {
+    let index = operation.success_index()?;
+    let first = &operation.responses[index];
+    let others: Vec<String> = operation
+        .responses
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| *i != index && r.status == first.status)
+        .map(|(_, response)| {
+            let (heading, prose) = heading_and_prose(&response.description);
+            let mut line = format!("- {}", if heading.is_empty() { "Another shape" } else { heading });
+            let fields = shape_fields(response);
+            if !fields.is_empty() {
+                line.push_str(&format!(": {}", fields.join(", ")));
+            }
+            line.push('.');
+            if !prose.is_empty() {
+                line.push(' ');
+                line.push_str(&prose.replace('\n', " "));
+            }
+            line
+        })
+        .collect();
+    if others.is_empty() {
+        return None;
+    }
+    let (heading, _) = heading_and_prose(&first.description);
+    let first_named = if heading.is_empty() { String::new() } else { format!(" ({heading})") };
+    Some(format!(
+        "# Other shapes of the answer\n\
+         The docs describe the {status} answer in more than one shape, and `send()` decodes every {status} \
+         answer as the first{first_named}. An answer in another shape leaves the first shape's fields it \
+         lacks `None`; its own fields are in \
+         [`Response::json`](::plugchat_runtime::Response::json). The other shapes:\n{}",
+        others.join("\n"),
+        status = first.status,
+    ))
+}
+
 fn method_doc(page: &Page, operation: &Operation, rust_example: Option<String>, table: Option<String>) -> String {
     let mut doc = format!("{}.", page.title.trim_end_matches('.'));
     if !operation.description.is_empty() {
@@ -153,6 +217,10 @@ fn method_doc(page: &Page, operation: &Operation, rust_example: Option<String>, 
             ));
         }
         None => {}
+    }
+    if let Some(shapes) = other_shapes(operation) {
+        doc.push_str("\n\n");
+        doc.push_str(&shapes);
     }
     let errors: Vec<String> = operation
         .responses
@@ -185,7 +253,7 @@ pub(crate) fn generate_named(plan: &OperationPlan<'_>, crate_name: &str) -> Toke
     let response = plan.response();
     let request_types = resolver.definitions();
 
-    let id = &page.id;
+    let id = &names.key;
     // A page size below 1 asks for nothing useful and would keep a page stream from advancing.
     let page_size_checks = params
         .iter()
@@ -332,7 +400,7 @@ pub(crate) fn generate_named(plan: &OperationPlan<'_>, crate_name: &str) -> Toke
 pub(crate) fn decode_arm(plan: &OperationPlan<'_>) -> TokenStream {
     let section = &plan.names.module;
     let decoded = &plan.response().decoded;
-    let id = &plan.page.id;
+    let id = &plan.names.key;
     quote! {
         #id => {
             #[allow(unused_imports)]
@@ -369,7 +437,7 @@ pub(crate) fn dispatch_arm(plan: &OperationPlan<'_>) -> TokenStream {
         let ident = &p.ident;
         builder::setter_call(ident, p.required, quote!(args.#ident))
     });
-    let id = &plan.page.id;
+    let id = &plan.names.key;
     quote! {
         #id => {
             #[allow(unused_imports)]

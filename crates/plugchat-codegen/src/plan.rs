@@ -8,8 +8,12 @@
 //! Type names are unique across the crate, not only within their module, so glob imports of
 //! two sections never clash. Wire names never change (`#[serde(rename)]`, header and query
 //! names are kept as written).
+//!
+//! One front-matter id may name operations in several folders (the docs site prefixes ids with
+//! the folder, so `contacts/get-all.md` and `groups/get-all.md` are two pages): every one of
+//! them is named from its section and its id ([`Plan::new`]), not numbered.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use plugchat_model::{Attribute, ObjectType, Operation, Page, Spec};
 use proc_macro2::Ident;
@@ -33,6 +37,9 @@ pub(crate) struct OperationNames {
     pub(crate) stream_builder: Ident,
     /// The section's module.
     pub(crate) module: Ident,
+    /// What names the operation in `dynamic::call` and `dynamic::decode` and in the runtime's
+    /// errors: the page id, or `<folder>/<id>` for an id that repeats across folders.
+    pub(crate) key: String,
     /// Type names by what they name: `response`, `item`, `object:<name>`, `enum:<row>`.
     types: HashMap<String, Ident>,
 }
@@ -89,10 +96,11 @@ fn local_types(operation: &Operation) -> Vec<(String, String)> {
     local
 }
 
-/// Type names of one operation, unique within the module `taken` describes: the page id's
-/// camel case as prefix, or the first numbered prefix none of whose names is taken.
-fn operation_types(page: &Page, operation: &Operation, taken: &mut Unique) -> HashMap<String, Ident> {
-    let natural = names::camel(&page.id).to_string();
+/// Type names of one operation, unique within the module `taken` describes: `base` (the page
+/// id, or section and id, see [`Plan::new`]) in camel case as prefix, or the first numbered
+/// prefix none of whose names is taken.
+fn operation_types(base: &str, operation: &Operation, taken: &mut Unique) -> HashMap<String, Ident> {
+    let natural = names::camel(base).to_string();
     let local = local_types(operation);
     let assign = |prefix: &str| {
         let mut inside = Unique::default();
@@ -129,6 +137,17 @@ fn builder_name(method: &Ident, taken: &mut Unique) -> Ident {
     names::camel(&chosen)
 }
 
+/// The page ids of operations in more than one section (a webhook page sharing an
+/// operation's id does not count; pages of one section sharing an id are the checker's
+/// `duplicate-id`, numbered as any other names that read alike).
+fn repeated_ids(spec: &Spec) -> HashSet<&str> {
+    let mut sections: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for (page, _) in spec.operations() {
+        sections.entry(page.id.as_str()).or_default().insert(page.section.as_str());
+    }
+    sections.into_iter().filter(|(_, sections)| sections.len() > 1).map(|(id, _)| id).collect()
+}
+
 /// Names for every operation of a spec, and what the webhook types must avoid.
 pub(crate) struct Plan {
     operations: HashMap<String, OperationNames>,
@@ -155,23 +174,40 @@ impl Plan {
         }
         let mut methods = Unique::reserving(CLIENT_METHODS);
         let mut taken = Plan::reserved_types();
+        let repeated = repeated_ids(spec);
         // Builders first, in page order, so their names do not depend on sub-table names.
-        let mut chosen: Vec<(&Page, &Operation, [Ident; 4])> = Vec::new();
+        let mut chosen: Vec<(&Page, &Operation, String, [Ident; 4])> = Vec::new();
         for (page, operation) in spec.operations() {
-            let method = methods.snake(&page.id);
+            // An id that repeats across folders names each of its operations from the
+            // section's module and the id (`contacts_get_all`, `groups_get_all`), the first one
+            // included: a bare `get_all` for whichever page sorts first would change meaning
+            // when a page is added or a folder renamed, and would hide that the id is
+            // ambiguous. Ids that do not repeat keep their bare names.
+            let base = if repeated.contains(page.id.as_str()) {
+                format!("{} {}", modules[&page.section].to_string().trim_start_matches("r#"), page.id)
+            } else {
+                page.id.clone()
+            };
+            let method = methods.snake(&base);
             let stream = methods.snake(&format!("{}_stream", method.to_string().trim_start_matches("r#")));
             let (builder, stream_builder) = (builder_name(&method, &mut taken), builder_name(&stream, &mut taken));
-            chosen.push((page, operation, [method, stream, builder, stream_builder]));
+            chosen.push((page, operation, base, [method, stream, builder, stream_builder]));
         }
         let mut operations = HashMap::new();
-        for (page, operation, [method, stream, builder, stream_builder]) in chosen {
+        for (page, operation, base, [method, stream, builder, stream_builder]) in chosen {
+            let key = if repeated.contains(page.id.as_str()) && !page.section.is_empty() {
+                format!("{}/{}", page.section, page.id)
+            } else {
+                page.id.clone()
+            };
             let names = OperationNames {
-                types: operation_types(page, operation, &mut taken),
+                types: operation_types(&base, operation, &mut taken),
                 method,
                 stream,
                 builder,
                 stream_builder,
                 module: modules[&page.section].clone(),
+                key,
             };
             operations.insert(page.file.clone(), names);
         }
