@@ -308,3 +308,34 @@ fn answer_booleans_and_integers_accept_the_services_spellings() {
         assert!(serde_json::from_str::<GetChatMessagesItem>(&body).is_err(), "{body}");
     }
 }
+
+/// A documented field holding JSON nested far deeper than `serde_json::Value` allows: the
+/// event decodes, the mismatch (or the field typed as any value) is built down to
+/// `MAX_WEBHOOK_DEPTH` and keeps the rest as text, and nothing recurses deeper.
+#[test]
+fn deep_values_in_documented_fields_are_bounded() {
+    let depth = 1_000;
+    let deep = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+    let payload = format!(r#"{{"type":"ReceivedCallback","phone":"1","text":{{"message":{deep}}},"momment":{deep}}}"#);
+    let m = received(payload.as_bytes());
+    assert_eq!((m.phone.as_deref(), m.momment), (Some("1"), None));
+    assert_eq!(m.text.as_ref().map(|t| t.message.as_ref()), Some(None));
+    let mut paths: Vec<&str> = m.mismatches().iter().map(|m| m.path.as_str()).collect();
+    paths.sort();
+    assert_eq!(paths, ["momment", "text.message"]);
+    let mut below = &m.mismatches().iter().find(|m| m.path == "momment").unwrap().value;
+    for _ in 1..plugchat_api::MAX_WEBHOOK_DEPTH {
+        below = &below[0];
+    }
+    assert!(below.as_str().is_some_and(|text| text.starts_with("[[")), "{below}");
+
+    let payload = format!(r#"{{"attendance":{{"status":"FINISH"}},"chat":{deep}}}"#);
+    let WebhookEvent::AttendanceFinished(finished) = WebhookEvent::from_slice(payload.as_bytes()).unwrap() else {
+        panic!()
+    };
+    let mut below = finished.chat.as_ref().expect("chat");
+    for _ in 1..plugchat_api::MAX_WEBHOOK_DEPTH {
+        below = &below[0];
+    }
+    assert!(below.is_string(), "{below}");
+}
