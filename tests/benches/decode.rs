@@ -491,6 +491,23 @@ fn main() {
     for body in &inputs.received {
         serde_json::from_slice::<strict::MessageReceived>(body).expect("the strict baseline decodes the example");
     }
+    // `PLUGCHAT_BENCH_RUN=ROW:CONTENDER:CALLS` (row of the table from 0; contender 0 = SDK,
+    // 1 = `Value`, 2 = strict) only calls that contender, for a profiler (`perf record`) or a
+    // counter (`perf stat -e instructions:u`, minus the same run with 0 calls) to see it alone.
+    if let Ok(run) = std::env::var("PLUGCHAT_BENCH_RUN") {
+        let parts: Vec<usize> = run.split(':').map(|p| p.parse().expect("ROW:CONTENDER:CALLS")).collect();
+        let rows = rows(&inputs);
+        let row = &rows[parts[0]];
+        let contender: &dyn Fn() = match parts[1] {
+            0 => &*row.sdk,
+            1 => &*row.value,
+            _ => row.strict.as_deref().expect("a strict baseline"),
+        };
+        for _ in 0..parts[2] {
+            contender();
+        }
+        return;
+    }
     let benching = std::env::args().any(|a| a == "--bench");
     if benching {
         let rounds = std::env::var("PLUGCHAT_BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(11);

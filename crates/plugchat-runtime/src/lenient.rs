@@ -41,6 +41,7 @@ const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
 
 /// The scalar whose JSON text is `text`: valid JSON without surrounding whitespace, as
 /// serde_json captures a raw value.
+#[inline]
 pub(crate) fn scalar_of_text<E: de::Error>(text: &str) -> Result<Scalar<'_>, E> {
     match text.as_bytes().first() {
         // `-0` is an integer that does not print back as sent: kept as its text.
@@ -73,6 +74,7 @@ pub(crate) fn scalar_of_text<E: de::Error>(text: &str) -> Result<Scalar<'_>, E> 
 
 /// Whether `bytes` hold a backslash (a JSON string's text holds one only in escapes), eight bytes
 /// at a time: field values are short, where `str::contains`' setup costs more than the scan.
+#[inline]
 pub(crate) fn has_backslash(bytes: &[u8]) -> bool {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
     const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
