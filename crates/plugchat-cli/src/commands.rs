@@ -6,7 +6,9 @@
 //! binary is rebuilt with the library when spec.json changes, and clap's builder API takes the
 //! data as it is; a build script would emit Rust source for the same clap calls and add a
 //! code path to keep in step. The operations are called through `plugchat_api::dynamic::call`
-//! (the typed builders, by page id), so the CLI cannot drift from the library either.
+//! (the typed builders, by page id), so the CLI cannot drift from the library either. Each
+//! operation's command is its dispatch key ([`OperationSurface::key`]): the page id, or
+//! `<folder>/<id>` for an id that several folders use (`plugchat chats/get-all`).
 
 use std::collections::BTreeMap;
 
@@ -31,17 +33,23 @@ impl Api {
         Api { spec, surface }
     }
 
-    /// The docs section (first directory) of page `id`.
-    pub fn section(&self, id: &str) -> &str {
-        self.spec.pages.iter().find(|p| p.id == id).map_or("", |p| p.section.as_str())
+    /// The page of `operation`, by its path (an id may name pages in several folders).
+    pub fn page(&self, operation: &OperationSurface) -> Option<&plugchat_model::Page> {
+        self.spec.pages.iter().find(|p| p.file == operation.file)
     }
 
-    pub fn title(&self, id: &str) -> &str {
-        self.spec.pages.iter().find(|p| p.id == id).map_or("", |p| p.title.as_str())
+    /// The docs section (first directory) of `operation`'s page.
+    pub fn section(&self, operation: &OperationSurface) -> &str {
+        self.page(operation).map_or("", |p| p.section.as_str())
     }
 
-    pub fn operation(&self, id: &str) -> Option<&OperationSurface> {
-        self.surface.operations.iter().find(|o| o.id == id)
+    pub fn title(&self, operation: &OperationSurface) -> &str {
+        self.page(operation).map_or("", |p| p.title.as_str())
+    }
+
+    /// The operation whose command is `key` ([`OperationSurface::key`]).
+    pub fn operation(&self, key: &str) -> Option<&OperationSurface> {
+        self.surface.operations.iter().find(|o| o.key() == key)
     }
 }
 
@@ -112,9 +120,9 @@ fn shell_word(text: &str) -> String {
 /// example of the method (the model's `example_values`; a required attribute the example
 /// leaves out is a header's documented example, or `<name>`).
 pub fn example(api: &Api, operation: &OperationSurface) -> Option<String> {
-    let model = api.spec.pages.iter().find(|p| p.id == operation.id)?.operation.as_ref()?;
+    let model = api.page(operation)?.operation.as_ref()?;
     let values = model.example_values();
-    let mut words = vec!["plugchat".to_owned(), operation.id.clone()];
+    let mut words = vec!["plugchat".to_owned(), operation.key().to_owned()];
     for param in &operation.params {
         let Some(flag) = flag_name(param) else { continue };
         let value = match values.get(&param.wire_name) {
@@ -145,19 +153,19 @@ pub fn example(api: &Api, operation: &OperationSurface) -> Option<String> {
     Some(words.join(" "))
 }
 
-/// The operation id nearest to `id`, if one is close.
+/// The operation (its command, [`OperationSurface::key`]) nearest to `id`, if one is close.
 pub fn nearest_operation<'a>(api: &'a Api, id: &str) -> Option<&'a str> {
     api.surface
         .operations
         .iter()
-        .map(|o| (strsim::normalized_damerau_levenshtein(id, &o.id), o.id.as_str()))
+        .map(|o| (strsim::normalized_damerau_levenshtein(id, o.key()), o.key()))
         .filter(|(score, _)| *score >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, id)| id)
 }
 
 fn operation_command(operation: &OperationSurface, title: &str, example: Option<String>) -> Command {
-    let mut command = Command::new(operation.id.clone())
+    let mut command = Command::new(operation.key().to_owned())
         .about(title.to_owned())
         .long_about(format!(
             "{}\n\n{} {} (`Client::{}`)",
@@ -244,9 +252,9 @@ fn operation_command(operation: &OperationSurface, title: &str, example: Option<
 pub fn command(api: &Api) -> Command {
     let mut by_section: BTreeMap<&str, Vec<&OperationSurface>> = BTreeMap::new();
     for operation in &api.surface.operations {
-        by_section.entry(api.section(&operation.id)).or_default().push(operation);
+        by_section.entry(api.section(operation)).or_default().push(operation);
     }
-    let width = api.surface.operations.iter().map(|o| o.id.len()).max().unwrap_or(10);
+    let width = api.surface.operations.iter().map(|o| o.key().len()).max().unwrap_or(10);
     let mut listing = String::from("Commands:\n");
     for (name, about) in [
         ("list", "List the operations with their method and path"),
@@ -258,7 +266,7 @@ pub fn command(api: &Api) -> Command {
     for (section, operations) in &by_section {
         listing.push_str(&format!("\n{}:\n", if section.is_empty() { "general" } else { section }));
         for operation in operations {
-            listing.push_str(&format!("  {:width$}  {}\n", operation.id, api.title(&operation.id)));
+            listing.push_str(&format!("  {:width$}  {}\n", operation.key(), api.title(operation)));
         }
     }
     let mut command = Command::new("plugchat")
@@ -352,7 +360,48 @@ pub fn command(api: &Api) -> Command {
                 .arg(Arg::new("shell").required(true).value_parser(clap::value_parser!(clap_complete::Shell))),
         );
     for operation in &api.surface.operations {
-        command = command.subcommand(operation_command(operation, api.title(&operation.id), example(api, operation)));
+        command = command.subcommand(operation_command(operation, api.title(operation), example(api, operation)));
     }
     command
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Api;
+
+    /// An id that several folders use is one command per folder, named as `dynamic::call`
+    /// names the operation (`contacts/get-all`), with its own page's title; other ids are
+    /// their own command.
+    #[test]
+    fn an_id_several_folders_use_is_a_command_per_folder() {
+        let page = |file: &str, id: &str, title: &str| {
+            let text = format!(
+                "---\nid: {id}\ntitle: {title}\n---\n\n## Method\n\n`GET` https://api.example.test/v1/{file}\n\n\
+                 ## Response\n\n### 200\n\n| Attributes | Type | Description |\n| --- | --- | --- |\n| name | string | N |\n"
+            );
+            (file.to_owned(), text.into_bytes())
+        };
+        let sources = [
+            page("contacts/get-all.md", "get-all", "Contatos"),
+            page("groups/get-all.md", "get-all", "Grupos"),
+            page("groups/send.md", "send", "Enviar"),
+        ];
+        let spec = plugchat_spec::parse_sources("docs", &sources, Some("https://api.example.test/v1".into())).0;
+        let api = Api { surface: plugchat_codegen::api_surface(&spec), spec };
+        let command = super::command(&api);
+        for (name, title, section) in [
+            ("contacts/get-all", "Contatos", "contacts"),
+            ("groups/get-all", "Grupos", "groups"),
+            ("send", "Enviar", "groups"),
+        ] {
+            let sub = command.find_subcommand(name).unwrap_or_else(|| panic!("no command `{name}`"));
+            assert_eq!(sub.get_about().map(ToString::to_string).as_deref(), Some(title));
+            let operation = api.operation(name).unwrap();
+            assert_eq!((api.title(operation), api.section(operation)), (title, section));
+            let example = super::example(&api, operation).unwrap();
+            assert_eq!(example, format!("plugchat {name}"));
+        }
+        assert!(command.find_subcommand("get-all").is_none());
+        command.debug_assert();
+    }
 }

@@ -80,7 +80,7 @@ impl Hook for SeenUrl {
     }
 }
 
-/// The URL the client sends operation `id` with `args` to, under `base_url`: read by a hook of a
+/// The URL the client sends operation `id` (its dispatch key) with `args` to, under `base_url`: read by a hook of a
 /// client whose every connection goes to a proxy on 127.0.0.1 that drops it, so nothing leaves.
 pub async fn url_sent(
     token: &str,

@@ -267,7 +267,7 @@ fn arguments(
             .collect();
         return Err(Failure::new(
             code::USAGE,
-            format!("values of another type than {} takes:\n{}", operation.id, lines.join("\n")),
+            format!("values of another type than {} takes:\n{}", operation.key(), lines.join("\n")),
         ));
     }
     let unknown = input::unknown_keys(operation, &args);
@@ -285,14 +285,14 @@ fn arguments(
                 code::USAGE,
                 format!(
                     "keys that no attribute of {} has (pass --allow-unknown to call it without them):\n{}",
-                    operation.id,
+                    operation.key(),
                     lines.join("\n")
                 ),
             ));
         }
         eprintln_quiet(&format!(
             "warning: not sent, keys that no attribute of {} has:\n{}",
-            operation.id,
+            operation.key(),
             lines.join("\n")
         ));
     }
@@ -381,15 +381,15 @@ async fn call(api: &Api, id: &str, matches: &ArgMatches, global: &ArgMatches) ->
 }
 
 fn list(api: &Api) -> Result<(), Failure> {
-    let width = api.surface.operations.iter().map(|o| o.id.len()).max().unwrap_or(10);
+    let width = api.surface.operations.iter().map(|o| o.key().len()).max().unwrap_or(10);
     let mut out = String::new();
     for operation in &api.surface.operations {
         out.push_str(&format!(
             "{:width$}  {:6} {}  {}\n",
-            operation.id,
+            operation.key(),
             operation.http_method,
             operation.path,
-            api.title(&operation.id)
+            api.title(operation)
         ));
     }
     write_stdout(out.as_bytes())
@@ -404,9 +404,10 @@ fn describe(api: &Api, id: &str) -> Result<(), Failure> {
             format!("no operation `{id}`{hint} (`plugchat list` shows every operation)"),
         ));
     };
-    let mut out = format!("{} — {}\n\n{} {}\n", operation.id, api.title(id), operation.http_method, operation.path);
+    let mut out =
+        format!("{} — {}\n\n{} {}\n", operation.key(), api.title(operation), operation.http_method, operation.path);
     out.push_str(&format!("documented in {}; Rust: Client::{}\n\n", operation.file, operation.method_name));
-    if let Some(model) = api.spec.pages.iter().find(|p| p.id == id).and_then(|p| p.operation.as_ref())
+    if let Some(model) = api.page(operation).and_then(|p| p.operation.as_ref())
         && !model.description.trim().is_empty()
     {
         out.push_str(model.description.trim());

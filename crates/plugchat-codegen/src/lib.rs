@@ -170,10 +170,11 @@ pub fn generate_for_crate(spec: &Spec, crate_name: &str) -> Result<TokenStream, 
         /// so they send exactly what those would. Compiled only with the `dynamic` feature.
         #[cfg(feature = "dynamic")]
         pub mod dynamic {
-            /// Calls operation `id` (its page id) with `args` (attributes by their documented
-            /// names). The answer is the decoded body re-encoded as JSON; the body as the server
-            /// sent it is [`Response::json`](::plugchat_runtime::Response::json). An unknown id,
-            /// or an argument that does not fit its attribute's type, is `Error::InvalidRequest`.
+            /// Calls operation `id` (its page id, or `<folder>/<id>` for an id that several
+            /// folders use) with `args` (attributes by their documented names). The answer is
+            /// the decoded body re-encoded as JSON; the body as the server sent it is
+            /// [`Response::json`](::plugchat_runtime::Response::json). An unknown id, or an
+            /// argument that does not fit its attribute's type, is `Error::InvalidRequest`.
             /// (Feature `client`.)
             #[cfg(feature = "client")]
             pub async fn call(
@@ -190,8 +191,9 @@ pub fn generate_for_crate(spec: &Spec, crate_name: &str) -> Result<TokenStream, 
                 }
             }
 
-            /// Decodes `body` into the response type of operation `id`, as `send()` would;
-            /// `None` for an unknown id.
+            /// Decodes `body` into the response type of operation `id` (its page id, or
+            /// `<folder>/<id>` for an id that several folders use), as `send()` would; `None`
+            /// for an unknown id.
             pub fn decode(id: &str, body: &[u8]) -> ::core::option::Option<::core::result::Result<(), ::plugchat_runtime::__private::serde_json::Error>> {
                 ::core::option::Option::Some(match id {
                     #(#decode_arms)*

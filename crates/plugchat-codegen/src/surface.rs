@@ -118,6 +118,7 @@ fn surface_planned(plan: &OperationPlan<'_>) -> OperationSurface {
     OperationSurface {
         objects,
         id: page.id.clone(),
+        dispatch_key: (names.key != page.id).then(|| names.key.clone()),
         file: page.file.clone(),
         method_name: names.method.to_string().trim_start_matches("r#").to_owned(),
         http_method: operation.method.as_str().to_owned(),
@@ -187,6 +188,45 @@ mod tests {
             assert_eq!((pagination.page.as_str(), pagination.page_size.as_str()), ("page", size));
             assert_eq!(pagination.stream_method, "list_things_stream");
         }
+    }
+
+    /// An id that several folders use: the surface's key of each of its operations is the one
+    /// `dynamic::call` dispatches on (`<folder>/<id>`, the root page's bare id), and an id used
+    /// once has no `dispatch_key`, so its surface (and `API_SURFACE_JSON`) reads as before.
+    #[test]
+    fn the_surface_names_each_operation_as_dynamic_call_does() {
+        let page = |file: &str, id: &str| {
+            let text = format!(
+                "---\nid: {id}\ntitle: T\n---\n\n## Method\n\n`GET` https://api.example.test/v1/{file}\n\n\
+                 ## Response\n\n### 200\n\n| Attributes | Type | Description |\n| --- | --- | --- |\n| name | string | N |\n"
+            );
+            (file.to_owned(), text.into_bytes())
+        };
+        let sources = [
+            page("contacts/get-all.md", "get-all"),
+            page("groups/get-all.md", "get-all"),
+            page("get-all.md", "get-all"),
+            page("groups/send.md", "send"),
+        ];
+        let spec = plugchat_spec::parse_sources("docs", &sources, Some("https://api.example.test/v1".into())).0;
+        let surface = super::api_surface(&spec);
+        let keys: Vec<(&str, Option<&str>)> =
+            surface.operations.iter().map(|o| (o.key(), o.dispatch_key.as_deref())).collect();
+        assert_eq!(
+            keys,
+            [
+                ("contacts/get-all", Some("contacts/get-all")),
+                ("groups/get-all", Some("groups/get-all")),
+                ("get-all", None),
+                ("send", None)
+            ]
+        );
+        let code = crate::pretty(crate::generate(&spec).expect("generates"));
+        for operation in &surface.operations {
+            assert!(code.contains(&format!("\"{}\" =>", operation.key())), "no arm for {}:\n{code}", operation.key());
+        }
+        let json = serde_json::to_value(&surface.operations[3]).unwrap();
+        assert!(json.get("dispatch_key").is_none(), "{json}");
     }
 
     /// Lists of a sub-table, however the Tipo spells them, are lists of the one struct, whose

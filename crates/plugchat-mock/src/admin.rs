@@ -91,7 +91,16 @@ fn status(code: u16) -> Result<StatusCode, Refusal> {
 /// The answer to an admin request (`path` starts with [`PREFIX`]).
 pub(crate) async fn handle(shared: &Shared, method: &Method, uri: &Uri, body: &[u8]) -> Response {
     let rest = uri.path()[PREFIX.len()..].trim_end_matches('/');
-    let segments: Vec<&str> = rest.split('/').skip(1).collect();
+    let mut segments: Vec<&str> = rest.split('/').skip(1).collect();
+    // An operation's id may be `<folder>/<id>` (an id that several folders use): everything
+    // after `operations/` is the id, so `/__admin/operations/chats/get-all` names it.
+    let key = match segments.as_slice() {
+        ["operations", rest @ ..] if rest.len() > 1 => Some(rest.join("/")),
+        _ => None,
+    };
+    if let Some(key) = &key {
+        segments = vec!["operations", key.as_str()];
+    }
     let result = match (method.as_str(), segments.as_slice()) {
         ("GET", ["operations"]) => Ok(operations(shared)),
         ("PUT", ["operations", id]) => set_override(shared, id, body),
@@ -127,7 +136,7 @@ pub(crate) async fn handle(shared: &Shared, method: &Method, uri: &Uri, body: &[
 
 /// `Err` (a 404 naming the nearest ids) when no operation has the id `id`.
 fn known(shared: &Shared, id: &str) -> Result<(), Refusal> {
-    if shared.api.operations.iter().any(|o| o.surface.id == id) {
+    if shared.api.operations.iter().any(|o| o.surface.key() == id) {
         return Ok(());
     }
     let nearest = nearest_ids(&shared.api, id);
@@ -143,11 +152,11 @@ fn operations(shared: &Shared) -> Response {
         .iter()
         .map(|o| {
             json!({
-                "id": o.surface.id,
+                "id": o.surface.key(),
                 "method": o.surface.http_method,
                 "path": o.surface.path,
                 "paginated": o.surface.pagination.is_some(),
-                "overridden": overrides.contains_key(&o.surface.id),
+                "overridden": overrides.contains_key(o.surface.key()),
             })
         })
         .collect();

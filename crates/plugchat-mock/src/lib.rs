@@ -203,7 +203,8 @@ impl Api {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Received {
-    /// The page id of the operation it matched (`send-text`), `None` for an unknown route.
+    /// The operation it matched, by its page id (`send-text`), or `<folder>/<id>` for an id
+    /// that several folders use (`OperationSurface::key`); `None` for an unknown route.
     pub operation: Option<String>,
     /// `GET`, `POST`, ...
     pub method: String,
@@ -387,7 +388,7 @@ impl MockServer {
         lock(&self.shared.received).clear();
     }
 
-    /// The requests received so far that matched operation `id`.
+    /// The requests received so far that matched operation `id` (as [`MockServer::on`] names it).
     pub fn received_for(&self, id: &str) -> Vec<Received> {
         self.received().into_iter().filter(|r| r.operation.as_deref() == Some(id)).collect()
     }
@@ -406,19 +407,21 @@ impl MockServer {
         *lock(&self.shared.token) = token.map(str::to_owned);
     }
 
-    /// The page ids of every operation served, in page order.
+    /// The page ids of every operation served (`<folder>/<id>` for an id that several folders
+    /// use, as `dynamic::call` names them), in page order.
     pub fn operations(&self) -> Vec<String> {
-        self.shared.api.operations.iter().map(|o| o.surface.id.clone()).collect()
+        self.shared.api.operations.iter().map(|o| o.surface.key().to_owned()).collect()
     }
 
-    /// Changes how operation `id` (its page id, `send-text`) answers valid requests. Invalid
+    /// Changes how operation `id` (its page id, `send-text`, or `<folder>/<id>` for an id that
+    /// several folders use, `chats/get-all`) answers valid requests. Invalid
     /// requests still get their 400: the real service would refuse them too.
     ///
     /// # Panics
     /// If no operation has that id (naming the nearest ids): an override that matches nothing
     /// would let a test pass for the wrong reason.
     pub fn on(&self, id: &str) -> OperationOverride<'_> {
-        if !self.shared.api.operations.iter().any(|o| o.surface.id == id) {
+        if !self.shared.api.operations.iter().any(|o| o.surface.key() == id) {
             let nearest = nearest_ids(&self.shared.api, id);
             panic!("plugchat-mock: no operation has the id `{id}`; nearest: {}", nearest.join(", "));
         }
@@ -436,11 +439,8 @@ impl Drop for MockServer {
 
 /// The three operation ids nearest to `id`, most similar first.
 fn nearest_ids<'a>(api: &'a Api, id: &str) -> Vec<&'a str> {
-    let mut ids: Vec<(f64, &str)> = api
-        .operations
-        .iter()
-        .map(|o| (strsim::normalized_levenshtein(id, &o.surface.id), o.surface.id.as_str()))
-        .collect();
+    let mut ids: Vec<(f64, &str)> =
+        api.operations.iter().map(|o| (strsim::normalized_levenshtein(id, o.surface.key()), o.surface.key())).collect();
     ids.sort_by(|a, b| b.0.total_cmp(&a.0));
     ids.into_iter().take(3).map(|(_, id)| id).collect()
 }
@@ -712,7 +712,7 @@ fn answer(
         }
         return (response, Duration::ZERO);
     };
-    let id = operation.surface.id.as_str();
+    let id = operation.surface.key();
     received.operation = Some(id.to_owned());
     if let Some(error) = unauthorized(shared, headers) {
         return (json_response(StatusCode::UNAUTHORIZED, &json!({ "operation": id, "error": error })), Duration::ZERO);
@@ -722,7 +722,7 @@ fn answer(
             candidates.iter().filter(|(l, ..)| l == literals).map(|(_, operation, ..)| *operation).collect();
         let mut body = json!({ "operation": id, "problems": route_problems(problems, &route) });
         if route.len() > 1 {
-            body["operations"] = route.iter().map(|o| o.surface.id.as_str()).collect();
+            body["operations"] = route.iter().map(|o| o.surface.key()).collect();
         }
         return (json_response(StatusCode::BAD_REQUEST, &body), Duration::ZERO);
     }
@@ -787,7 +787,7 @@ fn route_problems(problems: &[validate::Problem], route: &[&MockOperation]) -> V
                     .filter_map(|operation| {
                         let allowed = validate::allowed_values(operation, path);
                         let allowed: Vec<String> = allowed.iter().map(|v| format!("`{v}`")).collect();
-                        (!allowed.is_empty()).then(|| format!("{} ({})", allowed.join(", "), operation.surface.id))
+                        (!allowed.is_empty()).then(|| format!("{} ({})", allowed.join(", "), operation.surface.key()))
                     })
                     .collect();
                 format!("attribute `{path}` is `{value}`, allowed on this route: {}", per_page.join("; "))
@@ -815,6 +815,51 @@ mod tests {
     #[test]
     fn the_body_limit_is_the_clients_response_limit() {
         assert_eq!(super::Limits::default().max_body_bytes, plugchat_api::DEFAULT_MAX_RESPONSE_BYTES);
+    }
+
+    /// An id that several folders use names each of its operations `<folder>/<id>`, as
+    /// `dynamic::call` does: in overrides (the method and the admin API, whose path then holds
+    /// the slash), in the operations listed and in the requests recorded.
+    #[tokio::test]
+    async fn operations_of_an_id_several_folders_use_are_named_by_folder() {
+        let page = |folder: &str| {
+            let text = format!(
+                "---\nid: get-all\ntitle: T\n---\n\n## Method\n\n`GET` https://api.example.test/v1/{folder}\n\n\
+                 ## Response\n\n### 200\n\n| Attributes | Type | Description |\n| --- | --- | --- |\n| name | string | N |\n\n\
+                 ```json\n{{\"name\": \"{folder}\"}}\n```\n"
+            );
+            (format!("{folder}/get-all.md"), text.into_bytes())
+        };
+        let sources = [page("contacts"), page("groups")];
+        let spec = plugchat_spec::parse_sources("docs", &sources, Some("https://api.example.test/v1".into())).0;
+        let surface = plugchat_codegen::api_surface(&spec);
+        let mock = super::MockServer::start_with(&spec, &surface, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        assert_eq!(mock.operations(), ["contacts/get-all", "groups/get-all"]);
+        let http = reqwest::Client::new();
+        let get = |path: &str| {
+            let request = http.get(format!("{}/{path}", mock.base_url())).header("Authorization", "t");
+            async move {
+                let response = request.send().await.unwrap();
+                (response.status().as_u16(), response.text().await.unwrap())
+            }
+        };
+        mock.on("groups/get-all").respond(201, serde_json::json!({"name": "override"}));
+        assert_eq!(get("groups").await, (201, r#"{"name":"override"}"#.to_owned()));
+        assert_eq!(get("contacts").await, (200, r#"{"name":"contacts"}"#.to_owned()));
+        let admin = format!("http://{}/__admin/operations/contacts/get-all", mock.addr());
+        let body = r#"{"respond": {"status": 202, "body": {"name": "admin"}}}"#;
+        let put = http.put(&admin).header("Content-Type", "application/json").body(body).send().await.unwrap();
+        assert_eq!(put.status().as_u16(), 200, "{}", put.text().await.unwrap());
+        assert_eq!(get("contacts").await.0, 202);
+        assert_eq!(http.delete(&admin).send().await.unwrap().status().as_u16(), 200);
+        assert_eq!(get("contacts").await.0, 200);
+        let listed: serde_json::Value =
+            http.get(format!("http://{}/__admin/operations", mock.addr())).send().await.unwrap().json().await.unwrap();
+        let ids: Vec<&str> =
+            listed["operations"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["contacts/get-all", "groups/get-all"]);
+        assert_eq!(mock.received_for("groups/get-all").len(), 1);
+        assert_eq!(mock.received_for("contacts/get-all").len(), 3);
     }
 
     /// `--host 0.0.0.0 --allow-remote` prints a URL the client accepts over plain http: loopback.

@@ -121,6 +121,12 @@ pub struct ApiSurface {
 pub struct OperationSurface {
     /// The page id (`send-text`).
     pub id: String,
+    /// What names the operation in the generated `dynamic::call` and `dynamic::decode` and in
+    /// the runtime's errors, when it is not [`id`](Self::id): `<folder>/<id>` for an id that
+    /// several folders use (`chats/get-all`). Absent otherwise, and in surfaces written before
+    /// it existed; read it with [`OperationSurface::key`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispatch_key: Option<String>,
     /// The page's path relative to the docs root.
     pub file: String,
     /// The `Client` method (`send_text`).
@@ -143,6 +149,15 @@ pub struct OperationSurface {
     pub pagination: Option<PaginationSurface>,
     /// The structs of the sub-tables the parameters use, by name.
     pub objects: Vec<ObjectSurface>,
+}
+
+impl OperationSurface {
+    /// What names the operation in the generated `dynamic::call` and `dynamic::decode`: its
+    /// page id, or `<folder>/<id>` for an id that several folders use. Tools that call or
+    /// name one operation among all of them (the CLI's commands, the mock's overrides) use it.
+    pub fn key(&self) -> &str {
+        self.dispatch_key.as_deref().unwrap_or(&self.id)
+    }
 }
 
 /// A paginated list operation's page stream (`<method>_stream(page_size)`).
