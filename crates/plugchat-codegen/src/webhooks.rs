@@ -207,7 +207,7 @@ fn structs(name: &Ident, doc: &str, nodes: &[Node<'_>], top: bool, types: &mut U
             }
 
             #[doc(hidden)]
-            pub fn decode_members(object: #webhook::Object<'_>, at: &#webhook::At<'_>, decoder: &mut #webhook::Decoder) -> Self {
+            #[inline] pub fn decode_members(object: #webhook::Object<'_>, at: &#webhook::At<'_>, decoder: &mut #webhook::Decoder) -> Self {
                 let mut slots = [::core::option::Option::None; #count];
                 object.fill(&mut slots, Self::slot_of);
                 let _ = (&slots, &at, &decoder);
