@@ -14,6 +14,8 @@ use std::process::Command;
 #[derive(Clone)]
 struct Page {
     id: &'static str,
+    /// The folder (docs section) the page is in.
+    folder: &'static str,
     method: &'static str,
     path: &'static str,
     title: &'static str,
@@ -29,6 +31,7 @@ struct Page {
 fn send() -> Page {
     Page {
         id: "demo-send",
+        folder: "demo",
         method: "POST",
         path: "/v1/demo/send",
         title: "Enviar",
@@ -44,6 +47,7 @@ fn send() -> Page {
 fn other() -> Page {
     Page {
         id: "demo-other",
+        folder: "demo",
         method: "GET",
         path: "/v1/demo/other",
         title: "Outro",
@@ -292,6 +296,15 @@ pub async fn consumer(client: &crate::Client) -> Result<(), crate::Error> {
 }"#,
         ),
         case("operation-renamed", "major", vec![send()], with(&|p| p.id = "demo-send-message"), CALL_SEND),
+        // Issue 26: a page of the same id in another folder names both from their section
+        // (`demo_demo_send`, `extra_demo_send`): `demo-send` keeps its page, its method is renamed.
+        case(
+            "operation-renamed",
+            "major",
+            vec![send()],
+            vec![send(), Page { folder: "extra", path: "/v1/extra/send", ..send() }],
+            CALL_SEND,
+        ),
         case("method-changed", "patch", vec![send()], with(&|p| p.method = "PUT"), CALL_SEND),
         case("path-changed", "patch", vec![send()], with(&|p| p.path = "/v1/demo/send-message"), CALL_SEND),
         case("description-changed", "patch", vec![send()], with(&|p| p.title = "Enviar agora"), CALL_SEND),
@@ -446,7 +459,8 @@ fn write_tree(dir: &Path, pages: &[Page], events: &[Event]) {
     std::fs::create_dir_all(dir.join("demo")).unwrap();
     std::fs::write(dir.join("api.yml"), "base_url: https://api.example.com/v1\n").unwrap();
     for page in pages {
-        std::fs::write(dir.join("demo").join(format!("{}.md", page.id)), render(page)).unwrap();
+        std::fs::create_dir_all(dir.join(page.folder)).unwrap();
+        std::fs::write(dir.join(page.folder).join(format!("{}.md", page.id)), render(page)).unwrap();
     }
     if !events.is_empty() {
         std::fs::create_dir_all(dir.join("webhooks")).unwrap();

@@ -324,45 +324,54 @@ pub fn compare(from: &ApiSurface, to: &ApiSurface, errors: Vec<Unparsed>) -> Api
     ApiDiff { bump, changes: changes.0, errors, version: None }
 }
 
-/// Pairs old and new operations: by page id, then by page path (a renamed id), then by the
-/// same method and path (a page moved and renamed).
+/// Pairs old and new operations: by page id and page path, then by page id alone where the id
+/// names one operation on each side (a page moved to another folder) or, for an id that names
+/// several, where one new operation of that id kept the old `Client` method (a folder's
+/// duplicate id), then by page path (a renamed id), then by the same method and path (a page
+/// moved and renamed). An id that several folders use is never paired across folders by the
+/// id alone: `contacts/get-all` is not `groups/get-all` (their methods, `contacts_get_all` and
+/// `groups_get_all`, differ too). Every pair has its Rust names compared ([`names_changed`]).
 fn compare_operations(from: &[OperationSurface], to: &[OperationSurface], out: &mut Changes) {
+    let unique = |side: &[OperationSurface], id: &str| side.iter().filter(|o| o.id == id).count() == 1;
     let mut unmatched_new: Vec<&OperationSurface> = to.iter().collect();
     let mut pairs = Vec::new();
     let mut unmatched_old = Vec::new();
     for old in from {
-        if let Some(i) = unmatched_new.iter().position(|new| new.id == old.id) {
+        if let Some(i) = unmatched_new.iter().position(|new| new.id == old.id && new.file == old.file) {
             pairs.push((old, unmatched_new.remove(i)));
         } else {
             unmatched_old.push(old);
         }
     }
+    let mut unpaired = Vec::new();
+    for old in unmatched_old {
+        let same_id: Vec<usize> = (0..unmatched_new.len()).filter(|&i| unmatched_new[i].id == old.id).collect();
+        let same_method: Vec<usize> =
+            same_id.iter().copied().filter(|&i| unmatched_new[i].method_name == old.method_name).collect();
+        let moved = if unique(from, &old.id) && unique(to, &old.id) {
+            same_id.first().copied()
+        } else if let [only] = same_method[..] {
+            // An id several pages of one folder use (the checker's `duplicate-id`): the one that
+            // kept the old `Client` method is the old operation, as its callers see it.
+            Some(only)
+        } else {
+            None
+        };
+        match moved {
+            Some(i) => pairs.push((old, unmatched_new.remove(i))),
+            None => unpaired.push(old),
+        }
+    }
     let mut removed = Vec::new();
     let mut renamed = Vec::new();
-    for old in unmatched_old {
+    for old in unpaired {
         let same_page = unmatched_new.iter().position(|new| new.file == old.file);
         let same_endpoint =
             || unmatched_new.iter().position(|new| new.http_method == old.http_method && new.path == old.path);
         match same_page.or_else(same_endpoint) {
             Some(i) => {
                 let new = unmatched_new.remove(i);
-                // The generated types take their names from the page id: those the rename
-                // renames are part of this one change, and the rest is compared under the new
-                // names (the same `"action": "archive"` still goes on the wire).
-                let renames = renamed_types(old, new);
-                if new.method_name != old.method_name || !renames.is_empty() {
-                    let types: String = renames.iter().map(|(from, to)| format!(", `{from}` is now `{to}`")).collect();
-                    out.push(
-                        &new.file,
-                        &new.id,
-                        Kind::OperationRenamed,
-                        format!(
-                            "`{}` is now `{}`: `Client::{}` is now `Client::{}`{types}",
-                            old.id, new.id, old.method_name, new.method_name
-                        ),
-                    );
-                }
-                renamed.push((rename_types(old, &renames), new));
+                renamed.push((names_changed(old, new, out), new));
             }
             None => removed.push(old),
         }
@@ -383,12 +392,59 @@ fn compare_operations(from: &[OperationSurface], to: &[OperationSurface], out: &
             format!("new operation `{} {}`: `Client::{}`", new.http_method, new.path, new.method_name),
         );
     }
-    for (old, new) in pairs {
+    let pairs: Vec<_> = pairs.into_iter().map(|(old, new)| (names_changed(old, new, out), new)).collect();
+    for (old, new) in pairs.iter().chain(&renamed) {
         compare_operation(old, new, out);
     }
-    for (old, new) in &renamed {
-        compare_operation(old, new, out);
+}
+
+/// Reports an `operation-renamed` change when the pair's `Client` method or generated types
+/// are named otherwise: a new page id, or an id that folders now share (or no longer do),
+/// whose operations are then named from their section (`contacts_get_all`). Returns `old`
+/// with its types under their new names, for the rest of the comparison: the types a rename
+/// renames are part of that one change (the same `"action": "archive"` still goes on the wire).
+fn names_changed(old: &OperationSurface, new: &OperationSurface, out: &mut Changes) -> OperationSurface {
+    let renames = renamed_types(old, new);
+    if new.method_name == old.method_name && renames.is_empty() {
+        return rename_types(old, &renames);
     }
+    let mut message = if old.id != new.id {
+        format!("`{}` is now `{}`: ", old.id, new.id)
+    } else {
+        let why = match (old.dispatch_key.is_some(), new.dispatch_key.is_some()) {
+            (false, true) => "is now the id of pages in several folders, each named from its section",
+            (true, false) => "is no longer the id of pages in several folders",
+            _ => "is named otherwise",
+        };
+        format!("`{}` {why}: ", new.id)
+    };
+    let mut parts = Vec::new();
+    if new.method_name != old.method_name {
+        parts.push(format!("`Client::{}` is now `Client::{}`", old.method_name, new.method_name));
+        if old.id == new.id {
+            // The page id's rename names its types itself; here the prefix moved with the method.
+            let (from, to) = (camel(&old.method_name), camel(&new.method_name));
+            parts.push(format!("the types named `{from}…` are now `{to}…`"));
+        }
+    }
+    parts.extend(renames.iter().map(|(from, to)| format!("`{from}` is now `{to}`")));
+    if old.id == new.id && old.key() != new.key() {
+        parts.push(format!("`dynamic::call` names it `{}`, not `{}`", new.key(), old.key()));
+    }
+    message.push_str(&parts.join(", "));
+    out.push(&new.file, &new.id, Kind::OperationRenamed, message);
+    rename_types(old, &renames)
+}
+
+/// `contacts_get_all` → `ContactsGetAll`: the prefix of the types named like a method.
+fn camel(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
+        })
+        .collect()
 }
 
 /// The generated types whose name differs between two versions of a renamed operation at the
@@ -509,7 +565,10 @@ fn compare_params(old: &[ParamSurface], new: &[ParamSurface], page: &str, id: &s
         out.push(page, id, kind, format!("attribute {} was removed", describe(param)));
     }
     for old in old {
-        let Some(new) = new.iter().find(|n| n.wire_name == old.wire_name) else { continue };
+        // A name a page documents in two places (`self` as a header and in the body) is two
+        // attributes: each is compared with the one at its place, if there is one.
+        let at_its_place = new.iter().find(|n| n.wire_name == old.wire_name && n.location == old.location);
+        let Some(new) = at_its_place.or_else(|| new.iter().find(|n| n.wire_name == old.wire_name)) else { continue };
         let name = &new.wire_name;
         match (old.required, new.required) {
             (false, true) => out.push(page, id, Kind::AttributeMadeRequired, format!("`{name}` is now required")),
