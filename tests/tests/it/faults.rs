@@ -72,15 +72,10 @@ struct Tally {
 }
 
 impl Tally {
-    /// Runs one call in its own task (so a panic is counted, not fatal) and checks how it ended.
-    async fn call<F>(&mut self, scenario: &str, expected: &[Ended], call: F) -> Option<Duration>
-    where
-        F: Future<Output = Ended> + Send + 'static,
-    {
+    /// Checks how one call, started by [`start`], ended: a panic is counted, not fatal.
+    async fn call(&mut self, scenario: &str, expected: &[Ended], call: Started) -> Option<Duration> {
         self.calls += 1;
-        let started = Instant::now();
-        let outcome = tokio::spawn(call).await;
-        let elapsed = started.elapsed();
+        let outcome = call.task.await;
         match outcome {
             Err(join) if join.is_panic() => {
                 self.panics += 1;
@@ -91,7 +86,7 @@ impl Tally {
                 self.mismatches.push(format!("{scenario}: task failed: {join}"));
                 None
             }
-            Ok(got) => {
+            Ok((got, elapsed)) => {
                 if !expected.contains(&got) {
                     self.mismatches.push(format!("{scenario}: expected {expected:?}, got {got:?}"));
                 }
@@ -110,6 +105,26 @@ impl Tally {
         if processed != expected {
             self.mismatches.push(format!("{scenario}: the send was processed {processed} times, expected {expected}"));
         }
+    }
+}
+
+/// A call running in its own task, timed from its start to its end.
+struct Started {
+    task: tokio::task::JoinHandle<(Ended, Duration)>,
+}
+
+/// Starts `call` in its own task: the scenarios' calls run side by side, so the suite takes as
+/// long as its slowest call (the timeouts and `Retry-After` waits are real), not their sum.
+fn start<F>(call: F) -> Started
+where
+    F: Future<Output = Ended> + Send + 'static,
+{
+    Started {
+        task: tokio::spawn(async move {
+            let started = Instant::now();
+            let ended = call.await;
+            (ended, started.elapsed())
+        }),
     }
 }
 
@@ -256,31 +271,26 @@ async fn fault_suite() {
     // Connection refused: both calls are retried (nothing left) and end with Connect.
     tally.faults += 1;
     let refused = FaultServer::refused_base_url().await;
-    tally.call("connection refused (read)", &[Ended::Connect], read(client(&refused), "r0".into())).await;
-    tally.call("connection refused (send)", &[Ended::Connect], send(client(&refused), "s0".into())).await;
+    let refused_read = start(read(client(&refused), "r0".into()));
+    let refused_send = start(send(client(&refused), "s0".into()));
+    tally.call("connection refused (read)", &[Ended::Connect], refused_read).await;
+    tally.call("connection refused (send)", &[Ended::Connect], refused_send).await;
 
+    // Every scenario's two calls start before any is awaited; each has its own servers.
+    let mut running = Vec::new();
     for (i, scenario) in scenarios().into_iter().enumerate() {
-        tally.faults += 1;
         let (read_id, send_id) = (format!("r{}", i + 1), format!("s{}", i + 1));
-
-        let server = FaultServer::start(scenario.read_script).await;
-        tally
-            .call(
-                &format!("{} (read)", scenario.name),
-                &scenario.read_expected,
-                read(client(&server.base_url()), read_id),
-            )
-            .await;
-
-        let server = FaultServer::start(scenario.send_script).await;
-        let elapsed = tally
-            .call(
-                &format!("{} (send)", scenario.name),
-                &scenario.send_expected,
-                send(client(&server.base_url()), send_id.clone()),
-            )
-            .await;
-        tally.sends(scenario.name, &server, &send_id, scenario.send_processed);
+        let read_server = FaultServer::start(scenario.read_script.clone()).await;
+        let send_server = FaultServer::start(scenario.send_script.clone()).await;
+        let read_call = start(read(client(&read_server.base_url()), read_id));
+        let send_call = start(send(client(&send_server.base_url()), send_id.clone()));
+        running.push((scenario, read_server, read_call, send_server, send_call, send_id));
+    }
+    for (scenario, _read_server, read_call, send_server, send_call, send_id) in running {
+        tally.faults += 1;
+        tally.call(&format!("{} (read)", scenario.name), &scenario.read_expected, read_call).await;
+        let elapsed = tally.call(&format!("{} (send)", scenario.name), &scenario.send_expected, send_call).await;
+        tally.sends(scenario.name, &send_server, &send_id, scenario.send_processed);
         if scenario.name.starts_with("429") && elapsed.is_some_and(|e| e < Duration::from_secs(1)) {
             tally.mismatches.push(format!("{}: Retry-After: 1 was not honoured ({elapsed:?})", scenario.name));
         }

@@ -266,7 +266,7 @@ async fn the_binary_serves_the_same_mock() {
 /// A page whose lists of a sub-table are spelled four ways (`array of Button`, `lista de
 /// Button`, `array de Button`, `button[]`): each is a list of the generated struct, so the mock
 /// checks every element's members, as the client would build them.
-const BUTTONS_PAGE: &str = include_str!("../../../tests/fixtures/sub-table-lists.md");
+const BUTTONS_PAGE: &str = include_str!("../../../../tests/fixtures/sub-table-lists.md");
 
 #[tokio::test]
 async fn lists_of_a_sub_table_are_checked_member_by_member_however_they_are_spelled() {
