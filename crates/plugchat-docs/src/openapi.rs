@@ -166,7 +166,7 @@ impl RequestSchemas<'_> {
     /// The component of the struct `name` ([`TypeSurface::Object`]), named after its sub-table.
     fn object_component(&mut self, name: &str) -> Option<String> {
         let object = self.surface.objects.iter().find(|o| o.name == name)?;
-        let component = component_name(&[&self.page.id, &object.table.replace(' ', "")]);
+        let component = component_name(&[self.surface.key(), &object.table.replace(' ', "")]);
         if self.components.contains_key(&component) {
             return Some(component);
         }
@@ -235,7 +235,7 @@ fn success_schema(surface: &OperationSurface, components: &mut BTreeMap<String, 
     for field in &response.fields {
         properties.insert(field.wire_name.clone(), field_schema(field));
     }
-    let name = component_name(&[&surface.id, if response.is_list { "Item" } else { "Response" }]);
+    let name = component_name(&[surface.key(), if response.is_list { "Item" } else { "Response" }]);
     components.insert(
         name.clone(),
         json!({
@@ -352,7 +352,9 @@ fn operation_object(
         parameters.push(parameter);
     }
     let mut object = json!({
-        "operationId": page.id,
+        // The key, not the page id: an id that several folders use is `<folder>/<id>`, as in
+        // `dynamic::call` and the CLI, and operation ids must be unique.
+        "operationId": surface.key(),
         "summary": page.title,
         "tags": [tag_of(&page.section)],
     });
@@ -362,7 +364,9 @@ fn operation_object(
     }
     description.push_str(&format!(
         "Client method: `Client::{}`; CLI: `plugchat {}`. Documented in `{}`.",
-        surface.method_name, page.id, page.file
+        surface.method_name,
+        surface.key(),
+        page.file
     ));
     object["description"] = json!(description);
     if let Some(RequestExample::Url { url, .. }) = &operation.request_example {
@@ -713,7 +717,9 @@ fn default_title(spec: &Spec) -> String {
 pub fn document_with(spec: &Spec, options: &Options) -> Export {
     let title = options.title.clone().unwrap_or_else(|| default_title(spec));
     let surface: ApiSurface = plugchat_codegen::api_surface(spec);
-    let pages: BTreeMap<&str, (&Page, &Operation)> = spec.operations().map(|(p, o)| (p.id.as_str(), (p, o))).collect();
+    // By file: an id may name pages in several folders.
+    let pages: BTreeMap<&str, (&Page, &Operation)> =
+        spec.operations().map(|(p, o)| (p.file.as_str(), (p, o))).collect();
     let mut components = BTreeMap::new();
     let mut paths: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     // Templates compared without parameter names: OpenAPI forbids `/a/{x}` beside `/a/{y}`.
@@ -724,7 +730,7 @@ pub fn document_with(spec: &Spec, options: &Options) -> Export {
     // has one operation per method and path, so they are merged (see [`merge`]).
     let mut groups: BTreeMap<(String, String), Vec<Value>> = BTreeMap::new();
     for operation in &surface.operations {
-        let Some(&(page, model)) = pages.get(operation.id.as_str()) else { continue };
+        let Some(&(page, model)) = pages.get(operation.file.as_str()) else { continue };
         let path = openapi_path(operation);
         let shape: String = {
             let mut depth = 0;

@@ -142,3 +142,23 @@ fn a_tree_compared_with_itself_has_no_change() {
     let diff = diff::between(&tree, &tree);
     assert!(diff.changes.is_empty(), "{}", show(&diff.changes));
 }
+
+/// The OpenAPI export of such a tree: one operation per folder, each with its own unique
+/// `operationId` (the `<folder>/<id>` key `dynamic::call` and the CLI use), its own answer
+/// component, and the page that documents it.
+#[test]
+fn the_openapi_export_keeps_one_operation_per_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = tree(dir.path(), "tree", &["contacts", "groups"]);
+    let export = plugchat_docs::openapi::document(&tree.spec);
+    let document = &export.document;
+    for folder in ["contacts", "groups"] {
+        let operation = &document["paths"][format!("/{folder}")]["get"];
+        assert_eq!(operation["operationId"], format!("{folder}/get-all"), "{operation:#}");
+        let description = operation["description"].as_str().unwrap();
+        assert!(description.contains(&format!("Documented in `{folder}/get-all.md`")), "{description}");
+        assert!(description.contains(&format!("`plugchat {folder}/get-all`")), "{description}");
+        let component = format!("{folder}_get-all.Item");
+        assert!(document["components"]["schemas"].get(&component).is_some(), "no {component} in {document:#}");
+    }
+}
