@@ -157,7 +157,6 @@ pub fn with_leniency_applied(schema: &Value) -> Value {
 /// Builds the request schemas of one operation from its surface, registering the structs of
 /// its sub-tables as components.
 struct RequestSchemas<'a> {
-    page: &'a Page,
     surface: &'a OperationSurface,
     components: &'a mut BTreeMap<String, Value>,
 }
@@ -317,7 +316,7 @@ fn operation_object(
     surface: &OperationSurface,
     components: &mut BTreeMap<String, Value>,
 ) -> Value {
-    let mut schemas = RequestSchemas { page, surface, components };
+    let mut schemas = RequestSchemas { surface, components };
     let example_values = operation.example_values();
     let mut parameters = Vec::new();
     let mut body_properties = Map::new();
