@@ -89,6 +89,32 @@ fn adversarial_tree_generates_a_crate_that_compiles() {
     let dir = tempfile::tempdir().unwrap();
     generate(dir.path(), &adversarial, "adversarial", false);
     build(dir.path(), "adversarial", &["adversarial"]);
+    types_only(&support::stable_dir("adversarial"), "adversarial", "groups");
+}
+
+/// The generated crate without its default features, with one section: it compiles with no
+/// warnings, and its dependency tree has no HTTP stack (issue 27: a webhook receiver or another
+/// HTTP client's user builds the types only).
+fn types_only(dir: &Path, krate: &str, section: &str) {
+    let cargo = |args: &[&str]| {
+        Command::new(env!("CARGO"))
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", root().join("target/generated"))
+            .args(args)
+            .args(["-p", krate, "--no-default-features", "--features", section])
+            .output()
+            .unwrap()
+    };
+    let check = cargo(&["check", "--message-format=short"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(check.status.success(), "{krate} without `client` does not compile:\n{stderr}");
+    assert!(!stderr.lines().any(|l| l.contains("warning")), "{krate} without `client` warns:\n{stderr}");
+    let tree = cargo(&["tree", "-e", "normal", "--prefix", "none", "--offline"]);
+    assert!(tree.status.success(), "{}", String::from_utf8_lossy(&tree.stderr));
+    let tree = String::from_utf8_lossy(&tree.stdout);
+    for http in ["reqwest ", "hyper ", "tokio ", "rustls "] {
+        assert!(!tree.lines().any(|l| l.starts_with(http)), "{krate} without `client` depends on {http}:\n{tree}");
+    }
 }
 
 #[test]
@@ -116,7 +142,11 @@ fn a_generated_crate_is_portable() {
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
     let version = env!("CARGO_PKG_VERSION");
     assert!(manifest.contains(&format!("plugchat-macros = \"={version}\"")), "{manifest}");
-    assert!(manifest.contains(&format!("plugchat-runtime = \"={version}\"")), "{manifest}");
+    assert!(
+        manifest.contains(&format!("plugchat-runtime = {{ version = \"={version}\", default-features = false }}")),
+        "{manifest}"
+    );
+    assert!(manifest.contains("\"client\" = [\"plugchat-runtime/client\"]"), "{manifest}");
     assert!(!manifest.contains("path ="), "{manifest}");
     assert!(!manifest.contains(&*root().to_string_lossy()), "an absolute path in:\n{manifest}");
     assert!(!manifest.contains(&*dir.path().to_string_lossy()), "an absolute path in:\n{manifest}");
