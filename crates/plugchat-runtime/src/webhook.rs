@@ -113,7 +113,6 @@ pub const MAX_WEBHOOK_DEPTH: usize = 100;
 /// (and breaks numbers under `#[serde(flatten)]`/untagged enums), so it is done here, only for
 /// webhook payloads, and only when a payload has such a number.
 mod exact {
-    use serde::de::{Deserializer, MapAccess, Visitor};
     use serde_json::value::RawValue;
     use serde_json::{Map, Value};
 
@@ -173,29 +172,6 @@ mod exact {
         if trimmed.is_empty() { (String::new(), 0) } else { (trimmed.to_owned(), exponent) }
     }
 
-    /// The members of an object, in order, with their raw text.
-    struct Members<'a>(Vec<(String, &'a RawValue)>);
-
-    impl<'de> serde::Deserialize<'de> for Members<'de> {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            struct MembersVisitor;
-            impl<'de> Visitor<'de> for MembersVisitor {
-                type Value = Members<'de>;
-                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str("a JSON object")
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
-                    let mut members = Vec::new();
-                    while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
-                        members.push(entry);
-                    }
-                    Ok(Members(members))
-                }
-            }
-            deserializer.deserialize_map(MembersVisitor)
-        }
-    }
-
     /// `raw` (at nesting `depth`) as a `Value`, numbers that would lose digits as strings of
     /// their text, and containers deeper than [`super::MAX_WEBHOOK_DEPTH`] as strings of their JSON.
     pub(super) fn value(raw: &RawValue, depth: usize) -> Result<Value, serde_json::Error> {
@@ -203,10 +179,13 @@ mod exact {
         match text.as_bytes().first() {
             Some(b'{' | b'[') if depth >= super::MAX_WEBHOOK_DEPTH => Ok(Value::String(text.to_owned())),
             Some(b'{') => {
-                let Members(members) = serde_json::from_str(text)?;
+                // The same one-pass reader as the payload's top level (a repeated key: the last wins).
+                let mut deserializer = serde_json::Deserializer::from_str(text);
+                let members = serde::Deserializer::deserialize_map(&mut deserializer, super::MembersVisitor)?;
+                deserializer.end()?;
                 let mut map = Map::new();
                 for (key, member) in members {
-                    map.insert(key, value(member, depth + 1)?);
+                    map.insert(key.into_owned(), value(member, depth + 1)?);
                 }
                 Ok(Value::Object(map))
             }
