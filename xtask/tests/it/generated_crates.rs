@@ -58,9 +58,7 @@ fn build(staging: &Path, stable: &str, crates: &[&str]) {
     std::fs::copy(root().join("Cargo.lock"), staging.join("Cargo.lock")).unwrap();
     let dir = support::stable_dir(stable);
     support::sync_dir(staging, &dir);
-    let build = Command::new(env!("CARGO"))
-        .current_dir(&dir)
-        .env("CARGO_TARGET_DIR", root().join("target/generated"))
+    let build = support::cargo(&dir)
         .args(["check", "--workspace", "--all-features", "--message-format=short"])
         .output()
         .unwrap();
@@ -97,9 +95,7 @@ fn adversarial_tree_generates_a_crate_that_compiles() {
 /// HTTP client's user builds the types only).
 fn types_only(dir: &Path, krate: &str, section: &str) {
     let cargo = |args: &[&str]| {
-        Command::new(env!("CARGO"))
-            .current_dir(dir)
-            .env("CARGO_TARGET_DIR", root().join("target/generated"))
+        support::cargo(dir)
             .args(args)
             .args(["-p", krate, "--no-default-features", "--features", section])
             .output()
@@ -151,12 +147,7 @@ fn a_generated_crate_is_portable() {
     assert!(!manifest.contains(&*root().to_string_lossy()), "an absolute path in:\n{manifest}");
     assert!(!manifest.contains(&*dir.path().to_string_lossy()), "an absolute path in:\n{manifest}");
 
-    let package = Command::new(env!("CARGO"))
-        .current_dir(&out)
-        .env("CARGO_TARGET_DIR", root().join("target/generated"))
-        .args(["package", "--list", "--allow-dirty", "--offline"])
-        .output()
-        .unwrap();
+    let package = support::cargo(&out).args(["package", "--list", "--allow-dirty", "--offline"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&package.stderr);
     assert!(package.status.success(), "cargo package refuses the generated crate:\n{stderr}");
     let listed = String::from_utf8_lossy(&package.stdout);

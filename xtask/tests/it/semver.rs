@@ -541,11 +541,8 @@ fn rust_verdicts_match_what_compiles() {
     // generated code changed.
     let built = support::stable_dir("semver");
     support::sync_dir(root, &built);
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(&built)
+    let output = support::cargo(&built)
         .args(["check", "--workspace", "--keep-going", "--message-format=json", "--quiet"])
-        .env("CARGO_TARGET_DIR", workspace.join("target/generated"))
         .output()
         .unwrap();
     // Crates whose compilation reported an error, from cargo's JSON messages.
