@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use futures_util::StreamExt;
 use plugchat_spec::{Operation, RequestExample};
 use plugchat_tests::examples::{fill_template, percent_decode, without_nulls};
 use plugchat_tests::{RecordingServer, Reply};
@@ -69,63 +70,64 @@ async fn every_operation_is_reachable_from_its_flags() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs-spec");
     let (spec, _) = plugchat_spec::parse_tree(&root);
     let surface = plugchat_codegen::api_surface(&spec);
-    let mut failures = Vec::new();
-    let mut count = 0;
-    for (page, operation) in spec.operations() {
-        count += 1;
-        let success = operation.responses.iter().find(|r| (200..300).contains(&r.status));
-        let reply = success.and_then(|r| r.example.clone()).unwrap_or(Value::Null);
-        let server = RecordingServer::start([Reply {
-            status: axum::http::StatusCode::from_u16(success.map_or(200, |r| r.status)).unwrap(),
-            body: if reply.is_null() { String::new() } else { reply.to_string() },
-        }])
-        .await;
-        let args = example_args(operation);
+    // One server and one run of the binary per operation, four at a time: the runs are
+    // independent, and one after another they were the CLI suite's longest test.
+    let checks = spec.operations().map(|(page, operation)| {
         let op_surface = surface.operations.iter().find(|o| o.id == page.id).unwrap();
-        let mut argv = vec![page.id.clone()];
-        argv.extend(flags(op_surface, &args));
-        let base = server.base_url();
-        let output = tokio::task::spawn_blocking(move || {
-            let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
-            plugchat(&base, &argv)
-        })
-        .await
-        .unwrap();
-        let why = (|| {
-            if !output.status.success() {
-                return Err(format!("exit {:?}: {}", output.status.code(), text(&output.stderr)));
-            }
-            let printed: Value =
-                serde_json::from_slice(&output.stdout).map_err(|e| format!("stdout is not JSON ({e})"))?;
-            let requests = server.requests();
-            let request = requests.first().ok_or("no request reached the server")?;
-            if request.method.as_str() != operation.method.as_str() {
-                return Err(format!("method {}", request.method));
-            }
-            let expected_path = format!("/api{}", fill_template(&operation.path, &args));
-            if percent_decode(&request.path) != expected_path {
-                return Err(format!("path {} on the wire, {expected_path} expected", request.path));
-            }
-            if request.headers.get("authorization").is_none_or(|v| v != "my-token") {
-                return Err("no Authorization header".into());
-            }
-            if let Some(RequestExample::Json { body, .. }) = &operation.request_example
-                && request.body.clone().unwrap_or(Value::Null) != without_nulls(body)
-            {
-                return Err(format!("body {:?} on the wire, {body} in the example", request.body));
-            }
-            // A 204 carries no body: `null` is the answer then.
-            if !reply.is_null() && printed.is_null() && success.is_some_and(|r| r.status != 204) {
-                return Err("the answer was not printed".into());
-            }
-            Ok(())
-        })();
-        if let Err(why) = why {
-            failures.push(format!("{}: {why}", page.id));
-        }
-    }
-    assert_eq!(count, 73);
+        async move { reach(&page.id, operation, op_surface).await.map_err(|why| format!("{}: {why}", page.id)) }
+    });
+    let results: Vec<Result<(), String>> = futures_util::stream::iter(checks).buffer_unordered(4).collect().await;
+    assert_eq!(results.len(), 73);
+    let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
     assert!(failures.is_empty(), "{} operations failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Calls `operation` through its flags (its request example's values) against a server answering
+/// its documented success; `Err` says what the server saw or the binary printed that is wrong.
+async fn reach(id: &str, operation: &Operation, op_surface: &plugchat_codegen::OperationSurface) -> Result<(), String> {
+    let success = operation.responses.iter().find(|r| (200..300).contains(&r.status));
+    let reply = success.and_then(|r| r.example.clone()).unwrap_or(Value::Null);
+    let server = RecordingServer::start([Reply {
+        status: axum::http::StatusCode::from_u16(success.map_or(200, |r| r.status)).unwrap(),
+        body: if reply.is_null() { String::new() } else { reply.to_string() },
+    }])
+    .await;
+    let args = example_args(operation);
+    let mut argv = vec![id.to_owned()];
+    argv.extend(flags(op_surface, &args));
+    let base = server.base_url();
+    let output = tokio::task::spawn_blocking(move || {
+        let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+        plugchat(&base, &argv)
+    })
+    .await
+    .unwrap();
+    if !output.status.success() {
+        return Err(format!("exit {:?}: {}", output.status.code(), text(&output.stderr)));
+    }
+    let printed: Value = serde_json::from_slice(&output.stdout).map_err(|e| format!("stdout is not JSON ({e})"))?;
+    let requests = server.requests();
+    let request = requests.first().ok_or("no request reached the server")?;
+    if request.method.as_str() != operation.method.as_str() {
+        return Err(format!("method {}", request.method));
+    }
+    let expected_path = format!("/api{}", fill_template(&operation.path, &args));
+    if percent_decode(&request.path) != expected_path {
+        return Err(format!("path {} on the wire, {expected_path} expected", request.path));
+    }
+    if request.headers.get("authorization").is_none_or(|v| v != "my-token") {
+        return Err("no Authorization header".into());
+    }
+    if let Some(RequestExample::Json { body, .. }) = &operation.request_example
+        && request.body.clone().unwrap_or(Value::Null) != without_nulls(body)
+    {
+        return Err(format!("body {:?} on the wire, {body} in the example", request.body));
+    }
+    // A 204 carries no body: `null` is the answer then.
+    if !reply.is_null() && printed.is_null() && success.is_some_and(|r| r.status != 204) {
+        return Err("the answer was not printed".into());
+    }
+    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
