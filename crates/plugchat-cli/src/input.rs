@@ -180,7 +180,7 @@ fn members(
 }
 
 /// The name of `names` closest to `key`, if it is close: a different case, or most letters alike.
-fn nearest(key: &str, names: &[&str]) -> Option<String> {
+pub fn nearest(key: &str, names: &[&str]) -> Option<String> {
     // Names are short; a long key is no misspelling of one, and comparing it would cost time.
     if key.len() > 64 {
         return None;
@@ -191,17 +191,4 @@ fn nearest(key: &str, names: &[&str]) -> Option<String> {
         .filter(|(score, _)| *score >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, name)| name.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::nearest;
-
-    #[test]
-    fn near_names_are_suggested_and_far_ones_not() {
-        let names = ["phone", "message", "delayMessage", "delayTyping"];
-        assert_eq!(nearest("delayMesage", &names).as_deref(), Some("delayMessage"));
-        assert_eq!(nearest("Phone", &names).as_deref(), Some("phone"));
-        assert_eq!(nearest("colour", &names), None);
-    }
 }

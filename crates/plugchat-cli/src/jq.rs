@@ -66,22 +66,3 @@ impl Filter {
         Ok(values)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    #[test]
-    fn filters_run_and_bad_ones_say_where() {
-        let filter = super::Filter::new(".[] | select(.unread > 0) | .phone").unwrap();
-        let answer = json!([{ "phone": "1", "unread": 0 }, { "phone": "2", "unread": 3 }]);
-        assert_eq!(filter.run(&answer).unwrap(), [json!("2")]);
-        assert_eq!(super::Filter::new("map(.a) | length").unwrap().run(&json!([{ "a": 1 }])).unwrap(), [json!(1)]);
-        let error = super::Filter::new(".[] |").err().unwrap();
-        assert!(error.starts_with("--jq `.[] |`: expected"), "{error}");
-        let error = super::Filter::new("nosuchfn").err().unwrap();
-        assert_eq!(error, "--jq `nosuchfn`: undefined filter `nosuchfn`");
-        let error = super::Filter::new(".a").unwrap().run(&json!([1])).unwrap_err();
-        assert!(error.starts_with("--jq: "), "{error}");
-    }
-}

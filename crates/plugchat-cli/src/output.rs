@@ -113,16 +113,3 @@ pub fn table(value: &Value) -> String {
     }
     out
 }
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    #[test]
-    fn a_list_of_objects_is_a_table_with_a_column_per_key() {
-        let value = json!([{ "phone": "5511", "name": "Ana" }, { "phone": "5522", "unread": 3, "name": null }]);
-        assert_eq!(super::table(&value), "PHONE  NAME  UNREAD\n5511   Ana\n5522         3\n");
-        assert_eq!(super::table(&json!({ "a": { "b": 1 } })), "A\n{\"b\":1}\n");
-        assert_eq!(super::table(&json!(["x", 2])), "x\n2\n");
-    }
-}

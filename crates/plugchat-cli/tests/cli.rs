@@ -706,3 +706,93 @@ fn did_you_mean_required_flags_examples_and_value_paths() {
         text(&output.stderr)
     );
 }
+
+/// The command's parts without a server: tables, did-you-mean, jq filters, and the commands an
+/// id several folders use. (They were the binary's unit tests; the command is a library now, so
+/// they need no second build of it after every docs edit.)
+mod parts {
+    mod output {
+        use serde_json::json;
+
+        #[test]
+        fn a_list_of_objects_is_a_table_with_a_column_per_key() {
+            let value = json!([{ "phone": "5511", "name": "Ana" }, { "phone": "5522", "unread": 3, "name": null }]);
+            assert_eq!(plugchat_cli::output::table(&value), "PHONE  NAME  UNREAD\n5511   Ana\n5522         3\n");
+            assert_eq!(plugchat_cli::output::table(&json!({ "a": { "b": 1 } })), "A\n{\"b\":1}\n");
+            assert_eq!(plugchat_cli::output::table(&json!(["x", 2])), "x\n2\n");
+        }
+    }
+
+    mod input {
+        use plugchat_cli::input::nearest;
+
+        #[test]
+        fn near_names_are_suggested_and_far_ones_not() {
+            let names = ["phone", "message", "delayMessage", "delayTyping"];
+            assert_eq!(nearest("delayMesage", &names).as_deref(), Some("delayMessage"));
+            assert_eq!(nearest("Phone", &names).as_deref(), Some("phone"));
+            assert_eq!(nearest("colour", &names), None);
+        }
+    }
+
+    mod jq {
+        use serde_json::json;
+
+        #[test]
+        fn filters_run_and_bad_ones_say_where() {
+            let filter = plugchat_cli::jq::Filter::new(".[] | select(.unread > 0) | .phone").unwrap();
+            let answer = json!([{ "phone": "1", "unread": 0 }, { "phone": "2", "unread": 3 }]);
+            assert_eq!(filter.run(&answer).unwrap(), [json!("2")]);
+            assert_eq!(
+                plugchat_cli::jq::Filter::new("map(.a) | length").unwrap().run(&json!([{ "a": 1 }])).unwrap(),
+                [json!(1)]
+            );
+            let error = plugchat_cli::jq::Filter::new(".[] |").err().unwrap();
+            assert!(error.starts_with("--jq `.[] |`: expected"), "{error}");
+            let error = plugchat_cli::jq::Filter::new("nosuchfn").err().unwrap();
+            assert_eq!(error, "--jq `nosuchfn`: undefined filter `nosuchfn`");
+            let error = plugchat_cli::jq::Filter::new(".a").unwrap().run(&json!([1])).unwrap_err();
+            assert!(error.starts_with("--jq: "), "{error}");
+        }
+    }
+
+    mod commands {
+        use plugchat_cli::commands::Api;
+
+        /// An id that several folders use is one command per folder, named as `dynamic::call`
+        /// names the operation (`contacts/get-all`), with its own page's title; other ids are
+        /// their own command.
+        #[test]
+        fn an_id_several_folders_use_is_a_command_per_folder() {
+            let page = |file: &str, id: &str, title: &str| {
+                let text = format!(
+                    "---\nid: {id}\ntitle: {title}\n---\n\n## Method\n\n`GET` https://api.example.test/v1/{file}\n\n\
+                     ## Response\n\n### 200\n\n| Attributes | Type | Description |\n| --- | --- | --- |\n| name | string | N |\n"
+                );
+                (file.to_owned(), text.into_bytes())
+            };
+            let sources = [
+                page("contacts/get-all.md", "get-all", "Contatos"),
+                page("groups/get-all.md", "get-all", "Grupos"),
+                page("groups/send.md", "send", "Enviar"),
+            ];
+            let spec = plugchat_spec::parse_sources("docs", &sources, Some("https://api.example.test/v1".into())).0;
+            let api = Api { surface: plugchat_codegen::api_surface(&spec), spec };
+            let command = plugchat_cli::commands::command(&api);
+            for (name, title, section) in [
+                ("contacts/get-all", "Contatos", "contacts"),
+                ("groups/get-all", "Grupos", "groups"),
+                ("send", "Enviar", "groups"),
+            ] {
+                let sub = command.find_subcommand(name).unwrap_or_else(|| panic!("no command `{name}`"));
+                assert_eq!(sub.get_about().map(ToString::to_string).as_deref(), Some(title));
+                let operation = api.operation(name).unwrap();
+                assert_eq!((api.title(operation), api.section(operation)), (title, section));
+                let example = plugchat_cli::commands::example(&api, operation).unwrap();
+                assert_eq!(example, format!("plugchat {name}"));
+            }
+            assert!(command.find_subcommand("get-all").is_none());
+            command.debug_assert();
+        }
+    }
+}

@@ -106,9 +106,9 @@ impl Default for Limits {
             header_timeout: Duration::from_secs(5),
             idle_timeout: Duration::from_secs(10),
             max_connections: 128,
-            // The largest answer the client accepts (`DEFAULT_MAX_RESPONSE_BYTES`, which a unit
-            // test compares: the mock builds plugchat-api without its client, where that
-            // constant lives); the CLI reads files up to the same size.
+            // The largest answer the client accepts (`DEFAULT_MAX_RESPONSE_BYTES`, which
+            // tests/it/units.rs compares: the mock builds plugchat-api without its client, where
+            // that constant lives); the CLI reads files up to the same size.
             max_body_bytes: 4 * 1024 * 1024,
         }
     }
@@ -360,7 +360,7 @@ impl MockServer {
     /// On an unspecified address (`0.0.0.0`, `::`) it names loopback, which the server also
     /// answers on and the client accepts over plain http.
     pub fn base_url(&self) -> String {
-        base_url(self.addr, &self.shared.api.prefix)
+        base_url_for(self.addr, &self.shared.api.prefix)
     }
 
     /// The address the server listens on.
@@ -445,7 +445,11 @@ fn nearest_ids<'a>(api: &'a Api, id: &str) -> Vec<&'a str> {
     ids.into_iter().take(3).map(|(_, id)| id).collect()
 }
 
-fn base_url(addr: SocketAddr, prefix: &str) -> String {
+/// The base URL a client uses for a server listening on `addr` with the API under `prefix`
+/// (`http://127.0.0.1:8080/api`): an unspecified address (`0.0.0.0`, `::`) names loopback, which
+/// such a server answers on and `plugchat-api`'s client accepts over plain http. What
+/// [`MockServer::base_url`] and the binary print.
+pub fn base_url_for(addr: SocketAddr, prefix: &str) -> String {
     let host = match addr.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::new(Ipv4Addr::LOCALHOST.into(), addr.port()),
         IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::new(Ipv6Addr::LOCALHOST.into(), addr.port()),
@@ -808,70 +812,4 @@ fn page_of<'a>(operation: &MockOperation, incoming: &validate::Incoming<'_>, ite
     let start = usize::try_from(page - 1).ok().and_then(|page| page.checked_mul(size)).unwrap_or(usize::MAX);
     let start = start.min(items.len());
     &items[start..start.saturating_add(size).min(items.len())]
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_body_limit_is_the_clients_response_limit() {
-        assert_eq!(super::Limits::default().max_body_bytes, plugchat_api::DEFAULT_MAX_RESPONSE_BYTES);
-    }
-
-    /// An id that several folders use names each of its operations `<folder>/<id>`, as
-    /// `dynamic::call` does: in overrides (the method and the admin API, whose path then holds
-    /// the slash), in the operations listed and in the requests recorded.
-    #[tokio::test]
-    async fn operations_of_an_id_several_folders_use_are_named_by_folder() {
-        let page = |folder: &str| {
-            let text = format!(
-                "---\nid: get-all\ntitle: T\n---\n\n## Method\n\n`GET` https://api.example.test/v1/{folder}\n\n\
-                 ## Response\n\n### 200\n\n| Attributes | Type | Description |\n| --- | --- | --- |\n| name | string | N |\n\n\
-                 ```json\n{{\"name\": \"{folder}\"}}\n```\n"
-            );
-            (format!("{folder}/get-all.md"), text.into_bytes())
-        };
-        let sources = [page("contacts"), page("groups")];
-        let spec = plugchat_spec::parse_sources("docs", &sources, Some("https://api.example.test/v1".into())).0;
-        let surface = plugchat_codegen::api_surface(&spec);
-        let mock = super::MockServer::start_with(&spec, &surface, "127.0.0.1:0".parse().unwrap()).await.unwrap();
-        assert_eq!(mock.operations(), ["contacts/get-all", "groups/get-all"]);
-        let http = reqwest::Client::new();
-        let get = |path: &str| {
-            let request = http.get(format!("{}/{path}", mock.base_url())).header("Authorization", "t");
-            async move {
-                let response = request.send().await.unwrap();
-                (response.status().as_u16(), response.text().await.unwrap())
-            }
-        };
-        mock.on("groups/get-all").respond(201, serde_json::json!({"name": "override"}));
-        assert_eq!(get("groups").await, (201, r#"{"name":"override"}"#.to_owned()));
-        assert_eq!(get("contacts").await, (200, r#"{"name":"contacts"}"#.to_owned()));
-        let admin = format!("http://{}/__admin/operations/contacts/get-all", mock.addr());
-        let body = r#"{"respond": {"status": 202, "body": {"name": "admin"}}}"#;
-        let put = http.put(&admin).header("Content-Type", "application/json").body(body).send().await.unwrap();
-        assert_eq!(put.status().as_u16(), 200, "{}", put.text().await.unwrap());
-        assert_eq!(get("contacts").await.0, 202);
-        assert_eq!(http.delete(&admin).send().await.unwrap().status().as_u16(), 200);
-        assert_eq!(get("contacts").await.0, 200);
-        let listed: serde_json::Value =
-            http.get(format!("http://{}/__admin/operations", mock.addr())).send().await.unwrap().json().await.unwrap();
-        let ids: Vec<&str> =
-            listed["operations"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap()).collect();
-        assert_eq!(ids, ["contacts/get-all", "groups/get-all"]);
-        assert_eq!(mock.received_for("groups/get-all").len(), 1);
-        assert_eq!(mock.received_for("contacts/get-all").len(), 3);
-    }
-
-    /// `--host 0.0.0.0 --allow-remote` prints a URL the client accepts over plain http: loopback.
-    #[test]
-    fn an_unspecified_address_is_named_by_loopback() {
-        assert_eq!(super::base_url("0.0.0.0:8080".parse().unwrap(), "/api"), "http://127.0.0.1:8080/api");
-        assert_eq!(super::base_url("[::]:8080".parse().unwrap(), "/api"), "http://[::1]:8080/api");
-        assert_eq!(super::base_url("127.0.0.1:1".parse().unwrap(), ""), "http://127.0.0.1:1");
-        for addr in ["0.0.0.0:8080", "[::]:8080"] {
-            let url = super::base_url(addr.parse().unwrap(), "/api");
-            let built = plugchat_api::Client::builder().token("t").base_url(&url).build();
-            assert!(built.is_ok(), "{url}: {built:?}");
-        }
-    }
 }

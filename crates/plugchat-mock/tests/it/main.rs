@@ -3,3 +3,4 @@
 
 mod example_bot;
 mod mock;
+mod units;
