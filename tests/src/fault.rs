@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 
 /// How the server treats one connection.
 #[derive(Debug, Clone)]
@@ -97,7 +97,12 @@ pub struct FaultServer {
 impl FaultServer {
     /// Starts a server that plays `script`.
     pub async fn start(script: impl IntoIterator<Item = Fault>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+        // A deep accept queue: the concurrency tests open hundreds of connections at once, and a
+        // connection the queue has no room for is dropped and retried by the kernel a second
+        // later (TCP's initial retransmission timeout), which made their time mostly waiting.
+        let socket = TcpSocket::new_v4().expect("socket");
+        socket.bind(SocketAddr::from(([127, 0, 0, 1], 0))).expect("bind 127.0.0.1");
+        let listener = socket.listen(4096).expect("listen");
         let addr = listener.local_addr().expect("address");
         let ledger = Arc::new(Mutex::new(Ledger { script: script.into_iter().collect(), ..Ledger::default() }));
         let shared = ledger.clone();
