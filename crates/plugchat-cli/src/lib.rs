@@ -3,7 +3,7 @@
 //! One subcommand per operation (`plugchat send-text --phone 5511999999999 --message "Olá"`), built
 //! from the same spec as `plugchat-api` ([`commands`]) and executed by its typed builders. The token
 //! comes from `PLUGCHAT_TOKEN` or `--token-file`, never from an argument. The answer goes to stdout
-//! as JSON (pretty on a terminal); errors go to stderr with an exit code per kind ([`exit_code`]).
+//! as JSON (pretty on a terminal); errors go to stderr with an exit code per kind (`exit_code`).
 //! When stdout is closed early (`plugchat list | head -1`) it stops quietly with status 0, as
 //! ripgrep does.
 //!
